@@ -1,0 +1,49 @@
+package io.fulmen;
+
+import io.fulmen.data.DataLoader;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The data of an experiment in one place (Lightning's {@code LightningDataModule}): download or locate it in
+ * {@link #prepareData()}, split it in {@link #setup(Stage)}, and hand out loaders.
+ */
+public abstract class LightningDataModule {
+    private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
+
+    /** Called once per fit/validate/test/predict, on global rank 0 only: download, locate or unpack. */
+    public void prepareData() {}
+
+    /** Called on every process: build datasets and splits for {@code stage}. */
+    public void setup(Stage stage) {}
+
+    public void teardown(Stage stage) {}
+
+    public DataLoader trainDataloader() {
+        return null;
+    }
+
+    public DataLoader valDataloader() {
+        return null;
+    }
+
+    public DataLoader testDataloader() {
+        return null;
+    }
+
+    public DataLoader predictDataloader() {
+        return null;
+    }
+
+    protected final void saveHyperparameters(Object... namesAndValues) {
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            hyperparameters.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
+        }
+    }
+
+    public final Map<String, Object> hparams() {
+        return Collections.unmodifiableMap(hyperparameters);
+    }
+}

@@ -1,0 +1,401 @@
+package io.fulmen;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Batchifier;
+import io.fulmen.callback.Callback;
+import io.fulmen.data.DataLoader;
+import io.fulmen.optim.OptimizerConfig;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A model with its training, evaluation and optimizer recipe: Lightning's {@code LightningModule}.
+ *
+ * <p>Subclasses return their network from {@link #block()}, compute a loss in {@link #trainingStep}, log in the
+ * evaluation steps and return optimizers from {@link #configureOptimizers()}. Parameters are created from the shapes
+ * of the first batch, so no input shape is ever stated. Every other method is a hook with Lightning's name and
+ * meaning, called in Lightning's order; the defaults do what Lightning's do.
+ *
+ * <p>A module owns its parameters; {@link #close()} frees their native memory.
+ */
+public abstract class LightningModule implements AutoCloseable {
+
+    private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
+    private volatile ModuleContext context;
+    private volatile ParameterOwner parameterOwner;
+    private boolean automaticOptimization = true;
+    private volatile boolean training = true;
+
+    /** The network whose parameters this module trains. Called often: return a field. */
+    public abstract Block block();
+
+    // ---------------------------------------------------------------- forward and steps
+
+    /** Runs the network; the default runs {@link #block()}. Override to compose several blocks. */
+    public NDList forward(NDList inputs) {
+        return runBlock(block(), inputs);
+    }
+
+    /** Convenience for {@link #forward(NDList)}. */
+    public final NDList forward(NDArray... inputs) {
+        return forward(new NDList(inputs));
+    }
+
+    /**
+     * Runs {@code block} in the current mode (training or evaluation), initialising its parameters from the input
+     * shapes the first time.
+     */
+    protected final NDList runBlock(Block block, NDList inputs) {
+        return context().runBlock(block, inputs, training);
+    }
+
+    /** Computes the training loss of one batch. Return {@code null} to skip the batch (or in manual optimization). */
+    public NDArray trainingStep(Batch batch, int batchIdx) {
+        throw new IllegalStateException(getClass().getSimpleName()
+                + " has no trainingStep: override trainingStep(Batch, int) to train with Trainer.fit");
+    }
+
+    /** Evaluates one validation batch; log metrics with {@link #log}. Not overridden: validation is skipped. */
+    public void validationStep(Batch batch, int batchIdx) {
+        throw new MissingStepException("validationStep");
+    }
+
+    /** Evaluates one test batch; log metrics with {@link #log}. */
+    public void testStep(Batch batch, int batchIdx) {
+        throw new IllegalStateException(getClass().getSimpleName()
+                + " has no testStep: override testStep(Batch, int) to use Trainer.test");
+    }
+
+    /** Produces the prediction of one batch; the default returns {@code forward(batch.getData())}. */
+    public Object predictStep(Batch batch, int batchIdx) {
+        return forward(batch.getData());
+    }
+
+    /** The optimizers and learning-rate schedules. */
+    public OptimizerConfig configureOptimizers() {
+        throw new IllegalStateException(getClass().getSimpleName()
+                + " has no configureOptimizers: override it to return OptimizerConfig.of(optimizer)");
+    }
+
+    // ---------------------------------------------------------------- logging and hyperparameters
+
+    /** Logs a metric with the hook's default options (on_step in training, on_epoch in evaluation). */
+    public final void log(String name, NDArray value) {
+        log(name, value, LogOptions.defaults());
+    }
+
+    public final void log(String name, NDArray value, LogOptions options) {
+        context().log(name, value, options);
+    }
+
+    public final void log(String name, double value) {
+        log(name, value, LogOptions.defaults());
+    }
+
+    public final void log(String name, double value, LogOptions options) {
+        context().log(name, value, options);
+    }
+
+    /** Logs several metrics with the same options; values are {@link NDArray}s or {@link Number}s. */
+    public final void logDict(Map<String, ?> metrics, LogOptions options) {
+        for (Map.Entry<String, ?> e : metrics.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof NDArray) {
+                log(e.getKey(), (NDArray) v, options);
+            } else if (v instanceof Number) {
+                log(e.getKey(), ((Number) v).doubleValue(), options);
+            } else {
+                throw new IllegalArgumentException("logDict value of '" + e.getKey()
+                        + "' must be an NDArray or a Number, got " + (v == null ? "null" : v.getClass().getName()));
+            }
+        }
+    }
+
+    public final void logDict(Map<String, ?> metrics) {
+        logDict(metrics, LogOptions.defaults());
+    }
+
+    /**
+     * Records hyperparameters as name/value pairs, e.g. {@code saveHyperparameters("hidden", 128, "lr", 1e-3)}.
+     * They go to every logger and into checkpoints. Values should be strings, numbers, booleans or lists of them.
+     */
+    protected final void saveHyperparameters(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("saveHyperparameters takes name/value pairs, got an odd count "
+                    + namesAndValues.length);
+        }
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (!(namesAndValues[i] instanceof String)) {
+                throw new IllegalArgumentException("hyperparameter name at position " + i + " must be a String");
+            }
+            hyperparameters.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+    }
+
+    protected final void saveHyperparameters(Map<String, ?> values) {
+        hyperparameters.putAll(values);
+    }
+
+    /** The saved hyperparameters (Lightning's {@code hparams}). */
+    public final Map<String, Object> hparams() {
+        return Collections.unmodifiableMap(hyperparameters);
+    }
+
+    // ---------------------------------------------------------------- manual optimization
+
+    /** Lightning's {@code automatic_optimization}; true by default. */
+    public final boolean isAutomaticOptimization() {
+        return automaticOptimization;
+    }
+
+    /** Switches to manual optimization: {@link #trainingStep} then calls {@link #manualBackward} and steps itself. */
+    protected final void setAutomaticOptimization(boolean automatic) {
+        this.automaticOptimization = automatic;
+    }
+
+    /** The optimizers from {@link #configureOptimizers()}, wrapped so steps go through the Trainer. */
+    public final List<LightningOptimizer> optimizers() {
+        return context().optimizers();
+    }
+
+    /** Backward through precision and strategy; use in manual optimization instead of a raw backward. */
+    public final void manualBackward(NDArray loss) {
+        context().manualBackward(loss);
+    }
+
+    /** The Trainer this module is attached to. */
+    public final TrainerView trainer() {
+        return context().trainer();
+    }
+
+    /** True in training mode, false in evaluation mode (Lightning's {@code module.training}). */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Switches between training and evaluation mode ({@code train()} / {@code eval()}). */
+    public final void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    // ---------------------------------------------------------------- data hooks (when there is no DataModule)
+
+    public DataLoader trainDataloader() {
+        return null;
+    }
+
+    public DataLoader valDataloader() {
+        return null;
+    }
+
+    public DataLoader testDataloader() {
+        return null;
+    }
+
+    public DataLoader predictDataloader() {
+        return null;
+    }
+
+    // ---------------------------------------------------------------- lifecycle hooks
+
+    public List<Callback> configureCallbacks() {
+        return List.of();
+    }
+
+    public void prepareData() {}
+
+    public void setup(Stage stage) {}
+
+    /** Builds layers late (Lightning's {@code configure_model}); called before optimizers are configured. */
+    public void configureModel() {}
+
+    public void teardown(Stage stage) {}
+
+    public void onFitStart() {}
+
+    public void onFitEnd() {}
+
+    public void onTrainStart() {}
+
+    public void onTrainEnd() {}
+
+    public void onValidationStart() {}
+
+    public void onValidationEnd() {}
+
+    public void onTestStart() {}
+
+    public void onTestEnd() {}
+
+    public void onPredictStart() {}
+
+    public void onPredictEnd() {}
+
+    public void onTrainEpochStart() {}
+
+    public void onTrainEpochEnd() {}
+
+    public void onValidationEpochStart() {}
+
+    public void onValidationEpochEnd() {}
+
+    public void onTestEpochStart() {}
+
+    public void onTestEpochEnd() {}
+
+    public void onPredictEpochStart() {}
+
+    public void onPredictEpochEnd() {}
+
+    /** Return -1 to skip the rest of the epoch, as in Lightning; anything else continues. */
+    public int onTrainBatchStart(Batch batch, int batchIdx) {
+        return 0;
+    }
+
+    public void onTrainBatchEnd(NDArray loss, Batch batch, int batchIdx) {}
+
+    public void onValidationBatchStart(Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onValidationBatchEnd(Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onTestBatchStart(Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onTestBatchEnd(Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onPredictBatchStart(Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onPredictBatchEnd(Object prediction, Batch batch, int batchIdx, int dataloaderIdx) {}
+
+    public void onValidationModelZeroGrad() {}
+
+    public void onValidationModelEval() {
+        setTraining(false);
+    }
+
+    public void onValidationModelTrain() {
+        setTraining(true);
+    }
+
+    public void onTestModelEval() {
+        setTraining(false);
+    }
+
+    public void onTestModelTrain() {
+        setTraining(true);
+    }
+
+    public void onPredictModelEval() {
+        setTraining(false);
+    }
+
+    // ---------------------------------------------------------------- batch transfer hooks
+
+    public Batch onBeforeBatchTransfer(Batch batch, int dataloaderIdx) {
+        return batch;
+    }
+
+    /** Moves the batch to {@code device}; the default moves data and labels. */
+    public Batch transferBatchToDevice(Batch batch, Device device, int dataloaderIdx) {
+        if (batch.getData().isEmpty() || batch.getData().head().getDevice().equals(device)) {
+            return batch;
+        }
+        return new Batch(batch.getManager(), batch.getData().toDevice(device, false),
+                batch.getLabels().toDevice(device, false), batch.getSize(), Batchifier.STACK, Batchifier.STACK,
+                batch.getProgress(), batch.getProgressTotal(), batch.getIndices());
+    }
+
+    public Batch onAfterBatchTransfer(Batch batch, int dataloaderIdx) {
+        return batch;
+    }
+
+    // ---------------------------------------------------------------- optimization hooks
+
+    /**
+     * Runs the optimizer step; the default calls {@code optimizer.step(closure)}, where the closure runs the
+     * training step, zero_grad and backward. Override to change when steps happen (Lightning's
+     * {@code optimizer_step}).
+     */
+    public void optimizerStep(int epoch, int batchIdx, LightningOptimizer optimizer, Runnable closure) {
+        optimizer.step(closure);
+    }
+
+    public void onBeforeZeroGrad(LightningOptimizer optimizer) {}
+
+    public void optimizerZeroGrad(int epoch, int batchIdx, LightningOptimizer optimizer) {
+        optimizer.zeroGrad();
+    }
+
+    public void onBeforeBackward(NDArray loss) {}
+
+    public void onAfterBackward() {}
+
+    public void onBeforeOptimizerStep(LightningOptimizer optimizer) {}
+
+    /**
+     * Clips gradients before a step; the default applies the Trainer's {@code gradient_clip_val} and algorithm
+     * through {@code clipper}.
+     */
+    public void configureGradientClipping(LightningOptimizer optimizer, GradientClipper clipper) {
+        clipper.clipGradients(optimizer, clipper.clipValue(), clipper.algorithm());
+    }
+
+    // ---------------------------------------------------------------- runtime plumbing
+
+    /** Attaches the module to a Trainer; called by the runtime, never by user code. */
+    public final void attach(ModuleContext newContext) {
+        this.context = Objects.requireNonNull(newContext, "context");
+    }
+
+    /** Detaches the module from its Trainer; called by the runtime. */
+    public final void detach(ModuleContext oldContext) {
+        if (this.context == oldContext) {
+            this.context = null;
+        }
+    }
+
+    /** The owner of parameter memory, created by the runtime on first initialisation. */
+    public final ParameterOwner parameterOwner() {
+        return parameterOwner;
+    }
+
+    /** Sets the owner of parameter memory; called by the runtime. */
+    public final void parameterOwner(ParameterOwner owner) {
+        this.parameterOwner = owner;
+    }
+
+    private ModuleContext context() {
+        ModuleContext c = context;
+        if (c == null) {
+            throw new IllegalStateException(getClass().getSimpleName()
+                    + " is not attached to a Trainer: call it through trainer.fit/validate/test/predict");
+        }
+        return c;
+    }
+
+    /** Frees the parameters' native memory. */
+    @Override
+    public void close() {
+        ParameterOwner owner = parameterOwner;
+        parameterOwner = null;
+        if (owner != null) {
+            owner.close();
+        }
+    }
+
+    /** Thrown by the default {@link #validationStep}, telling the Trainer the module does not validate. */
+    public static final class MissingStepException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public MissingStepException(String step) {
+            super("not overridden: " + step, null, false, false);
+        }
+    }
+}

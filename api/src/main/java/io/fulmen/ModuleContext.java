@@ -1,0 +1,27 @@
+package io.fulmen;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+
+import java.util.List;
+
+/**
+ * The Trainer's side of a {@link LightningModule} while it is attached to a Trainer. Implemented by the runtime;
+ * user code never calls it directly, it calls the module's own methods ({@code forward}, {@code log},
+ * {@code optimizers}, {@code manualBackward}).
+ */
+public interface ModuleContext {
+    /** Runs {@code block} on {@code inputs}, initialising its parameters from the input shapes on first use. */
+    NDList runBlock(Block block, NDList inputs, boolean training);
+
+    void log(String name, NDArray value, LogOptions options);
+
+    void log(String name, double value, LogOptions options);
+
+    List<LightningOptimizer> optimizers();
+
+    void manualBackward(NDArray loss);
+
+    TrainerView trainer();
+}

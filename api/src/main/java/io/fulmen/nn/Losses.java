@@ -1,0 +1,26 @@
+package io.fulmen.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+
+/** Common losses as one-line functions of NDArrays, averaged over the batch like PyTorch's default reduction. */
+public final class Losses {
+    private Losses() {}
+
+    /** Cross entropy of unnormalised {@code logits} (batch, classes) against class indices (batch). */
+    public static NDArray crossEntropy(NDArray logits, NDArray classIndices) {
+        int classAxis = logits.getShape().dimension() - 1;
+        NDArray logProbabilities = logits.logSoftmax(classAxis);
+        return logProbabilities.get(new NDIndex().addAllDim(classAxis).addPickDim(classIndices)).neg().mean();
+    }
+
+    /** Mean squared error. */
+    public static NDArray mse(NDArray prediction, NDArray target) {
+        return prediction.sub(target.reshape(prediction.getShape())).square().mean();
+    }
+
+    /** Mean absolute error. */
+    public static NDArray l1(NDArray prediction, NDArray target) {
+        return prediction.sub(target.reshape(prediction.getShape())).abs().mean();
+    }
+}

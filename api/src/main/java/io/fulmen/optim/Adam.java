@@ -1,0 +1,104 @@
+package io.fulmen.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+
+/**
+ * Adam and AdamW with PyTorch's {@code torch.optim.Adam}/{@code AdamW} update, on DJL's fused engine kernel.
+ * The fused kernel adds epsilon MXNet-style, to the bias-corrected root; feeding it epsilon scaled by
+ * {@code sqrt(1 - beta2^t)} gives exactly PyTorch's {@code m̂ / (sqrt(v̂) + eps)}.
+ */
+public class Adam extends Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final boolean decoupled;
+
+    Adam(Builder b, boolean decoupled) {
+        super(b.lr, b.scope);
+        if (b.beta1 < 0 || b.beta1 >= 1 || b.beta2 < 0 || b.beta2 >= 1) {
+            throw new IllegalArgumentException("betas must be in [0, 1), got (" + b.beta1 + ", " + b.beta2 + ")");
+        }
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.epsilon = b.epsilon;
+        this.weightDecay = b.weightDecay < 0 ? (decoupled ? 0.01f : 0f) : b.weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    /** Adam with PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0 (L2). */
+    public static Builder builder() {
+        return new Builder(false);
+    }
+
+    @Override
+    public String name() {
+        return decoupled ? "AdamW" : "Adam";
+    }
+
+    @Override
+    protected void update(NDArray weight, NDArray grad, ParameterState state) {
+        NDArray mean = state.zerosLike("exp_avg", weight);
+        NDArray variance = state.zerosLike("exp_avg_sq", weight);
+        long t = state.step();
+        double correction1 = 1 - Math.pow(beta1, t);
+        double rootCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        float lr = learningRate();
+        float lrCorrected = (float) (lr * rootCorrection2 / correction1);
+        float eps = (float) (epsilon * rootCorrection2);
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mean, variance), new NDList(weight), lr,
+                lrCorrected, weightDecay, 1f, -1f, beta1, beta2, eps, false, decoupled);
+    }
+
+    /** Builder for {@link Adam} and {@link AdamW}. */
+    public static final class Builder {
+        private final boolean decoupled;
+        private float lr = 1e-3f;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float epsilon = 1e-8f;
+        private float weightDecay = -1f;
+        private Block scope;
+
+        Builder(boolean decoupled) {
+            this.decoupled = decoupled;
+        }
+
+        public Builder lr(float value) {
+            this.lr = value;
+            return this;
+        }
+
+        public Builder betas(float b1, float b2) {
+            this.beta1 = b1;
+            this.beta2 = b2;
+            return this;
+        }
+
+        public Builder eps(float value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        /** L2 penalty for Adam (default 0), decoupled decay for AdamW (default 0.01). */
+        public Builder weightDecay(float value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + value);
+            }
+            this.weightDecay = value;
+            return this;
+        }
+
+        /** Restricts the optimizer to {@code block}'s parameters (default: the whole module). */
+        public Builder parameters(Block block) {
+            this.scope = block;
+            return this;
+        }
+
+        public Adam build() {
+            return decoupled ? new AdamW(this) : new Adam(this, false);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.fulmen.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An optimizer whose state Fulmen owns: every buffer (momentum, Adam moments) and counter lives here, under the
+ * parameter's name, and can be exported and imported exactly ({@link #exportState()} / {@link #importState}), which
+ * is what makes bit-exact resume possible. DJL's own optimizers keep their state private.
+ *
+ * <p>The Trainer calls {@link #step} with autograd off, once per optimizer step. Implementations update weights in
+ * place, using DJL's fused engine kernels where they exist.
+ */
+public abstract class Optimizer {
+    private final float initialLearningRate;
+    private volatile float learningRate;
+    private final Block scope;
+    private final Map<String, ParameterState> states = new LinkedHashMap<>();
+    private NDManager stateManager;
+
+    protected Optimizer(float learningRate, Block scope) {
+        if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
+        }
+        this.initialLearningRate = learningRate;
+        this.learningRate = learningRate;
+        this.scope = scope;
+    }
+
+    /** The optimizer's name as loggers show it, e.g. {@code "Adam"} (Lightning's {@code lr-Adam}). */
+    public abstract String name();
+
+    /** Updates {@code weight} in place from {@code grad}; {@code state} holds this parameter's buffers. */
+    protected abstract void update(NDArray weight, NDArray grad, ParameterState state);
+
+    /** The learning rate now (changed by schedules). */
+    public final float learningRate() {
+        return learningRate;
+    }
+
+    /** The learning rate the optimizer was built with; schedules scale from it. */
+    public final float initialLearningRate() {
+        return initialLearningRate;
+    }
+
+    public final void setLearningRate(float lr) {
+        this.learningRate = lr;
+    }
+
+    /** The block whose parameters this optimizer updates, or null for the whole module. */
+    public final Block scope() {
+        return scope;
+    }
+
+    /**
+     * Binds state memory to {@code manager}; called by the Trainer before the first step. State already imported
+     * moves to the new manager.
+     */
+    public final void bind(NDManager manager) {
+        this.stateManager = manager;
+        for (ParameterState s : states.values()) {
+            s.attach(manager);
+        }
+    }
+
+    /**
+     * Updates every parameter that requires a gradient; state is kept under the parameter's path in the block
+     * (e.g. {@code 01Linear_weight}). Called by the Trainer with autograd off.
+     */
+    public void step(ParameterList parameters) {
+        for (Pair<String, Parameter> named : parameters) {
+            Parameter p = named.getValue();
+            if (!p.requiresGradient() || !p.isInitialized()) {
+                continue;
+            }
+            NDArray weight = p.getArray();
+            ParameterState state = states.computeIfAbsent(named.getKey(), n -> new ParameterState(manager()));
+            state.step++;
+            try (NDArray grad = weight.getGradient()) {
+                update(weight, grad, state);
+            }
+        }
+    }
+
+    /** The parameters this optimizer is responsible for, by path, in a stable order. */
+    public ParameterList parametersOf(Block moduleBlock) {
+        return (scope != null ? scope : moduleBlock).getParameters();
+    }
+
+    /** A snapshot of the state: copies, owned by {@code manager}. */
+    public final OptimizerState exportState(NDManager manager) {
+        Map<String, OptimizerState.Entry> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, ParameterState> e : states.entrySet()) {
+            Map<String, NDArray> buffers = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> b : e.getValue().buffers.entrySet()) {
+                NDArray copy = b.getValue().duplicate();
+                copy.attach(manager);
+                buffers.put(b.getKey(), copy);
+            }
+            entries.put(e.getKey(), new OptimizerState.Entry(e.getValue().step, buffers));
+        }
+        return new OptimizerState(name(), learningRate, entries);
+    }
+
+    /** Replaces the state by copies of {@code state}'s buffers. */
+    public final void importState(OptimizerState state) {
+        if (!state.optimizer().equals(name())) {
+            throw new IllegalArgumentException("optimizer state is for " + state.optimizer() + ", not " + name());
+        }
+        for (ParameterState s : states.values()) {
+            s.close();
+        }
+        states.clear();
+        for (Map.Entry<String, OptimizerState.Entry> e : state.entries().entrySet()) {
+            ParameterState ps = new ParameterState(manager());
+            ps.step = e.getValue().step();
+            for (Map.Entry<String, NDArray> b : e.getValue().buffers().entrySet()) {
+                NDArray copy = b.getValue().duplicate();
+                copy.attach(manager());
+                ps.buffers.put(b.getKey(), copy);
+            }
+            states.put(e.getKey(), ps);
+        }
+        this.learningRate = state.learningRate();
+    }
+
+    /** Frees the state memory. */
+    public final void clearState() {
+        for (ParameterState s : states.values()) {
+            s.close();
+        }
+        states.clear();
+    }
+
+    private NDManager manager() {
+        if (stateManager == null) {
+            throw new IllegalStateException(name() + " is not bound to a Trainer: state memory has no owner");
+        }
+        return stateManager;
+    }
+
+    @Override
+    public String toString() {
+        return name() + "(lr=" + learningRate + ")";
+    }
+
+    /** The buffers and step count of one parameter. */
+    public static final class ParameterState {
+        private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+        private NDManager manager;
+        private long step;
+
+        ParameterState(NDManager manager) {
+            this.manager = manager;
+        }
+
+        /** How many updates this parameter has received, this one included. */
+        public long step() {
+            return step;
+        }
+
+        /** The buffer called {@code name}, or null before it is created. */
+        public NDArray buffer(String name) {
+            return buffers.get(name);
+        }
+
+        /** The buffer called {@code name}, created as zeros shaped like {@code like} on first use. */
+        public NDArray zerosLike(String name, NDArray like) {
+            NDArray b = buffers.get(name);
+            if (b == null) {
+                b = manager.zeros(like.getShape(), like.getDataType(), like.getDevice());
+                buffers.put(name, b);
+            }
+            return b;
+        }
+
+        /** Stores a copy of {@code value} as the buffer {@code name}. */
+        public NDArray putCopy(String name, NDArray value) {
+            NDArray copy = value.duplicate();
+            copy.attach(manager);
+            NDArray old = buffers.put(name, copy);
+            if (old != null) {
+                old.close();
+            }
+            return copy;
+        }
+
+        public Map<String, NDArray> buffers() {
+            return Collections.unmodifiableMap(buffers);
+        }
+
+        void attach(NDManager m) {
+            this.manager = m;
+            for (NDArray b : buffers.values()) {
+                b.attach(m);
+            }
+        }
+
+        void close() {
+            for (NDArray b : buffers.values()) {
+                b.close();
+            }
+            buffers.clear();
+        }
+    }
+}

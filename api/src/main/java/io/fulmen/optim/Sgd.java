@@ -1,0 +1,119 @@
+package io.fulmen.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+
+/**
+ * Stochastic gradient descent with PyTorch's {@code torch.optim.SGD} semantics: momentum, dampening, Nesterov and
+ * L2 weight decay. Plain SGD runs on DJL's fused engine kernel.
+ */
+public final class Sgd extends Optimizer {
+    private final float momentum;
+    private final float dampening;
+    private final boolean nesterov;
+    private final float weightDecay;
+
+    private Sgd(Builder b) {
+        super(b.lr, b.scope);
+        if (b.nesterov && (b.momentum <= 0 || b.dampening != 0)) {
+            throw new IllegalArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0");
+        }
+        this.momentum = b.momentum;
+        this.dampening = b.dampening;
+        this.nesterov = b.nesterov;
+        this.weightDecay = b.weightDecay;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "SGD";
+    }
+
+    @Override
+    protected void update(NDArray weight, NDArray grad, ParameterState state) {
+        float lr = learningRate();
+        if (momentum == 0f) {
+            weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), new NDList(weight), lr, weightDecay,
+                    1f, -1f, 0f, false);
+            return;
+        }
+        NDArray decayed = weightDecay != 0f ? grad.add(weight.mul(weightDecay)) : null;
+        NDArray d = decayed != null ? decayed : grad;
+        try {
+            NDArray buf = state.buffer("momentum_buffer");
+            if (buf == null) {
+                buf = state.putCopy("momentum_buffer", d);
+            } else if (dampening == 0f) {
+                buf.muli(momentum).addi(d);
+            } else {
+                try (NDArray scaled = d.mul(1f - dampening)) {
+                    buf.muli(momentum).addi(scaled);
+                }
+            }
+            if (nesterov) {
+                try (NDArray upd = buf.mul(momentum)) {
+                    upd.addi(d).muli(lr);
+                    weight.subi(upd);
+                }
+            } else {
+                try (NDArray upd = buf.mul(lr)) {
+                    weight.subi(upd);
+                }
+            }
+        } finally {
+            if (decayed != null) {
+                decayed.close();
+            }
+        }
+    }
+
+    /** Builder with PyTorch's defaults (lr is required there; here it defaults to 0.01). */
+    public static final class Builder {
+        private float lr = 0.01f;
+        private float momentum;
+        private float dampening;
+        private boolean nesterov;
+        private float weightDecay;
+        private Block scope;
+
+        public Builder lr(float value) {
+            this.lr = value;
+            return this;
+        }
+
+        public Builder momentum(float value) {
+            this.momentum = value;
+            return this;
+        }
+
+        public Builder dampening(float value) {
+            this.dampening = value;
+            return this;
+        }
+
+        public Builder nesterov(boolean value) {
+            this.nesterov = value;
+            return this;
+        }
+
+        public Builder weightDecay(float value) {
+            this.weightDecay = value;
+            return this;
+        }
+
+        /** Restricts the optimizer to {@code block}'s parameters (default: the whole module). */
+        public Builder parameters(Block block) {
+            this.scope = block;
+            return this;
+        }
+
+        public Sgd build() {
+            return new Sgd(this);
+        }
+    }
+}

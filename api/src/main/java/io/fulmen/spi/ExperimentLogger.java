@@ -1,0 +1,36 @@
+package io.fulmen.spi;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where metrics and hyperparameters go (Lightning's {@code Logger}). Calls come from the training thread and must
+ * return quickly: loggers that do I/O buffer and write in the background.
+ */
+public interface ExperimentLogger {
+    String name();
+
+    /** The run's version, e.g. {@code "version_3"} or a run id. */
+    String version();
+
+    /** The local directory of this run's files, or null for a remote-only logger. */
+    default Path logDir() {
+        return null;
+    }
+
+    void logHyperparams(Map<String, Object> params);
+
+    /** Scalars at a step; the map is a snapshot the logger may keep. */
+    void logMetrics(Map<String, Double> metrics, long step);
+
+    /** Makes logged data durable (called at checkpoints and epoch ends). */
+    default void save() {}
+
+    /** Called once when the run ends; flushes and releases resources. */
+    default void finish(RunStatus status) {}
+
+    /** The underlying writer or client, for what the SPI does not cover (Lightning's {@code logger.experiment}). */
+    default Object experiment() {
+        return this;
+    }
+}

@@ -1,0 +1,9 @@
+package io.fulmen.spi;
+
+/** Reductions of collective operations across processes. */
+public enum ReduceOp {
+    SUM,
+    MEAN,
+    MAX,
+    MIN
+}

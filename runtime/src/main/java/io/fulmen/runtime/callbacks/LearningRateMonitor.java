@@ -1,0 +1,127 @@
+package io.fulmen.runtime.callbacks;
+
+import ai.djl.training.dataset.Batch;
+import io.fulmen.LightningModule;
+import io.fulmen.LightningOptimizer;
+import io.fulmen.Stage;
+import io.fulmen.TrainerView;
+import io.fulmen.callback.Callback;
+import io.fulmen.optim.Interval;
+import io.fulmen.spi.ExperimentLogger;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Logs the learning rate of every optimizer to every logger, as Lightning's {@code LearningRateMonitor}. Metric
+ * names are {@code lr-<OptimizerName>} ({@code lr-Adam}); when several optimizers share a name the later ones get
+ * {@code -1}, {@code -2}… ({@code lr-Adam}, {@code lr-Adam-1}), as Lightning names them. The step is the Trainer's
+ * global step.
+ *
+ * <p>With {@link Interval#STEP} (and with no interval, Lightning's {@code logging_interval=None}) the rates are
+ * logged before a training batch whenever the global step moved since the last log, so once per optimizer step
+ * even with gradient accumulation; with {@link Interval#EPOCH}, at the start of every training epoch.
+ * A fit whose Trainer has no logger fails at setup, as in Lightning.
+ */
+public final class LearningRateMonitor implements Callback {
+    private final Interval interval;
+    private long lastLoggedStep = Long.MIN_VALUE;
+
+    /** Logs at every optimizer step (Lightning's default {@code logging_interval=None}). */
+    public LearningRateMonitor() {
+        this((Interval) null);
+    }
+
+    /** Logs at every optimizer step ({@link Interval#STEP} or null) or every epoch ({@link Interval#EPOCH}). */
+    public LearningRateMonitor(Interval interval) {
+        this.interval = interval;
+    }
+
+    /** Lightning's spelling: {@code "step"}, {@code "epoch"}, or {@code "auto"} / null for the default. */
+    public static LearningRateMonitor of(String loggingInterval) {
+        if (loggingInterval == null) {
+            return new LearningRateMonitor();
+        }
+        switch (loggingInterval.trim().toLowerCase(Locale.ROOT)) {
+            case "step":
+                return new LearningRateMonitor(Interval.STEP);
+            case "epoch":
+                return new LearningRateMonitor(Interval.EPOCH);
+            case "auto":
+            case "none":
+            case "":
+                return new LearningRateMonitor();
+            default:
+                throw new IllegalArgumentException("logging_interval should be `step` or `epoch` or `None`, got '"
+                        + loggingInterval + "'");
+        }
+    }
+
+    /** The configured interval; null for the default (every step). */
+    public Interval interval() {
+        return interval;
+    }
+
+    @Override
+    public void setup(TrainerView trainer, LightningModule module, Stage stage) {
+        if (stage != Stage.FIT) {
+            return;
+        }
+        lastLoggedStep = Long.MIN_VALUE;
+        if (trainer.loggers().isEmpty()) {
+            throw new IllegalStateException(
+                    "Cannot use `LearningRateMonitor` callback with `Trainer` that has no logger.");
+        }
+    }
+
+    @Override
+    public void onTrainBatchStart(TrainerView trainer, LightningModule module, Batch batch, int batchIdx) {
+        if (interval == Interval.EPOCH) {
+            return;
+        }
+        long step = trainer.globalStep();
+        if (step != lastLoggedStep) {
+            lastLoggedStep = step;
+            log(trainer, step);
+        }
+    }
+
+    @Override
+    public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
+        if (interval == Interval.EPOCH) {
+            log(trainer, trainer.globalStep());
+        }
+    }
+
+    private static void log(TrainerView trainer, long step) {
+        List<ExperimentLogger> loggers = trainer.loggers();
+        List<LightningOptimizer> optimizers = trainer.optimizers();
+        if (loggers.isEmpty() || optimizers.isEmpty()) {
+            return;
+        }
+        Map<String, Double> stats = rates(optimizers);
+        for (ExperimentLogger logger : loggers) {
+            logger.logMetrics(stats, step);
+        }
+    }
+
+    /** {@code lr-<name>[-k]} to the current learning rate of each optimizer, in order. */
+    static Map<String, Double> rates(List<LightningOptimizer> optimizers) {
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Double> stats = new LinkedHashMap<>();
+        for (LightningOptimizer optimizer : optimizers) {
+            String name = "lr-" + optimizer.optimizer().name();
+            int count = seen.merge(name, 1, Integer::sum);
+            if (count > 1) {
+                name = name + "-" + (count - 1);
+            }
+            // The float's shortest decimal, so 1e-3f is logged as 0.001, not 0.0010000000474974513.
+            stats.put(name, Double.parseDouble(Float.toString(optimizer.learningRate())));
+        }
+        return Collections.unmodifiableMap(stats);
+    }
+}

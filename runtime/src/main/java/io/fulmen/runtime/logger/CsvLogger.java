@@ -1,0 +1,396 @@
+package io.fulmen.runtime.logger;
+
+import io.fulmen.spi.ExperimentLogger;
+import io.fulmen.spi.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Logs to plain files, as Lightning's {@code CSVLogger}: metrics go to {@code metrics.csv} and hyperparameters to
+ * {@code hparams.yaml} in {@code <rootDir>/<name>/version_N/}.
+ *
+ * <p><b>Versions.</b> Without an explicit version, {@code N} is one more than the highest {@code version_*} directory
+ * already under {@code <rootDir>/<name>}, and is claimed by creating that directory atomically; when another logger
+ * (another Trainer, thread or process) claimed it first, the next number is tried. Two loggers on one root therefore
+ * never share a version. The version is claimed lazily, on the first call that needs it: {@link #version()},
+ * {@link #logDir()}, {@link #logHyperparams} or {@link #logMetrics}; creating a logger touches no file.
+ * An explicit version reuses its directory; an old {@code metrics.csv} there is replaced, as Lightning does.
+ *
+ * <p><b>metrics.csv.</b> Rows are buffered in memory and written every {@code flushLogsEveryNSteps} rows, on
+ * {@link #save()} and on {@link #finish}. Each row has a {@code step} column and one column per metric key seen in
+ * the run (the Trainer adds {@code epoch}); columns are sorted by name, and a row lacks the keys it was not logged
+ * with (empty cells). When new keys appear the whole file is rewritten atomically with the wider header, else new
+ * rows are appended. Values are written as Python's {@code repr} writes floats ({@code 0.25}, {@code 1e-05},
+ * {@code nan}); {@code step} and {@code epoch} as integers.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class CsvLogger implements ExperimentLogger {
+    /** The experiment name used when none is given. */
+    public static final String DEFAULT_NAME = "fulmen_logs";
+    /** The metrics file in the version directory. */
+    public static final String METRICS_FILE_NAME = "metrics.csv";
+    /** The hyperparameters file in the version directory. */
+    public static final String HPARAMS_FILE_NAME = "hparams.yaml";
+    /** Rows buffered before a write, when not configured (Lightning's {@code flush_logs_every_n_steps}). */
+    public static final int DEFAULT_FLUSH_LOGS_EVERY_N_STEPS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvLogger.class);
+    private static final Pattern VERSION_DIR = Pattern.compile("version_(\\d{1,9})");
+    private static final String STEP = "step";
+    private static final String EPOCH = "epoch";
+
+    private final Path rootDir;
+    private final String name;
+    private final String fixedVersion;
+    private final int flushLogsEveryNSteps;
+
+    private Path versionDir;
+    private String version;
+    private final List<Row> pending = new ArrayList<>();
+    private List<String> columns = List.of();
+    private boolean metricsFileWritten;
+    private final Map<String, Object> hparams = new LinkedHashMap<>();
+
+    private record Row(long step, Map<String, Double> values) {}
+
+    /** A logger writing to {@code <rootDir>/fulmen_logs/version_N}. */
+    public CsvLogger(Path rootDir) {
+        this(builder(rootDir));
+    }
+
+    /** A logger writing to {@code <rootDir>/<name>/version_N}; an empty name writes to {@code <rootDir>/version_N}. */
+    public CsvLogger(Path rootDir, String name) {
+        this(builder(rootDir).name(name));
+    }
+
+    private CsvLogger(Builder b) {
+        this.rootDir = b.rootDir;
+        this.name = b.name;
+        this.fixedVersion = b.version;
+        this.flushLogsEveryNSteps = b.flushLogsEveryNSteps;
+    }
+
+    /** Starts a logger configuration for {@code rootDir}. */
+    public static Builder builder(Path rootDir) {
+        return new Builder(rootDir);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The directory that holds the versions, {@code <rootDir>/<name>}. */
+    public Path rootDir() {
+        return name.isEmpty() ? rootDir : rootDir.resolve(name);
+    }
+
+    /** {@code "version_N"}, or the explicit version; claims the version directory on the first call. */
+    @Override
+    public synchronized String version() {
+        claimVersionDir();
+        return version;
+    }
+
+    /** The version directory, created on the first call. */
+    @Override
+    public synchronized Path logDir() {
+        return claimVersionDir();
+    }
+
+    /** Rows per write (Lightning's {@code flush_logs_every_n_steps}). */
+    public int flushLogsEveryNSteps() {
+        return flushLogsEveryNSteps;
+    }
+
+    /** Merges {@code params} into the run's hyperparameters and rewrites {@code hparams.yaml} atomically. */
+    @Override
+    public synchronized void logHyperparams(Map<String, Object> params) {
+        hparams.putAll(params);
+        Path file = claimVersionDir().resolve(HPARAMS_FILE_NAME);
+        String yaml = YamlWriter.write(hparams);
+        try {
+            AtomicFiles.write(file, w -> w.write(yaml));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    @Override
+    public synchronized void logMetrics(Map<String, Double> metrics, long step) {
+        claimVersionDir();
+        Map<String, Double> values = new LinkedHashMap<>(Math.max(4, metrics.size() * 2));
+        for (Map.Entry<String, Double> e : metrics.entrySet()) {
+            if (e.getValue() != null && !STEP.equals(e.getKey())) {
+                values.put(e.getKey(), e.getValue());
+            }
+        }
+        pending.add(new Row(step, values));
+        if (pending.size() >= flushLogsEveryNSteps) {
+            writePending();
+        }
+    }
+
+    /** Writes the buffered rows. */
+    @Override
+    public synchronized void save() {
+        writePending();
+    }
+
+    @Override
+    public synchronized void finish(RunStatus status) {
+        writePending();
+    }
+
+    @Override
+    public String toString() {
+        return "CsvLogger[" + rootDir() + ", " + (version == null ? "version not claimed" : version) + "]";
+    }
+
+    // ---------------------------------------------------------------- version directory
+
+    private Path claimVersionDir() {
+        if (versionDir != null) {
+            return versionDir;
+        }
+        Path parent = rootDir();
+        try {
+            Files.createDirectories(parent);
+            if (fixedVersion != null) {
+                Path dir = parent.resolve(fixedVersion);
+                Files.createDirectories(dir);
+                if (hasEntries(dir)) {
+                    LOG.warn("Experiment logs directory {} exists and is not empty; its {} will be replaced "
+                            + "when new metrics are saved", dir, METRICS_FILE_NAME);
+                }
+                versionDir = dir;
+                version = fixedVersion;
+            } else {
+                int n = nextVersion(parent);
+                while (true) {
+                    Path dir = parent.resolve("version_" + n);
+                    try {
+                        Files.createDirectory(dir);
+                        versionDir = dir;
+                        version = "version_" + n;
+                        break;
+                    } catch (FileAlreadyExistsException taken) {
+                        n++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the log directory under " + parent, e);
+        }
+        return versionDir;
+    }
+
+    private static int nextVersion(Path parent) throws IOException {
+        int max = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
+            for (Path p : entries) {
+                Matcher m = VERSION_DIR.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isDirectory(p)) {
+                    max = Math.max(max, Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        return max + 1;
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return entries.iterator().hasNext();
+        }
+    }
+
+    // ---------------------------------------------------------------- metrics.csv
+
+    private void writePending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Path file = claimVersionDir().resolve(METRICS_FILE_NAME);
+        TreeSet<String> all = new TreeSet<>(columns);
+        all.add(STEP);
+        for (Row row : pending) {
+            all.addAll(row.values().keySet());
+        }
+        List<String> newColumns = List.copyOf(all);
+        try {
+            if (!metricsFileWritten || !Files.isRegularFile(file)) {
+                AtomicFiles.write(file, w -> {
+                    writeHeader(w, newColumns);
+                    writeRows(w, newColumns, pending);
+                });
+            } else if (newColumns.size() != columns.size()) {
+                rewrite(file, columns, newColumns);
+            } else {
+                try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+                    writeRows(w, newColumns, pending);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        columns = newColumns;
+        metricsFileWritten = true;
+        pending.clear();
+    }
+
+    /** Copies the written rows under the wider header (their new cells empty), then adds the pending rows. */
+    private void rewrite(Path file, List<String> oldColumns, List<String> newColumns) throws IOException {
+        int[] target = new int[oldColumns.size()];
+        for (int i = 0; i < target.length; i++) {
+            target[i] = Collections.binarySearch(newColumns, oldColumns.get(i));
+        }
+        AtomicFiles.write(file, w -> {
+            writeHeader(w, newColumns);
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                skipRecord(r);
+                String[] cells = new String[newColumns.size()];
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        continue;
+                    }
+                    // Data cells are numbers or empty, never quoted: a plain split is exact.
+                    String[] old = line.split(",", -1);
+                    Arrays.fill(cells, "");
+                    for (int i = 0; i < Math.min(old.length, target.length); i++) {
+                        cells[target[i]] = old[i];
+                    }
+                    w.write(String.join(",", cells));
+                    w.write('\n');
+                }
+            }
+            writeRows(w, newColumns, pending);
+        });
+    }
+
+    /** Skips one CSV record (the header), which may hold quoted line breaks. */
+    private static void skipRecord(BufferedReader r) throws IOException {
+        boolean quoted = false;
+        int c;
+        while ((c = r.read()) != -1) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\n' && !quoted) {
+                return;
+            }
+        }
+    }
+
+    private static void writeHeader(Writer w, List<String> columns) throws IOException {
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            w.write(csvField(columns.get(i)));
+        }
+        w.write('\n');
+    }
+
+    private static void writeRows(Writer w, List<String> columns, List<Row> rows) throws IOException {
+        StringBuilder line = new StringBuilder(16 * columns.size());
+        for (Row row : rows) {
+            line.setLength(0);
+            for (int i = 0; i < columns.size(); i++) {
+                if (i > 0) {
+                    line.append(',');
+                }
+                String column = columns.get(i);
+                if (STEP.equals(column)) {
+                    line.append(row.step());
+                    continue;
+                }
+                Double v = row.values().get(column);
+                if (v != null) {
+                    line.append(EPOCH.equals(column) ? PythonFloats.reprCounter(v) : PythonFloats.repr(v));
+                }
+            }
+            line.append('\n');
+            w.write(line.toString());
+        }
+    }
+
+    /** Python's csv QUOTE_MINIMAL: quotes a field holding a comma, a quote or a line break. */
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** Configures a {@link CsvLogger}. */
+    public static final class Builder {
+        private final Path rootDir;
+        private String name = DEFAULT_NAME;
+        private String version;
+        private int flushLogsEveryNSteps = DEFAULT_FLUSH_LOGS_EVERY_N_STEPS;
+
+        private Builder(Path rootDir) {
+            this.rootDir = Objects.requireNonNull(rootDir, "rootDir");
+        }
+
+        /** The experiment name, a directory under the root; empty for none. Default {@code "fulmen_logs"}. */
+        public Builder name(String name) {
+            this.name = name == null ? DEFAULT_NAME : name;
+            return this;
+        }
+
+        /** Uses {@code version_<version>} instead of the next free number. */
+        public Builder version(int version) {
+            if (version < 0) {
+                throw new IllegalArgumentException("version must be >= 0, got " + version);
+            }
+            this.version = "version_" + version;
+            return this;
+        }
+
+        /** Uses {@code version} verbatim as the version directory's name; null for the next free number. */
+        public Builder version(String version) {
+            if (version != null && version.isBlank()) {
+                throw new IllegalArgumentException("version must not be blank");
+            }
+            this.version = version;
+            return this;
+        }
+
+        /** Rows buffered before they are written; at least 1. */
+        public Builder flushLogsEveryNSteps(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("flush_logs_every_n_steps must be >= 1, got " + n);
+            }
+            this.flushLogsEveryNSteps = n;
+            return this;
+        }
+
+        public CsvLogger build() {
+            return new CsvLogger(this);
+        }
+    }
+}

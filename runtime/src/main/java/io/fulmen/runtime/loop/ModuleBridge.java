@@ -1,0 +1,130 @@
+package io.fulmen.runtime.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.fulmen.LightningOptimizer;
+import io.fulmen.LogOptions;
+import io.fulmen.ModuleContext;
+import io.fulmen.ParameterOwner;
+import io.fulmen.TrainerView;
+import io.fulmen.runtime.metrics.MetricStore;
+
+import java.util.List;
+
+/** The Trainer as the module sees it: forward with lazy initialisation, logging, optimizers, manual backward. */
+public final class ModuleBridge implements ModuleContext {
+    /**
+     * libtorch's random generator is process-wide: parameter initialisation seeds it and draws from it under this
+     * lock, so a seeded Trainer initialises identically even while another Trainer runs in the same JVM.
+     */
+    private static final Object ENGINE_RNG_LOCK = new Object();
+
+    private final RunContext run;
+    private MetricStore.Scope scope = MetricStore.Scope.TRAIN;
+    private boolean stepHook;
+    private int batchSize = 1;
+    private Backward backward;
+
+    ModuleBridge(RunContext run) {
+        this.run = run;
+    }
+
+    /** Where {@code log} calls go from now on. */
+    void enter(MetricStore.Scope newScope, boolean inStepHook, int currentBatchSize) {
+        this.scope = newScope;
+        this.stepHook = inStepHook;
+        this.batchSize = currentBatchSize;
+    }
+
+    void backward(Backward b) {
+        this.backward = b;
+    }
+
+    @Override
+    public NDList runBlock(Block block, NDList inputs, boolean training) {
+        ParameterMemory memory = memory();
+        if (!block.isInitialized()) {
+            initialize(block, inputs, memory);
+        }
+        return block.forward(memory.store(), run.precision.convertInput(inputs), training);
+    }
+
+    private ParameterMemory memory() {
+        ParameterOwner owner = run.module.parameterOwner();
+        if (owner == null) {
+            ParameterMemory created = new ParameterMemory(run.device, run.engine);
+            run.module.parameterOwner(created);
+            return created;
+        }
+        if (!(owner instanceof ParameterMemory m)) {
+            throw new IllegalStateException("the module's parameters are owned by " + owner.getClass().getName()
+                    + ", not by a Fulmen runtime");
+        }
+        if (!m.device().equals(run.device)) {
+            throw new IllegalStateException("the module's parameters live on " + m.device() + " but this run uses "
+                    + run.device + "; use the same accelerator and devices for every call on one module");
+        }
+        return m;
+    }
+
+    private void initialize(Block block, NDList inputs, ParameterMemory memory) {
+        Shape[] shapes = inputs.getShapes();
+        DataType type = run.precision.parameterType();
+        synchronized (ENGINE_RNG_LOCK) {
+            int ordinal = memory.nextBlockOrdinal();
+            if (run.settings.seed() != null) {
+                long mixed = run.settings.seed() * 1_000_003L + ordinal;
+                Engine.getEngine(run.engine).setRandomSeed((int) (mixed ^ (mixed >>> 32)));
+            }
+            block.initialize(memory.manager(), type, shapes);
+        }
+    }
+
+    @Override
+    public void log(String name, NDArray value, LogOptions options) {
+        if (value.size() != 1) {
+            throw new IllegalArgumentException("log('" + name + "') takes a scalar, got an array of shape "
+                    + value.getShape() + ": reduce it first, e.g. with mean()");
+        }
+        double v = value.getDataType() == DataType.FLOAT32 ? value.getFloat()
+                : value.toType(DataType.FLOAT64, false).getDouble();
+        log(name, v, options);
+    }
+
+    @Override
+    public void log(String name, double value, LogOptions options) {
+        run.state.metrics().log(scope, stepHook, name, value, batchSize, options);
+    }
+
+    @Override
+    public List<LightningOptimizer> optimizers() {
+        List<LightningOptimizer> list = run.state.optimizers();
+        if (list.isEmpty()) {
+            throw new IllegalStateException("optimizers() is only available during fit, after configureOptimizers");
+        }
+        return list;
+    }
+
+    @Override
+    public void manualBackward(NDArray loss) {
+        if (backward == null) {
+            throw new IllegalStateException("manualBackward is only available in trainingStep during fit");
+        }
+        backward.run(loss);
+    }
+
+    @Override
+    public TrainerView trainer() {
+        return run.state;
+    }
+
+    /** The backward path (hooks, precision, autograd, strategy) installed by the fit loop. */
+    @FunctionalInterface
+    interface Backward {
+        void run(NDArray loss);
+    }
+}

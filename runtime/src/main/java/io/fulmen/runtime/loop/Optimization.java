@@ -1,0 +1,198 @@
+package io.fulmen.runtime.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import io.fulmen.GradientClipper;
+import io.fulmen.LightningOptimizer;
+import io.fulmen.optim.Interval;
+import io.fulmen.optim.LrScheduler;
+import io.fulmen.optim.OptimizerConfig;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optimizers of one fit: steps (with the step hooks, precision and clipping in Lightning's order), zero_grad,
+ * gradient clipping, and learning-rate schedules.
+ */
+final class Optimization implements LightningOptimizer.Host, GradientClipper {
+    private final RunContext run;
+    private final List<LightningOptimizer> optimizers = new ArrayList<>();
+    private final List<Schedule> schedules = new ArrayList<>();
+    private final Map<LightningOptimizer, ParameterList> parameters = new IdentityHashMap<>();
+
+    Optimization(RunContext run, OptimizerConfig config) {
+        this.run = run;
+        int i = 0;
+        for (OptimizerConfig.Entry e : config.entries()) {
+            LightningOptimizer lo = new LightningOptimizer(e.optimizer(), i++, this);
+            e.optimizer().bind(run.manager);
+            optimizers.add(lo);
+            if (e.scheduler() != null) {
+                Schedule s = new Schedule(lo, e.scheduler(), e.interval(), e.frequency());
+                s.apply();
+                schedules.add(s);
+            }
+        }
+    }
+
+    List<LightningOptimizer> optimizers() {
+        return optimizers;
+    }
+
+    /** The parameters {@code o} updates; cached once the module's block is initialised. */
+    ParameterList parametersOf(LightningOptimizer o) {
+        ParameterList cached = parameters.get(o);
+        if (cached != null) {
+            return cached;
+        }
+        ParameterList list = o.optimizer().parametersOf(run.module.block());
+        if (list.values().stream().allMatch(Parameter::isInitialized)) {
+            parameters.put(o, list);
+        }
+        return list;
+    }
+
+    @Override
+    public void step(LightningOptimizer optimizer, Runnable closure) {
+        if (closure != null) {
+            closure.run();
+            if (closure instanceof TrainingClosure tc && tc.skipped()) {
+                return;
+            }
+        }
+        run.eachCallback(c -> c.onBeforeOptimizerStep(run.state, run.module, optimizer));
+        run.module.onBeforeOptimizerStep(optimizer);
+        ParameterList params = parametersOf(optimizer);
+        boolean finite = run.precision.beforeOptimizerStep(params.values());
+        if (finite) {
+            boolean previous = run.autograd.setGradEnabled(false);
+            try {
+                run.module.configureGradientClipping(optimizer, this);
+                if (run.settings.detectAnomaly()) {
+                    AnomalyCheck.gradients(params, run.state);
+                }
+                optimizer.optimizer().step(params);
+            } finally {
+                run.autograd.setGradEnabled(previous);
+            }
+        }
+        run.precision.afterOptimizerStep(finite);
+        run.state.incrementGlobalStep();
+    }
+
+    @Override
+    public void zeroGrad(LightningOptimizer optimizer) {
+        for (Parameter p : parametersOf(optimizer).values()) {
+            if (p.isInitialized() && p.requiresGradient()) {
+                run.autograd.zeroGrad(p.getArray());
+            }
+        }
+    }
+
+    /** Zeroes every parameter's gradient (Lightning's silent {@code zero_grad(set_to_none=True)} calls). */
+    void zeroAll() {
+        for (LightningOptimizer o : optimizers) {
+            zeroGrad(o);
+        }
+    }
+
+    @Override
+    public double clipValue() {
+        return run.settings.gradientClipVal();
+    }
+
+    @Override
+    public ClipAlgorithm algorithm() {
+        return run.settings.gradientClipAlgorithm();
+    }
+
+    @Override
+    public void clipGradients(LightningOptimizer optimizer, double clipValue, ClipAlgorithm algorithm) {
+        if (clipValue <= 0) {
+            return;
+        }
+        List<NDArray> grads = new ArrayList<>();
+        try {
+            for (Parameter p : parametersOf(optimizer).values()) {
+                if (p.isInitialized() && p.requiresGradient()) {
+                    grads.add(p.getArray().getGradient());
+                }
+            }
+            if (algorithm == ClipAlgorithm.VALUE) {
+                for (NDArray g : grads) {
+                    try (NDArray clipped = g.clip(-clipValue, clipValue); NDArray delta = clipped.sub(g)) {
+                        g.addi(delta);
+                    }
+                }
+                return;
+            }
+            double sumSquares = 0;
+            for (NDArray g : grads) {
+                try (NDArray n = g.norm()) {
+                    double v = n.getFloat();
+                    sumSquares += v * v;
+                }
+            }
+            double coefficient = clipValue / (Math.sqrt(sumSquares) + 1e-6);
+            if (coefficient < 1.0) {
+                for (NDArray g : grads) {
+                    g.muli((float) coefficient);
+                }
+            }
+        } finally {
+            for (NDArray g : grads) {
+                g.close();
+            }
+        }
+    }
+
+    /** Advances the schedules that step on {@code interval}. */
+    void stepSchedules(Interval interval) {
+        for (Schedule s : schedules) {
+            if (s.interval == interval) {
+                s.tick();
+            }
+        }
+    }
+
+    /** Frees optimizer state. */
+    void release() {
+        for (LightningOptimizer o : optimizers) {
+            o.optimizer().clearState();
+        }
+    }
+
+    /** A scheduler bound to its optimizer, with its step count: its whole state. */
+    private static final class Schedule {
+        final LightningOptimizer optimizer;
+        final LrScheduler scheduler;
+        final Interval interval;
+        final int frequency;
+        long intervals;
+        long steps;
+
+        Schedule(LightningOptimizer optimizer, LrScheduler scheduler, Interval interval, int frequency) {
+            this.optimizer = optimizer;
+            this.scheduler = scheduler;
+            this.interval = interval;
+            this.frequency = frequency;
+        }
+
+        void tick() {
+            intervals++;
+            if (intervals % frequency == 0) {
+                steps++;
+                apply();
+            }
+        }
+
+        void apply() {
+            var o = optimizer.optimizer();
+            o.setLearningRate(scheduler.learningRate(steps, o.initialLearningRate()));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.fulmen.runtime.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import io.fulmen.LightningModule;
+import io.fulmen.data.BatchStream;
+import io.fulmen.data.DataLoader;
+import io.fulmen.runtime.metrics.MetricStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The predict loop: {@code predictStep} per batch, outputs collected in order. NDArray outputs are moved to
+ * {@code results}, a manager the caller owns, since batch memory is freed after every step.
+ */
+final class PredictionLoop {
+    private final RunContext run;
+
+    PredictionLoop(RunContext run) {
+        this.run = run;
+    }
+
+    List<Object> predict(DataLoader loader, long limit, NDManager results) {
+        LightningModule m = run.module;
+        boolean previousGrad = run.autograd == null || run.autograd.setGradEnabled(false);
+        List<Object> outputs = new ArrayList<>();
+        try {
+            m.onPredictModelEval();
+            run.eachCallback(c -> c.onPredictStart(run.state, m));
+            m.onPredictStart();
+            run.eachCallback(c -> c.onPredictEpochStart(run.state, m));
+            m.onPredictEpochStart();
+            try (BatchStream stream = loader.open(run.manager, 0, 0, limit)) {
+                int idx = 0;
+                while (stream.hasNext()) {
+                    run.checkCancelled();
+                    try (Batch raw = stream.next()) {
+                        Batch batch = BatchTransfer.toDevice(run, raw, 0);
+                        final int batchIdx = idx;
+                        run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize());
+                        run.eachCallback(c -> c.onPredictBatchStart(run.state, m, batch, batchIdx, 0));
+                        m.onPredictBatchStart(batch, batchIdx, 0);
+                        Object prediction = keep(m.predictStep(batch, batchIdx), results);
+                        outputs.add(prediction);
+                        run.eachCallback(c -> c.onPredictBatchEnd(run.state, m, prediction, batch, batchIdx, 0));
+                        m.onPredictBatchEnd(prediction, batch, batchIdx, 0);
+                    }
+                    idx++;
+                }
+            }
+            run.eachCallback(c -> c.onPredictEpochEnd(run.state, m));
+            m.onPredictEpochEnd();
+            run.eachCallback(c -> c.onPredictEnd(run.state, m));
+            m.onPredictEnd();
+            return outputs;
+        } finally {
+            if (run.autograd != null) {
+                run.autograd.setGradEnabled(previousGrad);
+            }
+        }
+    }
+
+    private static Object keep(Object prediction, NDManager results) {
+        if (prediction instanceof NDArray a) {
+            a.attach(results);
+        } else if (prediction instanceof NDList l) {
+            l.attach(results);
+        }
+        return prediction;
+    }
+}

@@ -1,0 +1,82 @@
+package io.fulmen.runtime.loop;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.fulmen.LightningDataModule;
+import io.fulmen.LightningModule;
+import io.fulmen.callback.Callback;
+import io.fulmen.runtime.TrainerSettings;
+import io.fulmen.runtime.engine.Autograd;
+import io.fulmen.spi.ExperimentLogger;
+import io.fulmen.spi.Precision;
+import io.fulmen.spi.Strategy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Everything one fit/validate/test/predict call works with; lives for the call. */
+public final class RunContext {
+    final TrainerState state;
+    final TrainerSettings settings;
+    final LightningModule module;
+    final LightningDataModule dataModule;
+    final List<Callback> callbacks;
+    final Strategy strategy;
+    final Precision precision;
+    final Autograd autograd;
+    final String engine;
+    final Device device;
+    final NDManager manager;
+    final ModuleBridge bridge;
+
+    public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
+                      LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
+                      Precision precision, Autograd autograd, NDManager manager) {
+        this.state = state;
+        this.settings = settings;
+        this.module = module;
+        this.dataModule = dataModule;
+        this.callbacks = List.copyOf(callbacks);
+        this.strategy = strategy;
+        this.precision = precision;
+        this.autograd = autograd;
+        this.engine = settings.engine();
+        this.device = strategy.rootDevice();
+        this.manager = manager;
+        this.bridge = new ModuleBridge(this);
+    }
+
+    public ModuleBridge bridge() {
+        return bridge;
+    }
+
+    void eachCallback(Consumer<Callback> hook) {
+        for (Callback c : callbacks) {
+            hook.accept(c);
+        }
+    }
+
+    /** Throws when the run was cancelled from another thread. */
+    void checkCancelled() {
+        if (state.isCancelled()) {
+            throw new TrainingCancelledException("the run was cancelled during " + state.stage().lightningName()
+                    + " at epoch " + state.currentEpoch() + ", global step " + state.globalStep());
+        }
+    }
+
+    /** Sends metrics to every logger this process writes to, adding Lightning's {@code epoch} column. */
+    void logToLoggers(Map<String, Double> metrics, long step, boolean withEpoch) {
+        if (metrics.isEmpty() || !strategy.writesLogs()) {
+            return;
+        }
+        Map<String, Double> row = new java.util.LinkedHashMap<>(metrics);
+        if (withEpoch) {
+            row.putIfAbsent("epoch", (double) state.currentEpoch());
+        }
+        for (ExperimentLogger l : state.loggers()) {
+            l.logMetrics(row, step);
+        }
+        state.metrics().recordLogged(row);
+    }
+}

@@ -1,0 +1,235 @@
+package io.fulmen.runtime.loop;
+
+import io.fulmen.LightningOptimizer;
+import io.fulmen.Stage;
+import io.fulmen.TrainerView;
+import io.fulmen.runtime.metrics.MetricStore;
+import io.fulmen.spi.ExperimentLogger;
+import io.fulmen.spi.Strategy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Trainer's progress and metrics, readable from any thread: what {@link TrainerView} shows. Written only by
+ * the thread running the loops, except {@link #requestStop()} and {@link #cancel()}.
+ */
+public final class TrainerState implements TrainerView {
+    private final MetricStore metrics = new MetricStore();
+    private final List<ExperimentLogger> loggers;
+    private final Path rootDir;
+    private final Strategy strategy;
+
+    private volatile Stage stage;
+    private volatile boolean sanityChecking;
+    private volatile boolean training;
+    private volatile int currentEpoch;
+    private volatile long globalStep;
+    private volatile long batchesThatStepped;
+    private volatile int maxEpochs = -1;
+    private volatile long maxSteps = -1;
+    private volatile long numTrainingBatches = -1;
+    private volatile boolean shouldStop;
+    private volatile boolean cancelled;
+    private volatile List<LightningOptimizer> optimizers = List.of();
+
+    public TrainerState(List<ExperimentLogger> loggers, Path rootDir, Strategy strategy) {
+        this.loggers = List.copyOf(loggers);
+        this.rootDir = rootDir;
+        this.strategy = strategy;
+    }
+
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Stage stage() {
+        return stage;
+    }
+
+    void stage(Stage s) {
+        this.stage = s;
+    }
+
+    /** Starts a fit/validate/test/predict call: the stage is set and stop/cancel requests are cleared. */
+    public void resetForCall(Stage s) {
+        this.stage = s;
+        this.shouldStop = false;
+        this.cancelled = false;
+        this.sanityChecking = false;
+        this.training = false;
+    }
+
+    /** Ends a call. */
+    public void endCall() {
+        this.stage = null;
+        this.sanityChecking = false;
+        this.training = false;
+    }
+
+    @Override
+    public boolean isSanityChecking() {
+        return sanityChecking;
+    }
+
+    void sanityChecking(boolean v) {
+        this.sanityChecking = v;
+    }
+
+    @Override
+    public boolean isTraining() {
+        return training;
+    }
+
+    void training(boolean v) {
+        this.training = v;
+    }
+
+    @Override
+    public int currentEpoch() {
+        return currentEpoch;
+    }
+
+    void currentEpoch(int e) {
+        this.currentEpoch = e;
+    }
+
+    @Override
+    public long globalStep() {
+        return globalStep;
+    }
+
+    void incrementGlobalStep() {
+        globalStep++;
+    }
+
+    /** Lightning's {@code _batches_that_stepped}: the step number loggers see. */
+    public long batchesThatStepped() {
+        return batchesThatStepped;
+    }
+
+    void incrementBatchesThatStepped() {
+        batchesThatStepped++;
+    }
+
+    @Override
+    public int maxEpochs() {
+        return maxEpochs;
+    }
+
+    void maxEpochs(int v) {
+        this.maxEpochs = v;
+    }
+
+    @Override
+    public long maxSteps() {
+        return maxSteps;
+    }
+
+    void maxSteps(long v) {
+        this.maxSteps = v;
+    }
+
+    @Override
+    public long numTrainingBatches() {
+        return numTrainingBatches;
+    }
+
+    void numTrainingBatches(long v) {
+        this.numTrainingBatches = v;
+    }
+
+    @Override
+    public Map<String, Double> callbackMetrics() {
+        return metrics.callbackMetrics();
+    }
+
+    @Override
+    public Map<String, Double> loggedMetrics() {
+        return metrics.loggedMetrics();
+    }
+
+    @Override
+    public Map<String, Double> progressBarMetrics() {
+        return metrics.progressBarMetrics();
+    }
+
+    @Override
+    public List<ExperimentLogger> loggers() {
+        return loggers;
+    }
+
+    @Override
+    public Path defaultRootDir() {
+        return rootDir;
+    }
+
+    @Override
+    public Path logDir() {
+        for (ExperimentLogger l : loggers) {
+            Path p = l.logDir();
+            if (p != null) {
+                return p;
+            }
+        }
+        return rootDir;
+    }
+
+    @Override
+    public boolean shouldStop() {
+        return shouldStop;
+    }
+
+    @Override
+    public void requestStop() {
+        shouldStop = true;
+    }
+
+    void clearStop() {
+        shouldStop = false;
+    }
+
+    /** Stops whatever runs at the next batch boundary with {@link TrainingCancelledException}; thread-safe. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    void clearCancel() {
+        cancelled = false;
+    }
+
+    @Override
+    public int globalRank() {
+        return strategy.globalRank();
+    }
+
+    @Override
+    public int worldSize() {
+        return strategy.worldSize();
+    }
+
+    @Override
+    public List<Float> learningRates() {
+        List<Float> out = new ArrayList<>();
+        for (LightningOptimizer o : optimizers) {
+            out.add(o.learningRate());
+        }
+        return out;
+    }
+
+    @Override
+    public List<LightningOptimizer> optimizers() {
+        return optimizers;
+    }
+
+    void optimizers(List<LightningOptimizer> list) {
+        this.optimizers = List.copyOf(list);
+    }
+}

@@ -1,0 +1,105 @@
+package io.fulmen.runtime.plugin;
+
+import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.ExperimentLoggerProvider;
+import io.fulmen.spi.PrecisionProvider;
+import io.fulmen.spi.Provider;
+import io.fulmen.spi.StrategyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Every SPI's providers, discovered with {@link ServiceLoader} from one class loader. Immutable after discovery;
+ * each Trainer gets its own (or shares one the application built), so nothing is global.
+ */
+public final class PluginRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
+
+    private final Registry<AcceleratorProvider> accelerators = new Registry<>("accelerator");
+    private final Registry<StrategyProvider> strategies = new Registry<>("strategy");
+    private final Registry<PrecisionProvider> precisions = new Registry<>("precision");
+    private final Registry<ExperimentLoggerProvider> loggers = new Registry<>("logger");
+    private final List<String> failures = new ArrayList<>();
+
+    private PluginRegistry() {}
+
+    /** Discovers providers on the class path of {@code loader}. */
+    public static PluginRegistry discover(ClassLoader loader) {
+        PluginRegistry r = new PluginRegistry();
+        r.load(AcceleratorProvider.class, loader, r.accelerators);
+        r.load(StrategyProvider.class, loader, r.strategies);
+        r.load(PrecisionProvider.class, loader, r.precisions);
+        r.load(ExperimentLoggerProvider.class, loader, r.loggers);
+        return r;
+    }
+
+    /** Discovers providers visible to the current thread's context class loader. */
+    public static PluginRegistry discover() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return discover(cl != null ? cl : PluginRegistry.class.getClassLoader());
+    }
+
+    private <P extends Provider> void load(Class<P> type, ClassLoader loader, Registry<P> into) {
+        var it = ServiceLoader.load(type, loader).stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<P> handle;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                handle = it.next();
+            } catch (ServiceConfigurationError e) {
+                record(into.kind(), "classpath", e);
+                continue;
+            }
+            try {
+                P provider = handle.get();
+                String origin = "classpath:" + describeOrigin(handle.type());
+                into.register(provider, origin);
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                record(into.kind(), handle.type().getName(), e);
+            }
+        }
+        for (String c : into.conflicts()) {
+            LOG.warn(c);
+        }
+    }
+
+    private void record(String kind, String origin, Throwable e) {
+        String msg = kind + " provider " + origin + " failed to load: " + e;
+        failures.add(msg);
+        LOG.warn(msg);
+    }
+
+    private static String describeOrigin(Class<?> type) {
+        var src = type.getProtectionDomain().getCodeSource();
+        return src == null || src.getLocation() == null ? type.getName()
+                : type.getName() + " (" + src.getLocation() + ")";
+    }
+
+    public Registry<AcceleratorProvider> accelerators() {
+        return accelerators;
+    }
+
+    public Registry<StrategyProvider> strategies() {
+        return strategies;
+    }
+
+    public Registry<PrecisionProvider> precisions() {
+        return precisions;
+    }
+
+    public Registry<ExperimentLoggerProvider> loggers() {
+        return loggers;
+    }
+
+    /** Providers that could not be loaded, with the cause. */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+}
