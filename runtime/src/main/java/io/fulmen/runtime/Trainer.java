@@ -94,6 +94,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
 
     // ------------------------------------------------------------------ entry points
 
+    /** Trains {@code module} on the loaders its own {@code trainDataloader()}/{@code valDataloader()} return. */
+    public void fit(LightningModule module) {
+        fit(module, null, null, null);
+    }
+
     /** Trains {@code module} on the DataModule's train loader, validating on its val loader. */
     public void fit(LightningModule module, LightningDataModule dataModule) {
         fit(module, dataModule, null, null);
@@ -121,6 +126,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
         return validate(module, dataModule, null);
     }
 
+    /** Validates on the module's own {@code valDataloader()}. */
+    public List<Map<String, Double>> validate(LightningModule module) {
+        return validate(module, null, null);
+    }
+
     public List<Map<String, Double>> validate(LightningModule module, DataLoader loader) {
         return validate(module, null, loader);
     }
@@ -135,6 +145,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
     /** Runs one test epoch; returns the metrics logged, one map per loader. */
     public List<Map<String, Double>> test(LightningModule module, LightningDataModule dataModule) {
         return test(module, dataModule, null);
+    }
+
+    /** Tests on the module's own {@code testDataloader()}. */
+    public List<Map<String, Double>> test(LightningModule module) {
+        return test(module, null, null);
     }
 
     public List<Map<String, Double>> test(LightningModule module, DataLoader loader) {
@@ -155,6 +170,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
     public List<Object> predict(LightningModule module, DataLoader loader) {
         DataSources data = new DataSources(module, null, null, null, null, loader);
         return call(Stage.PREDICT, module, null, run -> Loops.predict(run, data, results));
+    }
+
+    /** Predicts over the module's own {@code predictDataloader()}. */
+    public List<Object> predict(LightningModule module) {
+        return predict(module, (DataLoader) null);
     }
 
     public List<Object> predict(LightningModule module, LightningDataModule dataModule) {

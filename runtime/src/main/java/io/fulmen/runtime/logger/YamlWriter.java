@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class YamlWriter {
     private static final Pattern RESERVED = Pattern.compile(
-            "(?i:null|~|true|false|yes|no|on|off|y|n)|=|<<|[-+]?\\.?[0-9].*|[-+]?\\.(?i:inf|nan)");
+            "(?i:null|~|true|false|yes|no|on|off)|=|<<|[-+]?\\.?[0-9].*|[-+]?\\.(?i:inf|nan)");
     private static final String FIRST_CHAR_INDICATORS = "#,[]{}&*!|>'\"%@`";
 
     private YamlWriter() {}

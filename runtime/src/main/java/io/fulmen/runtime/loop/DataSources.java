@@ -15,16 +15,24 @@ public final class DataSources {
     private final Lazy val;
     private final Lazy test;
     private final Lazy predict;
+    private final boolean valHookOverridden;
 
     public DataSources(LightningModule module, LightningDataModule dataModule, DataLoader trainLoader,
                        DataLoader valLoader, DataLoader testLoader, DataLoader predictLoader) {
         this.train = new Lazy(trainLoader, dataModule == null ? null : dataModule::trainDataloader,
                 module::trainDataloader);
         this.val = new Lazy(valLoader, dataModule == null ? null : dataModule::valDataloader, module::valDataloader);
+        this.valHookOverridden = overrides(dataModule, LightningDataModule.class, "valDataloader")
+                || overrides(module, LightningModule.class, "valDataloader");
         this.test = new Lazy(testLoader, dataModule == null ? null : dataModule::testDataloader,
                 module::testDataloader);
         this.predict = new Lazy(predictLoader, dataModule == null ? null : dataModule::predictDataloader,
                 module::predictDataloader);
+    }
+
+    /** Whether a validation loader is defined, without calling the hook (Lightning's {@code is_defined}). */
+    boolean valDefined() {
+        return val.isDefined();
     }
 
     DataLoader train() {
@@ -43,7 +51,18 @@ public final class DataSources {
         return predict.get();
     }
 
-    private static final class Lazy {
+    private static boolean overrides(Object target, Class<?> base, String method) {
+        if (target == null) {
+            return false;
+        }
+        try {
+            return target.getClass().getMethod(method).getDeclaringClass() != base;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private final class Lazy {
         private final DataLoader explicit;
         private final Supplier<DataLoader> fromDataModule;
         private final Supplier<DataLoader> fromModule;
@@ -54,6 +73,10 @@ public final class DataSources {
             this.explicit = explicit;
             this.fromDataModule = fromDataModule;
             this.fromModule = fromModule;
+        }
+
+        boolean isDefined() {
+            return done ? resolved != null : explicit != null || DataSources.this.valHookOverridden;
         }
 
         DataLoader get() {

@@ -103,13 +103,17 @@ public final class FitLoop {
 
     private void sanityCheck() {
         int steps = settings.numSanityValSteps();
-        if (steps == 0 || !validationEnabled()) {
+        if (steps == 0 || !validationConfigured() || !data.valDefined()) {
             return;
         }
         state.sanityChecking(true);
         try {
             run.eachCallback(c -> c.onSanityCheckStart(state, module));
             DataLoader loader = valLoader();
+            if (loader == null) {
+                run.eachCallback(c -> c.onSanityCheckEnd(state, module));
+                return;
+            }
             long limit = settings.limitValBatches().of(loader.numBatches(), "limit_val_batches");
             if (steps > 0) {
                 limit = Math.min(limit, steps);
@@ -129,12 +133,15 @@ public final class FitLoop {
         return valLoader;
     }
 
+    /** limit_val_batches above zero and a validationStep: Lightning's {@code enable_validation}. */
+    private boolean validationConfigured() {
+        BatchLimit limit = settings.limitValBatches();
+        boolean none = limit.isCount() ? limit.count() == 0 : limit.fraction() == 0.0;
+        return !none && overridesValidationStep();
+    }
+
     private boolean validationEnabled() {
-        if (settings.limitValBatches().isCount() && settings.limitValBatches().count() == 0
-                || !settings.limitValBatches().isCount() && settings.limitValBatches().fraction() == 0.0) {
-            return false;
-        }
-        if (!overridesValidationStep()) {
+        if (!validationConfigured() || !data.valDefined()) {
             return false;
         }
         DataLoader loader = valLoader();

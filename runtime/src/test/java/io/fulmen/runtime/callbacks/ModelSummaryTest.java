@@ -41,7 +41,8 @@ class ModelSummaryTest {
             String text = ModelSummary.render(block);
             List<String> lines = text.lines().toList();
             assertEquals("  | Name          | Type        | Params", lines.get(0));
-            assertEquals("-".repeat(lines.get(0).length() + 3), lines.get(1));
+            // Lightning's divider is 3 characters per column plus 3 wider than the header.
+            assertEquals("-".repeat(lines.get(0).length() + 6), lines.get(1));
             assertEquals("0 | 01LambdaBlock | LambdaBlock | 0     ", lines.get(2));
             assertEquals("1 | 02Linear      | Linear      | 100 K ", lines.get(3));
             assertEquals("2 | 03LambdaBlock | LambdaBlock | 0     ", lines.get(4));

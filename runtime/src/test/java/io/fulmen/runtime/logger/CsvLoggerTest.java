@@ -208,7 +208,7 @@ class CsvLoggerTest {
                 "  a: []",
                 "  b: 2",
                 "optimizer: 'Adam: fused'",
-                "quote: 'it''s'",
+                "quote: it's",
                 "scheduler: null",
                 "tag: '123'",
                 "tiny: 1.0e-05",
