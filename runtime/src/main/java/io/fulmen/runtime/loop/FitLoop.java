@@ -35,6 +35,7 @@ public final class FitLoop {
     private long numTrainBatches;
     private long valCheckBatch;
     private long totalBatchIdx;
+    private boolean deferredStopLogged;
 
     public FitLoop(RunContext run, DataSources data) {
         this.run = run;
@@ -193,9 +194,11 @@ public final class FitLoop {
             if (canStopEarly()) {
                 return true;
             }
-            LOG.info("Trainer was asked to stop but min_epochs={} or min_steps={} is not reached yet; training "
-                    + "continues", settings.minEpochs(), settings.minSteps());
-            state.clearStop();
+            if (!deferredStopLogged) {
+                deferredStopLogged = true;
+                LOG.info("Trainer was asked to stop but min_epochs={} or min_steps={} is not reached yet; training "
+                        + "continues until it is", settings.minEpochs(), settings.minSteps());
+            }
         }
         return false;
     }

@@ -188,10 +188,6 @@ public final class TrainerState implements TrainerView {
         shouldStop = true;
     }
 
-    void clearStop() {
-        shouldStop = false;
-    }
-
     /** Stops whatever runs at the next batch boundary with {@link TrainingCancelledException}; thread-safe. */
     public void cancel() {
         cancelled = true;

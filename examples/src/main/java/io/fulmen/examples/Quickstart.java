@@ -1,0 +1,199 @@
+package io.fulmen.examples;
+
+import io.fulmen.examples.fashion.FashionMnistDataModule;
+import io.fulmen.examples.fashion.LitClassifier;
+import io.fulmen.runtime.Trainer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quickstart: trains the Fashion-MNIST MLP classifier and tests it. Its options make it a small command-line
+ * trainer; the last line on success is {@code test_acc=<float> test_loss=<float>}.
+ */
+public final class Quickstart {
+    private Quickstart() {}
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (UsageException e) {
+            System.err.println("quickstart: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            status = 2;
+        } catch (RuntimeException | Error e) {
+            System.err.println("quickstart failed: " + e);
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                System.err.println("  caused by: " + c);
+            }
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** Runs the quickstart; returns the process exit status. */
+    static int run(String[] args) {
+        Options o = Options.parse(args);
+        if (o.help) {
+            System.out.println(Options.HELP);
+            return 0;
+        }
+        FashionMnistDataModule data = FashionMnistDataModule.builder()
+                .dataDir(o.dataDir).batchSize(o.batchSize).build();
+        data.prepareData();
+        System.out.println(data.source().describe());
+
+        Trainer.Builder builder = Trainer.builder()
+                .accelerator(o.accelerator).devices(o.devices).precision(o.precision)
+                .defaultRootDir(o.rootDir);
+        if (o.epochs != null) {
+            builder.maxEpochs(o.epochs);
+        }
+        if (o.maxSteps != null) {
+            builder.maxSteps(o.maxSteps);
+        }
+        if (o.seed != null) {
+            builder.seed(o.seed);
+        }
+        if (o.limitTrainBatches != null) {
+            builder.limitTrainBatches(o.limitTrainBatches);
+        }
+        if (!o.loggers.isEmpty()) {
+            builder.logger(o.loggers.toArray(String[]::new));
+        }
+        try (LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
+            trainer.fit(model, data);
+            Map<String, Double> test = trainer.test(model, data).get(0);
+            Double acc = test.get("test_acc");
+            Double loss = test.get("test_loss");
+            if (acc == null || loss == null) {
+                throw new IllegalStateException("the test loop logged no test_acc/test_loss: " + test);
+            }
+            if (trainer.logDir() != null && !trainer.loggers().isEmpty()) {
+                System.out.println("logs: " + trainer.logDir());
+            }
+            System.out.printf(Locale.ROOT, "test_acc=%.4f test_loss=%.4f%n", acc, loss);
+        }
+        return 0;
+    }
+
+    /** A command-line mistake: reported with exit status 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The parsed command line. */
+    static final class Options {
+        static final String HELP = String.join("\n",
+                "Usage: ./quickstart [options]",
+                "Trains an MLP on Fashion-MNIST with Fulmen's Trainer, then tests it.",
+                "  --epochs N               max epochs (default 2)",
+                "  --max-steps N            stop after N optimizer steps",
+                "  --batch-size N           training batch size (default 64)",
+                "  --lr X                   Adam learning rate (default 0.001)",
+                "  --hidden N               hidden units (default 128)",
+                "  --logger NAME            a logger by name (repeatable); 'none' for no logger (default csv)",
+                "  --root-dir DIR           where logs go (default: current directory)",
+                "  --accelerator NAME       auto (default), cpu, or a plugin's name",
+                "  --devices SPEC           auto (default), a count, or indices like 0,1",
+                "  --precision NAME         32-true (default)",
+                "  --seed N                 seed initialisation and shuffling",
+                "  --data-dir DIR           Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist,",
+                "                           else the subset shipped with Fulmen)",
+                "  --limit-train-batches N  train on N batches per epoch",
+                "  --plugins-dir DIR        plugin bundles folder (not available yet: issue #4)",
+                "  --ckpt-path PATH|last|best  resume from a checkpoint (not available yet: issue #3)",
+                "  --help                   this text");
+
+        boolean help;
+        Integer epochs = 2;
+        Long maxSteps;
+        int batchSize = 64;
+        float lr = 1e-3f;
+        int hidden = 128;
+        final List<String> loggers = new ArrayList<>();
+        Path rootDir = Path.of("").toAbsolutePath();
+        String accelerator = "auto";
+        String devices = "auto";
+        String precision = "32-true";
+        Long seed;
+        Path dataDir;
+        Integer limitTrainBatches;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String name = a;
+                String value = null;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    name = a.substring(0, eq);
+                    value = a.substring(eq + 1);
+                }
+                if (name.equals("--help") || name.equals("-h")) {
+                    o.help = true;
+                    continue;
+                }
+                if (!name.startsWith("--")) {
+                    throw new UsageException("unexpected argument '" + a + "'");
+                }
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException(name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                o.set(name, value);
+            }
+            return o;
+        }
+
+        private void set(String name, String value) {
+            switch (name) {
+                case "--epochs" -> epochs = intValue(name, value);
+                case "--max-steps" -> maxSteps = (long) intValue(name, value);
+                case "--batch-size" -> batchSize = intValue(name, value);
+                case "--lr" -> lr = floatValue(name, value);
+                case "--hidden" -> hidden = intValue(name, value);
+                case "--logger" -> loggers.add(value);
+                case "--root-dir" -> rootDir = Path.of(value).toAbsolutePath();
+                case "--accelerator" -> accelerator = value;
+                case "--devices" -> devices = value;
+                case "--precision" -> precision = value;
+                case "--seed" -> seed = (long) intValue(name, value);
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--limit-train-batches" -> limitTrainBatches = intValue(name, value);
+                case "--plugins-dir" -> throw new UsageException("--plugins-dir: plugin bundles are not supported "
+                        + "yet (issue #4); put plugin jars on the classpath instead, where ServiceLoader finds them");
+                case "--ckpt-path" -> throw new UsageException("--ckpt-path: checkpoints are not supported yet "
+                        + "(issue #3)");
+                default -> throw new UsageException("unknown option " + name);
+            }
+        }
+
+        private static int intValue(String name, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " takes an integer, got '" + value + "'");
+            }
+        }
+
+        private static float floatValue(String name, String value) {
+            try {
+                return Float.parseFloat(value.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " takes a number, got '" + value + "'");
+            }
+        }
+    }
+}
