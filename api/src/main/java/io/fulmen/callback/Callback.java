@@ -24,6 +24,14 @@ public interface Callback {
         return getClass().getName();
     }
 
+    /**
+     * True for callbacks that act on monitored metrics (checkpointing, early stopping): at the end of a training
+     * epoch they run after the module's {@code onTrainEpochEnd}, so they see what it logged, as in Lightning.
+     */
+    default boolean monitorsMetrics() {
+        return false;
+    }
+
     default Map<String, Object> stateDict() {
         return Map.of();
     }

@@ -14,6 +14,7 @@ import io.fulmen.runtime.metrics.MetricStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -231,9 +232,21 @@ public final class FitLoop {
         }
         optimization.stepSchedules(Interval.EPOCH);
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
-        run.eachCallback(c -> c.onTrainEpochEnd(state, module));
+        // Lightning's order: epoch values visible to every callback, then plain callbacks, the module, and the
+        // monitoring callbacks last so they see what the module logged at epoch end.
+        Map<String, Double> epochMetrics = new LinkedHashMap<>(state.metrics().publishEpoch(MetricStore.Scope.TRAIN));
+        run.eachCallback(c -> {
+            if (!c.monitorsMetrics()) {
+                c.onTrainEpochEnd(state, module);
+            }
+        });
         module.onTrainEpochEnd();
-        Map<String, Double> epochMetrics = state.metrics().publishEpoch(MetricStore.Scope.TRAIN);
+        epochMetrics.putAll(state.metrics().publishEpoch(MetricStore.Scope.TRAIN));
+        run.eachCallback(c -> {
+            if (c.monitorsMetrics()) {
+                c.onTrainEpochEnd(state, module);
+            }
+        });
         run.logToLoggers(epochMetrics, Math.max(0, state.batchesThatStepped() - 1), true);
         if (run.strategy.writesLogs()) {
             state.loggers().forEach(l -> l.save());

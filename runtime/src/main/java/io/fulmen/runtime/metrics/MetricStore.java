@@ -3,6 +3,7 @@ package io.fulmen.runtime.metrics;
 import io.fulmen.LogOptions;
 import io.fulmen.Reduce;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -115,12 +116,14 @@ public final class MetricStore {
         logged.clear();
     }
 
+    /** An insertion-ordered snapshot. */
     public synchronized Map<String, Double> callbackMetrics() {
-        return Map.copyOf(callback);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(callback));
     }
 
+    /** An insertion-ordered snapshot. */
     public synchronized Map<String, Double> loggedMetrics() {
-        return Map.copyOf(logged);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(logged));
     }
 
     public synchronized Map<String, Double> progressBarMetrics() {

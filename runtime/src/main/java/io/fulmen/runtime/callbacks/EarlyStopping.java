@@ -1,0 +1,581 @@
+package io.fulmen.runtime.callbacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.dataset.Batch;
+import io.fulmen.LightningModule;
+import io.fulmen.Stage;
+import io.fulmen.TrainerView;
+import io.fulmen.callback.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.stream.Collectors;
+
+/**
+ * Stops training when a monitored metric stops improving: Lightning 2.2's {@code EarlyStopping}, with its arguments,
+ * defaults, order of checks, messages and checkpoint state.
+ *
+ * <pre>{@code
+ * new EarlyStopping("val_loss").patience(3).mode("min")
+ * }</pre>
+ *
+ * <p>At every check the value of {@code monitor} in {@link TrainerView#callbackMetrics()} is judged, first match
+ * wins: not finite (with {@link #checkFinite(boolean) checkFinite}) stops; reaching {@link #stoppingThreshold} stops;
+ * getting worse than {@link #divergenceThreshold} stops; an improvement of more than {@link #minDelta} over the best
+ * score (strictly: {@code current + minDelta < best} in {@code min} mode, {@code current - minDelta > best} in
+ * {@code max} mode, so an equal value is no improvement) records the new best and resets the wait count; anything
+ * else counts one record without improvement, and {@link #patience} such records in a row stop. Stopping calls
+ * {@link TrainerView#requestStop()} and records the epoch in {@link #stoppedEpoch()}.
+ *
+ * <p>Checks run only in {@code fit} and never during the sanity check, at the end of the training epoch or at the
+ * end of each validation run, see {@link #checkOnTrainEpochEnd(Boolean)}. With {@code verbose} each decision is
+ * logged at INFO in Lightning's words.
+ *
+ * <p>Checkpoint state ({@link #stateDict()}): {@code wait_count}, {@code stopped_epoch}, {@code patience} as JSON
+ * integers, and {@code best_score} as a JSON number when finite, else as the string {@code "Infinity"},
+ * {@code "-Infinity"} or {@code "NaN"} (JSON has no infinities; these are the checkpoint manifest's spellings, which
+ * Gson's {@code getAsDouble} and {@link Double#parseDouble} read). {@link #loadStateDict} takes a number or any of
+ * those strings, also Python's {@code "inf"}, {@code "-inf"}, {@code "nan"}.
+ *
+ * <p>Configure it before training: {@link #mode(String)} resets the best score to the mode's starting value.
+ */
+public final class EarlyStopping implements Callback {
+
+    /** Runs after the module's epoch-end hook, as Lightning's monitoring callbacks do. */
+    @Override
+    public boolean monitorsMetrics() {
+        return true;
+    }
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
+
+    /** Why the callback asked the Trainer to stop (Lightning's {@code EarlyStoppingReason}). */
+    public enum StoppingReason {
+        NOT_STOPPED,
+        /** {@code stopping_threshold} reached. */
+        STOPPING_THRESHOLD,
+        /** Worse than {@code divergence_threshold}. */
+        DIVERGENCE_THRESHOLD,
+        /** {@code patience} checks in a row without improvement. */
+        PATIENCE_EXHAUSTED,
+        /** The metric was NaN or infinite (with {@code check_finite}). */
+        NON_FINITE_METRIC
+    }
+
+    private final String monitor;
+    private double minDelta = 0.0;
+    private int patience = 3;
+    private boolean verbose;
+    private String mode = "min";
+    private boolean strict = true;
+    private boolean checkFinite = true;
+    private Double stoppingThreshold;
+    private Double divergenceThreshold;
+    private Boolean checkOnTrainEpochEnd;
+    private boolean logRankZeroOnly;
+
+    private volatile int waitCount;
+    private volatile int stoppedEpoch;
+    private volatile double bestScore = Double.POSITIVE_INFINITY;
+    private volatile StoppingReason stoppingReason = StoppingReason.NOT_STOPPED;
+    private volatile String stoppingReasonMessage;
+    private volatile String lastReason;
+
+    // Resolving checkOnTrainEpochEnd == null during one fit (see checkOnTrainEpochEnd(Boolean)).
+    private boolean validatesEveryEpochEnd = true;
+    private boolean validationSeen;
+    private boolean validatedThisEpoch;
+    private long lastTrainBatchIdx = -1;
+
+    /** Monitors {@code monitor} with Lightning's defaults: min mode, patience 3, min_delta 0, strict, check_finite. */
+    public EarlyStopping(String monitor) {
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+    }
+
+    // ------------------------------------------------------------------ configuration (fluent)
+
+    /**
+     * {@code min_delta}: an improvement must exceed this (default 0.0). As in Lightning it is oriented by the mode
+     * (subtracted from the best score in min mode, added in max mode); a negative value lets slightly worse values
+     * count as improvements.
+     */
+    public EarlyStopping minDelta(double value) {
+        if (Double.isNaN(value)) {
+            throw new IllegalArgumentException("min_delta must be a number, got NaN");
+        }
+        this.minDelta = value;
+        return this;
+    }
+
+    /** {@code patience}: checks without improvement after which training stops (default 3). */
+    public EarlyStopping patience(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("patience must be >= 0, got " + value);
+        }
+        this.patience = value;
+        return this;
+    }
+
+    /** {@code verbose}: logs every decision at INFO, and a missing metric at WARN when not strict (default false). */
+    public EarlyStopping verbose(boolean value) {
+        this.verbose = value;
+        return this;
+    }
+
+    /** {@code mode}: {@code "min"} (default) stops when the metric stops decreasing, {@code "max"} increasing. */
+    public EarlyStopping mode(String value) {
+        if (!"min".equals(value) && !"max".equals(value)) {
+            throw new IllegalArgumentException("`mode` can be min, max, got " + value);
+        }
+        this.mode = value;
+        this.bestScore = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        return this;
+    }
+
+    /**
+     * {@code strict}: a missing metric fails the check with {@link IllegalStateException} (default true); when false
+     * the check is skipped (and, with {@code verbose}, a warning logged).
+     */
+    public EarlyStopping strict(boolean value) {
+        this.strict = value;
+        return this;
+    }
+
+    /** {@code check_finite}: stop when the metric is NaN or infinite (default true). */
+    public EarlyStopping checkFinite(boolean value) {
+        this.checkFinite = value;
+        return this;
+    }
+
+    /** {@code stopping_threshold}: stop as soon as the metric is strictly better than this; null for none. */
+    public EarlyStopping stoppingThreshold(Double value) {
+        this.stoppingThreshold = value;
+        return this;
+    }
+
+    /** {@code divergence_threshold}: stop as soon as the metric is strictly worse than this; null for none. */
+    public EarlyStopping divergenceThreshold(Double value) {
+        this.divergenceThreshold = value;
+        return this;
+    }
+
+    /**
+     * {@code check_on_train_epoch_end}: true checks at the end of every training epoch (after that epoch's
+     * validation), false at the end of every validation run in fit. Null (default) is Lightning's automatic
+     * choice: at train epoch end when {@code val_check_interval == 1.0 and check_val_every_n_epoch == 1} (validation
+     * once per epoch at its end, or no validation at all), else after every validation run.
+     *
+     * <p>The Trainer's view does not show those two arguments, so the automatic choice is made from what the
+     * callback sees during the fit: a validation run that ends before the epoch's last training batch (without a
+     * pending stop) means more than one validation per epoch, and an epoch that ends without validation although
+     * the fit validates (a sanity check or an earlier validation was seen) means validation every n epochs; either
+     * switches this fit to checking after validation runs. Otherwise the check runs at train epoch end. The one
+     * case this cannot tell apart from Lightning: no sanity check ({@code numSanityValSteps(0)}) with
+     * {@code check_val_every_n_epoch > 1} checks at the end of epochs before the first validation (where
+     * Lightning waits); set this explicitly there.
+     */
+    public EarlyStopping checkOnTrainEpochEnd(Boolean value) {
+        this.checkOnTrainEpochEnd = value;
+        return this;
+    }
+
+    /** {@code log_rank_zero_only}: in a multi-process run, only rank 0 logs its decisions (default false). */
+    public EarlyStopping logRankZeroOnly(boolean value) {
+        this.logRankZeroOnly = value;
+        return this;
+    }
+
+    // ------------------------------------------------------------------ getters
+
+    public String monitor() {
+        return monitor;
+    }
+
+    public String mode() {
+        return mode;
+    }
+
+    /** {@code min_delta} as given. */
+    public double minDelta() {
+        return minDelta;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    public boolean checkFinite() {
+        return checkFinite;
+    }
+
+    public Double stoppingThreshold() {
+        return stoppingThreshold;
+    }
+
+    public Double divergenceThreshold() {
+        return divergenceThreshold;
+    }
+
+    /** The configured value; null for automatic. */
+    public Boolean checkOnTrainEpochEnd() {
+        return checkOnTrainEpochEnd;
+    }
+
+    /** Checks in a row without improvement so far. */
+    public int waitCount() {
+        return waitCount;
+    }
+
+    /** The epoch in which a stop was signalled; 0 when none was. */
+    public int stoppedEpoch() {
+        return stoppedEpoch;
+    }
+
+    /** The best value seen; +inf (min) or -inf (max) before the first check. */
+    public double bestScore() {
+        return bestScore;
+    }
+
+    /** Why this callback signalled a stop, {@link StoppingReason#NOT_STOPPED} when it did not. */
+    public StoppingReason stoppingReason() {
+        return stoppingReason;
+    }
+
+    /** Lightning's message for the stop, or null when this callback did not stop training. */
+    public String stoppingReasonMessage() {
+        return stoppingReasonMessage;
+    }
+
+    /** The message of the last check (improvement or stop), or null. */
+    String lastReason() {
+        return lastReason;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** {@code EarlyStopping{monitor=val_loss, mode=min}}: several instances with other monitor/mode coexist. */
+    @Override
+    public String stateKey() {
+        return "EarlyStopping{monitor=" + monitor + ", mode=" + mode + "}";
+    }
+
+    @Override
+    public Map<String, Object> stateDict() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("wait_count", waitCount);
+        state.put("stopped_epoch", stoppedEpoch);
+        state.put("best_score", Double.isFinite(bestScore) ? (Object) bestScore : Double.toString(bestScore));
+        state.put("patience", patience);
+        return state;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Object> state) {
+        waitCount = intValue(state, "wait_count");
+        stoppedEpoch = intValue(state, "stopped_epoch");
+        bestScore = doubleValue(state.get("best_score"));
+        patience = intValue(state, "patience");
+    }
+
+    private static int intValue(Map<String, Object> state, String key) {
+        Object v = state.get(key);
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        throw new IllegalArgumentException("EarlyStopping state: `" + key + "` must be a number, got " + v);
+    }
+
+    private static double doubleValue(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "inf":
+                case "+inf":
+                case "infinity":
+                case "+infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-inf":
+                case "-infinity":
+                    return Double.NEGATIVE_INFINITY;
+                case "nan":
+                    return Double.NaN;
+                default:
+                    return Double.parseDouble(s.trim());
+            }
+        }
+        throw new IllegalArgumentException("EarlyStopping state: `best_score` must be a number or \"inf\", \"-inf\","
+                + " \"nan\", got " + v);
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    @Override
+    public void setup(TrainerView trainer, LightningModule module, Stage stage) {
+        validatesEveryEpochEnd = true;
+        validationSeen = false;
+        validatedThisEpoch = false;
+        lastTrainBatchIdx = -1;
+    }
+
+    @Override
+    public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
+        validatedThisEpoch = false;
+        lastTrainBatchIdx = -1;
+    }
+
+    @Override
+    public void onTrainBatchEnd(TrainerView trainer, LightningModule module, NDArray loss, Batch batch,
+                                int batchIdx) {
+        lastTrainBatchIdx = batchIdx;
+    }
+
+    @Override
+    public void onValidationBatchEnd(TrainerView trainer, LightningModule module, Batch batch, int batchIdx,
+                                     int dataloaderIdx) {
+        if (trainer.stage() == Stage.FIT) {
+            validationSeen = true; // also in the sanity check: the fit has a validation loop
+        }
+    }
+
+    @Override
+    public void onTrainEpochEnd(TrainerView trainer, LightningModule module) {
+        if (shouldSkipCheck(trainer)) {
+            return;
+        }
+        if (checkOnTrainEpochEnd == null && validatesEveryEpochEnd && validationSeen && !validatedThisEpoch) {
+            // Validation exists but did not run this epoch: check_val_every_n_epoch != 1 (or a batch-count
+            // interval across epochs), where Lightning checks after validation runs instead.
+            validatesEveryEpochEnd = false;
+        }
+        if (checksOnTrainEpochEnd()) {
+            runEarlyStoppingCheck(trainer);
+        }
+    }
+
+    @Override
+    public void onValidationEnd(TrainerView trainer, LightningModule module) {
+        if (shouldSkipCheck(trainer)) {
+            return;
+        }
+        validationSeen = true;
+        if (checkOnTrainEpochEnd == null && validatesEveryEpochEnd) {
+            long batches = trainer.numTrainingBatches();
+            boolean midEpoch = batches > 0 && lastTrainBatchIdx + 1 < batches && !trainer.shouldStop();
+            if (midEpoch) {
+                // Validation more than once per epoch: val_check_interval != 1.0.
+                validatesEveryEpochEnd = false;
+            } else {
+                validatedThisEpoch = true;
+            }
+        }
+        if (!checksOnTrainEpochEnd()) {
+            runEarlyStoppingCheck(trainer);
+        }
+    }
+
+    private boolean checksOnTrainEpochEnd() {
+        return checkOnTrainEpochEnd != null ? checkOnTrainEpochEnd : validatesEveryEpochEnd;
+    }
+
+    /** Lightning's {@code _should_skip_check}: only while fitting, never in the sanity check. */
+    private static boolean shouldSkipCheck(TrainerView trainer) {
+        return trainer.stage() != Stage.FIT || trainer.isSanityChecking();
+    }
+
+    // ------------------------------------------------------------------ the check
+
+    /** Lightning's {@code _run_early_stopping_check}. */
+    void runEarlyStoppingCheck(TrainerView trainer) {
+        Map<String, Double> logs = trainer.callbackMetrics();
+        if (!validateConditionMetric(logs)) {
+            return;
+        }
+        double current = logs.get(monitor);
+        Decision decision = evaluateStoppingCriteria(current);
+        // Single process: Lightning's reduce_boolean_decision(all=False) over one rank is the decision itself.
+        if (decision.stop) {
+            trainer.requestStop();
+            stoppedEpoch = trainer.currentEpoch();
+            stoppingReason = decision.reason;
+            stoppingReasonMessage = decision.message;
+        }
+        if (decision.message != null && verbose) {
+            logInfo(trainer, decision.message);
+        }
+    }
+
+    private boolean validateConditionMetric(Map<String, Double> logs) {
+        if (logs.get(monitor) != null) {
+            return true;
+        }
+        String message = "Early stopping conditioned on metric `" + monitor + "` which is not available."
+                + " Pass in or modify your `EarlyStopping` callback to use any of the following: `"
+                + String.join("`, `", names(logs)) + "`";
+        if (strict) {
+            throw new IllegalStateException(message);
+        }
+        if (verbose) {
+            LOG.warn(message);
+        }
+        return false;
+    }
+
+    /** The metric names in the map's own order when it has one, else sorted (for a stable message). */
+    private static List<String> names(Map<String, Double> logs) {
+        if (logs instanceof LinkedHashMap || logs instanceof SortedMap) {
+            return new ArrayList<>(logs.keySet());
+        }
+        return logs.keySet().stream().sorted().collect(Collectors.toList());
+    }
+
+    private record Decision(boolean stop, StoppingReason reason, String message) {}
+
+    /** Lightning's {@code _evaluate_stopping_criteria}; updates best score and wait count. */
+    private Decision evaluateStoppingCriteria(double current) {
+        Decision d;
+        String order = isMin() ? "<" : ">";
+        if (checkFinite && !Double.isFinite(current)) {
+            d = new Decision(true, StoppingReason.NON_FINITE_METRIC, "Monitored metric " + monitor + " = "
+                    + repr(current) + " is not finite. Previous best value was " + fixed3(bestScore)
+                    + ". Signaling Trainer to stop.");
+        } else if (stoppingThreshold != null && better(current, stoppingThreshold)) {
+            d = new Decision(true, StoppingReason.STOPPING_THRESHOLD, "Stopping threshold reached: " + monitor
+                    + " = " + repr(current) + " " + order + " " + repr(stoppingThreshold)
+                    + ". Signaling Trainer to stop.");
+        } else if (divergenceThreshold != null && better(-current, -divergenceThreshold)) {
+            // Lightning prints the mode's order sign here too (`<` in min mode), though the value is worse.
+            d = new Decision(true, StoppingReason.DIVERGENCE_THRESHOLD, "Divergence threshold reached: " + monitor
+                    + " = " + repr(current) + " " + order + " " + repr(divergenceThreshold)
+                    + ". Signaling Trainer to stop.");
+        } else if (better(current - signedMinDelta(), bestScore)) {
+            d = new Decision(false, StoppingReason.NOT_STOPPED, improvementMessage(current));
+            bestScore = current;
+            waitCount = 0;
+        } else {
+            waitCount++;
+            if (waitCount >= patience) {
+                d = new Decision(true, StoppingReason.PATIENCE_EXHAUSTED, "Monitored metric " + monitor
+                        + " did not improve in the last " + waitCount + " records. Best score: "
+                        + fixed3(bestScore) + ". Signaling Trainer to stop.");
+            } else {
+                d = new Decision(false, StoppingReason.NOT_STOPPED, null);
+            }
+        }
+        lastReason = d.message;
+        return d;
+    }
+
+    private String improvementMessage(double current) {
+        if (Double.isFinite(bestScore)) {
+            return "Metric " + monitor + " improved by " + fixed3(Math.abs(bestScore - current)) + " >= min_delta = "
+                    + repr(Math.abs(minDelta)) + ". New best score: " + fixed3(current);
+        }
+        return "Metric " + monitor + " improved. New best score: " + fixed3(current);
+    }
+
+    private boolean isMin() {
+        return "min".equals(mode);
+    }
+
+    /** Lightning's {@code monitor_op}: {@code torch.lt} in min mode, {@code torch.gt} in max mode; NaN is never. */
+    private boolean better(double a, double b) {
+        return isMin() ? a < b : a > b;
+    }
+
+    /** Lightning multiplies {@code min_delta} by -1 in min mode and compares {@code current - min_delta}. */
+    private double signedMinDelta() {
+        return isMin() ? -minDelta : minDelta;
+    }
+
+    private void logInfo(TrainerView trainer, String message) {
+        int worldSize = trainer.worldSize();
+        if (worldSize <= 1) {
+            LOG.info(message);
+            return;
+        }
+        int rank = trainer.globalRank();
+        if (!logRankZeroOnly || rank == 0) {
+            LOG.info("[rank: {}] {}", rank, message);
+        }
+    }
+
+    // ------------------------------------------------------------------ Python number formatting
+
+    /** Python's {@code f"{x:.3f}"}: the exact binary value rounded half-even, {@code inf}/{@code nan} spelled so. */
+    static String fixed3(double x) {
+        if (Double.isNaN(x)) {
+            return "nan";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "inf" : "-inf";
+        }
+        String s = new BigDecimal(x).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
+        boolean negative = x < 0 || (x == 0.0 && 1.0 / x < 0);
+        return negative && !s.startsWith("-") ? "-" + s : s;
+    }
+
+    /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+    static String repr(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0.0) {
+            return (1.0 / value < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        String digits = decimal.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - decimal.scale();
+        StringBuilder out = new StringBuilder(24);
+        if (value < 0) {
+            out.append('-');
+        }
+        if (exponent < -4 || exponent >= 16) {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            out.append('e').append(exponent < 0 ? '-' : '+');
+            int abs = Math.abs(exponent);
+            if (abs < 10) {
+                out.append('0');
+            }
+            out.append(abs);
+        } else if (exponent >= 0) {
+            if (digits.length() <= exponent + 1) {
+                out.append(digits).append("0".repeat(exponent + 1 - digits.length())).append(".0");
+            } else {
+                out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
+            }
+        } else {
+            out.append("0.").append("0".repeat(-exponent - 1)).append(digits);
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "EarlyStopping(monitor=" + monitor + ", mode=" + mode + ", patience=" + patience + ", min_delta="
+                + repr(minDelta) + ")";
+    }
+}
