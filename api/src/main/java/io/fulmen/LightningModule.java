@@ -304,7 +304,8 @@ public abstract class LightningModule implements AutoCloseable {
 
     /** Moves the batch to {@code device}; the default moves data and labels. */
     public Batch transferBatchToDevice(Batch batch, Device device, int dataloaderIdx) {
-        if (batch.getData().isEmpty() || batch.getData().head().getDevice().equals(device)) {
+        // The batch's manager sits on the device its arrays were created on: no native call per batch.
+        if (batch.getData().isEmpty() || batch.getManager().getDevice().equals(device)) {
             return batch;
         }
         return new Batch(batch.getManager(), batch.getData().toDevice(device, false),

@@ -65,6 +65,13 @@ public interface TrainerView {
     /** Learning rates of every optimizer, in order, as they are now. */
     List<Float> learningRates();
 
+    /**
+     * Writes a checkpoint of the running fit to {@code file} atomically (Lightning's
+     * {@code trainer.save_checkpoint}): everything needed to resume exactly, or only the model's parameters when
+     * {@code weightsOnly}. Only during fit; only the process that {@code writesCheckpoints} writes.
+     */
+    void saveCheckpoint(Path file, boolean weightsOnly);
+
     /** The optimizers of the current fit, empty outside fit. */
     List<LightningOptimizer> optimizers();
 }

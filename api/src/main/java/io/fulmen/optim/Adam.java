@@ -39,6 +39,11 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    public boolean stepZeroesGradients() {
+        return true;
+    }
+
+    @Override
     protected void update(NDArray weight, NDArray grad, ParameterState state) {
         NDArray mean = state.zerosLike("exp_avg", weight);
         NDArray variance = state.zerosLike("exp_avg_sq", weight);

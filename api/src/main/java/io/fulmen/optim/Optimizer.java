@@ -38,6 +38,14 @@ public abstract class Optimizer {
     /** The optimizer's name as loggers show it, e.g. {@code "Adam"} (Lightning's {@code lr-Adam}). */
     public abstract String name();
 
+    /**
+     * Whether {@link #step} leaves every updated parameter's gradient at zero (DJL's fused kernels do), which lets
+     * the Trainer skip the next zero_grad.
+     */
+    public boolean stepZeroesGradients() {
+        return false;
+    }
+
     /** Updates {@code weight} in place from {@code grad}; {@code state} holds this parameter's buffers. */
     protected abstract void update(NDArray weight, NDArray grad, ParameterState state);
 

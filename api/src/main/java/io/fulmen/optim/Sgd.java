@@ -35,6 +35,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
+    public boolean stepZeroesGradients() {
+        return momentum == 0f;
+    }
+
+    @Override
     protected void update(NDArray weight, NDArray grad, ParameterState state) {
         float lr = learningRate();
         if (momentum == 0f) {

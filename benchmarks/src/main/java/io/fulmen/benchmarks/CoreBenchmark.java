@@ -19,24 +19,33 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
  * {@code benchmarks/run core}: what {@code Trainer.fit} costs per training step over a hand-written DJL loop doing
  * the same work, on Lightning's Fashion-MNIST MLP (784-128-10, Adam lr 1e-3, batch 64, the 55k training split).
  *
- * <p>Both sides draw the same batches (same {@link TensorDataset}, same {@link DataLoader}, same shuffle seed per
- * round, prefetch 0 so that no loader thread competes with libtorch's threads for the cores), run the same network
- * with the same loss and Adam kernel, and close every batch's arrays after its step. The fit side is Lightning's
- * lean configuration: no logger, no checkpointing, no progress bar, no model summary, no validation. Its clock runs
- * inside the Trainer ({@link StepClock}), so the fixed cost of a {@code fit} call is reported apart.
+ * <p>Both sides draw the same batches (same {@link TensorDataset}, same {@link DataLoader}, the same shuffle seed in
+ * each round, prefetch 0 so that no loader thread competes with libtorch's threads for the cores), run the same
+ * network with the same loss, read the loss back every step (the module logs it), and close every batch's arrays
+ * after its step. The fit side is Lightning's lean configuration: no logger, no checkpointing, no progress bar, no
+ * model summary, no sanity check, no validation. Its clock runs inside the Trainer ({@link StepClock}); the fixed
+ * cost of a {@code fit} call (building the Trainer, setup and teardown hooks) is reported apart.
  *
- * <p>After one warm-up epoch per side, {@code rounds} rounds each measure fit and the hand-written loop, in
- * alternating order; the result is the median of the per-round ratios. Fit with Fulmen's defaults (CSV logger,
- * progress bar drawn to a null stream as on a terminal, model summary) is measured in every round for information.
+ * <p>After one warm-up epoch per side, each round times {@code core.steps} steps of fit and the same steps of the
+ * hand-written loop, back to back, alternating which goes first; the result is the median of the per-round ratios.
+ * Small shared machines drift in speed by tens of percent over seconds, so many short pairs measure far more
+ * steadily than a few long ones: each pair sees the same machine. A round during which other processes took more
+ * than {@code core.quietCores} of CPU ({@link CpuMonitor}) is printed but not counted; rounds go on until
+ * {@code core.rounds} quiet ones are in (at most four times as many, none started after {@code core.maxSeconds}).
+ * Fit with Fulmen's defaults (CSV logger, progress bar drawn to a null stream as on a terminal, model summary) is
+ * timed in every round too, for information.
  *
- * <p>System properties: {@code core.rounds} (5), {@code core.steps} (-1: a whole epoch per measurement),
- * {@code core.prefetch} (0), {@code core.defaults} (true: also measure Fulmen's defaults).
+ * <p>System properties: {@code core.rounds} (91), {@code core.steps} (100; -1 for whole epochs),
+ * {@code core.prefetch} (0), {@code core.defaults} (true), {@code core.quietCores} (0.15), {@code core.maxSeconds}
+ * (240).
  */
 public final class CoreBenchmark {
     private static final int HIDDEN = 128;
@@ -45,10 +54,12 @@ public final class CoreBenchmark {
     private static final long BASE_SEED = 42;
     private static final PrintStream NULL_OUT = new PrintStream(OutputStream.nullOutputStream());
 
-    private final int rounds = Integer.getInteger("core.rounds", 5);
-    private final long steps = Long.getLong("core.steps", -1L);
+    private final int rounds = Integer.getInteger("core.rounds", 91);
+    private final long steps = Long.getLong("core.steps", 100L);
     private final int prefetch = Integer.getInteger("core.prefetch", 0);
     private final boolean measureDefaults = Boolean.parseBoolean(System.getProperty("core.defaults", "true"));
+    private final double quietCores = Double.parseDouble(System.getProperty("core.quietCores", "0.15"));
+    private final long maxSeconds = Long.getLong("core.maxSeconds", 240L);
     private final Path root;
 
     private CoreBenchmark(Path root) {
@@ -67,13 +78,24 @@ public final class CoreBenchmark {
     }
 
     /** A fit measurement: the steps timed inside the Trainer, and the whole {@code fit} call. */
-    private record FitRun(long nanos, long steps, long wallNanos) {
-        double msPerStep() {
-            return nanos / 1e6 / steps;
+    private record FitRun(StepTimes times, long wallNanos, long firstBatch) {
+        double fixedMs() {
+            return wallNanos / 1e6 - times.meanMs() * times.steps();
+        }
+    }
+
+    /** A measurement and the CPU other processes took while it ran. */
+    private record Measured<T>(T value, double otherCores) {}
+
+    /** One round's numbers; {@code otherCores} is the larger of what other processes took during fit and hand. */
+    private record Round(StepTimes fit, StepTimes hand, StepTimes defaults, double fitFixedMs, double otherCores,
+                         double defaultsOtherCores) {
+        double ratio() {
+            return fit.meanMs() / hand.meanMs();
         }
 
-        double fixedMs() {
-            return (wallNanos - nanos) / 1e6;
+        double medianStepRatio() {
+            return fit.medianMs() / hand.medianMs();
         }
     }
 
@@ -89,15 +111,15 @@ public final class CoreBenchmark {
         System.out.println("core: Fashion-MNIST MLP 784-" + HIDDEN + "-10, Adam lr " + LR + ", batch " + BATCH);
         System.out.println("data: " + source.describe());
         if (source.kind() == FashionMnistDataModule.SourceKind.SHIPPED_SUBSET) {
-            System.out.println("data: WARNING only the shipped subset is available; numbers are not comparable"
-                    + " with the 55k-image anchors");
+            System.out.println("data: WARNING only the subset shipped with Fulmen is available, not the 55k-image"
+                    + " train split; ms/step still compares, accuracies do not");
         }
         System.out.printf(Locale.ROOT, "setup: %d train images (%d batches/epoch), %d test images; %s %s, libtorch "
-                        + "intra-op threads %d, %d cores, Java %s; prefetch %d; %s per measurement; %d rounds%n",
-                train.size(), trainLoader.numBatches(), test.size(), engine.getEngineName(), engine.getVersion(),
-                JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), prefetch,
-                steps < 0 ? "one whole epoch" : steps + " steps", rounds);
+                        + "intra-op threads %d, %d cores, Java %s; prefetch %d; %s per measurement; %d quiet rounds"
+                        + "%n", train.size(), trainLoader.numBatches(), test.size(), engine.getEngineName(),
+                engine.getVersion(), JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), prefetch, steps < 0 ? "a whole epoch" : steps + " steps",
+                rounds);
 
         LitClassifier fitModel = new LitClassifier(HIDDEN, LR);
         try (HandwrittenLoop hand = new HandwrittenLoop(HIDDEN, LR, BATCH, (int) BASE_SEED)) {
@@ -105,66 +127,112 @@ public final class CoreBenchmark {
             FitRun warmFit = fit(fitModel, trainLoader, BASE_SEED, false, -1);
             HandwrittenLoop.Epoch warmHand = hand.trainEpoch(trainLoader, shuffleSeed(BASE_SEED), -1);
             System.out.printf(Locale.ROOT, "warm-up epoch: fit %.3f ms/step (%d steps), handwritten %.3f ms/step "
-                    + "(%d steps, mean train loss %.4f)%n", warmFit.msPerStep(), warmFit.steps(),
-                    warmHand.msPerStep(), warmHand.steps(), warmHand.meanLoss());
+                    + "(%d steps, mean train loss %.4f)%n", warmFit.times().meanMs(), warmFit.times().steps(),
+                    warmHand.times().meanMs(), warmHand.times().steps(), warmHand.meanLoss());
             System.out.printf(Locale.ROOT, "test accuracy after 1 epoch: fit %.4f, handwritten %.4f "
-                    + "(Lightning anchor 0.839)%n", fitAccuracy(fitModel, testLoader), hand.accuracy(testLoader));
+                    + "(Lightning anchor: 0.839)%n", fitAccuracy(fitModel, testLoader), hand.accuracy(testLoader));
             if (measureDefaults) {
                 FitRun warmDefaults = fit(fitModel, trainLoader, BASE_SEED, true, -1);
                 System.out.printf(Locale.ROOT, "warm-up epoch: fit with defaults %.3f ms/step%n",
-                        warmDefaults.msPerStep());
+                        warmDefaults.times().meanMs());
             }
 
-            List<Double> ratios = new ArrayList<>();
-            List<Double> fitMs = new ArrayList<>();
-            List<Double> handMs = new ArrayList<>();
-            List<Double> defaultsMs = new ArrayList<>();
-            List<Double> fixedMs = new ArrayList<>();
-            for (int r = 1; r <= rounds; r++) {
-                long seed = BASE_SEED + r;
-                FitRun f;
-                HandwrittenLoop.Epoch h;
-                if (r % 2 == 1) {
-                    f = fit(fitModel, trainLoader, seed, false, steps);
-                    h = hand.trainEpoch(trainLoader, shuffleSeed(seed), steps);
-                } else {
-                    h = hand.trainEpoch(trainLoader, shuffleSeed(seed), steps);
-                    f = fit(fitModel, trainLoader, seed, false, steps);
+            List<Round> all = new ArrayList<>();
+            List<Round> quiet = new ArrayList<>();
+            long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+            for (int r = 1; quiet.size() < rounds && r <= 4 * rounds && System.nanoTime() < deadline; r++) {
+                Round round = round(r, fitModel, hand, trainLoader);
+                all.add(round);
+                boolean isQuiet = round.otherCores() <= quietCores;
+                if (isQuiet) {
+                    quiet.add(round);
                 }
-                if (f.steps() != h.steps()) {
-                    throw new IllegalStateException("fit ran " + f.steps() + " steps, the hand-written loop "
-                            + h.steps());
-                }
-                double ratio = f.msPerStep() / h.msPerStep();
-                ratios.add(ratio);
-                fitMs.add(f.msPerStep());
-                handMs.add(h.msPerStep());
-                fixedMs.add(f.fixedMs());
-                String line = String.format(Locale.ROOT, "round %d/%d (%s first, %d steps): fit %.3f ms/step, "
-                                + "handwritten %.3f ms/step, ratio %.3f", r, rounds, r % 2 == 1 ? "fit" : "hand",
-                        f.steps(), f.msPerStep(), h.msPerStep(), ratio);
-                if (measureDefaults) {
-                    FitRun d = fit(fitModel, trainLoader, seed, true, steps);
-                    defaultsMs.add(d.msPerStep());
-                    line += String.format(Locale.ROOT, "; fit with defaults %.3f ms/step", d.msPerStep());
-                }
-                System.out.println(line);
+                System.out.println(describe(r, round) + String.format(Locale.ROOT, "; others %.2f cores%s",
+                        round.otherCores(), isQuiet ? "" : ", not counted"));
             }
-
-            System.out.printf(Locale.ROOT, "median ms/step: fit %.3f, handwritten %.3f%s; fit overhead %.3f "
-                            + "ms/step%n", median(fitMs), median(handMs),
-                    measureDefaults ? String.format(Locale.ROOT, ", fit with defaults %.3f", median(defaultsMs))
-                            : "", median(fitMs) - median(handMs));
-            System.out.printf(Locale.ROOT, "fit call fixed cost outside the epoch (Trainer build, setup, "
-                    + "teardown): median %.1f ms%n", median(fixedMs));
-            System.out.printf(Locale.ROOT, "test accuracy at the end: fit %.4f, handwritten %.4f%n",
-                    fitAccuracy(fitModel, testLoader), hand.accuracy(testLoader));
-            System.out.println("per-round ratios: " + ratios.stream()
-                    .map(x -> String.format(Locale.ROOT, "%.3f", x)).toList());
-            return median(ratios);
+            return summarize(all, quiet, fitModel, hand, testLoader);
         } finally {
             fitModel.close();
         }
+    }
+
+    /** Fit and hand-written over the same batches, back to back, then fit with defaults. */
+    private Round round(int r, LitClassifier fitModel, HandwrittenLoop hand, DataLoader train) {
+        long seed = BASE_SEED + r;
+        Measured<FitRun> f;
+        Measured<HandwrittenLoop.Epoch> h;
+        if (r % 2 == 1) {
+            f = measured(() -> fit(fitModel, train, seed, false, steps));
+            h = measured(() -> hand.trainEpoch(train, shuffleSeed(seed), steps));
+        } else {
+            h = measured(() -> hand.trainEpoch(train, shuffleSeed(seed), steps));
+            f = measured(() -> fit(fitModel, train, seed, false, steps));
+        }
+        if (f.value().times().steps() != h.value().times().steps()) {
+            throw new IllegalStateException("fit ran " + f.value().times().steps() + " steps, the hand-written loop "
+                    + h.value().times().steps());
+        }
+        if (f.value().firstBatch() != h.value().firstBatch()) {
+            throw new IllegalStateException("fit and the hand-written loop drew different batches: the copy of "
+                    + "FitLoop's shuffle seed in CoreBenchmark.shuffleSeed is out of date");
+        }
+        Measured<FitRun> d = measureDefaults ? measured(() -> fit(fitModel, train, seed, true, steps)) : null;
+        return new Round(f.value().times(), h.value().times(), d == null ? null : d.value().times(),
+                f.value().fixedMs(), Math.max(f.otherCores(), h.otherCores()), d == null ? 0 : d.otherCores());
+    }
+
+    private static String describe(int r, Round round) {
+        String line = String.format(Locale.ROOT, "round %d (%s first, %d steps): fit %.3f ms/step, handwritten %.3f "
+                        + "ms/step, ratio %.3f (median step %.3f vs %.3f ms)", r, r % 2 == 1 ? "fit" : "hand",
+                round.fit().steps(), round.fit().meanMs(), round.hand().meanMs(), round.ratio(),
+                round.fit().medianMs(), round.hand().medianMs());
+        if (round.defaults() != null) {
+            line += String.format(Locale.ROOT, "; fit with defaults %.3f ms/step", round.defaults().meanMs());
+        }
+        return line;
+    }
+
+    private double summarize(List<Round> all, List<Round> quiet, LitClassifier fitModel, HandwrittenLoop hand,
+                             DataLoader testLoader) {
+        List<Round> counted = quiet;
+        if (quiet.size() < Math.min(3, rounds)) {
+            counted = all;
+            System.out.println("WARNING: only " + quiet.size() + " quiet rounds of " + all.size() + " (other processes"
+                    + " kept the CPU busy): the result counts every round and is unreliable");
+        } else if (quiet.size() < rounds) {
+            System.out.println("WARNING: only " + quiet.size() + " quiet rounds of the " + rounds + " asked for");
+        }
+        double[] ratios = values(counted, Round::ratio);
+        double fitMs = median(values(counted, x -> x.fit().meanMs()));
+        double handMs = median(values(counted, x -> x.hand().meanMs()));
+        double[] ci = medianInterval(ratios);
+        System.out.printf(Locale.ROOT, "counted %d rounds of %d. median ms/step: fit %.3f, handwritten %.3f "
+                        + "(difference %.3f ms/step)%n", counted.size(), all.size(), fitMs, handMs, fitMs - handMs);
+        System.out.printf(Locale.ROOT, "ratio fit/handwritten: median %.3f, 95%% interval of the median %.3f..%.3f; "
+                        + "median of per-round median-step ratios %.3f%n", median(ratios), ci[0], ci[1],
+                median(values(counted, Round::medianStepRatio)));
+        if (measureDefaults) {
+            double[] defaults = all.stream().filter(x -> x.defaultsOtherCores() <= quietCores)
+                    .mapToDouble(x -> x.defaults().meanMs()).toArray();
+            boolean disturbed = defaults.length == 0;
+            if (disturbed) {
+                defaults = values(all, x -> x.defaults().meanMs());
+            }
+            System.out.printf(Locale.ROOT, "fit with Fulmen's defaults (CSV logger, progress bar, model summary), "
+                    + "for information: median %.3f ms/step over %d%s measurements, %.3f x handwritten%n",
+                    median(defaults), defaults.length, disturbed ? " disturbed" : "", median(defaults) / handMs);
+        }
+        System.out.printf(Locale.ROOT, "fit call fixed cost outside the timed steps (Trainer build, setup, "
+                + "teardown): median %.1f ms%n", median(values(counted, Round::fitFixedMs)));
+        System.out.printf(Locale.ROOT, "test accuracy at the end: fit %.4f, handwritten %.4f%n",
+                fitAccuracy(fitModel, testLoader), hand.accuracy(testLoader));
+        return median(ratios);
+    }
+
+    private static <T> Measured<T> measured(Supplier<T> body) {
+        CpuMonitor monitor = CpuMonitor.start();
+        T value = body.get();
+        return new Measured<>(value, monitor.otherCores());
     }
 
     /** One fit of at most {@code limit} batches (-1: a whole epoch), lean or with Fulmen's defaults. */
@@ -184,7 +252,7 @@ public final class CoreBenchmark {
         try (Trainer trainer = b.build()) {
             trainer.fit(model, train);
         }
-        return new FitRun(clock.nanos(), clock.steps(), System.nanoTime() - start);
+        return new FitRun(clock.times(), System.nanoTime() - start, clock.firstBatch());
     }
 
     private double fitAccuracy(LitClassifier model, DataLoader test) {
@@ -201,11 +269,40 @@ public final class CoreBenchmark {
         return z ^ (z >>> 31);
     }
 
-    static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    private static double[] values(List<Round> rounds, ToDoubleFunction<Round> f) {
+        return rounds.stream().mapToDouble(f).toArray();
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
         Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * A distribution-free 95% confidence interval of the median: the order statistics {@code k} and
+     * {@code n + 1 - k} with k the largest such that P(Binomial(n, 1/2) < k) <= 2.5%.
+     */
+    static double[] medianInterval(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        double cumulative = 0;
+        double p = Math.pow(0.5, n);
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (cumulative + p > 0.025) {
+                break;
+            }
+            cumulative += p;
+            k = i + 1;
+            p = p * (n - i) / (i + 1);
+        }
+        if (k == 0) {
+            return new double[] {v[0], v[n - 1]};
+        }
+        return new double[] {v[k - 1], v[n - k]};
     }
 
     private static void deleteTree(Path root) {

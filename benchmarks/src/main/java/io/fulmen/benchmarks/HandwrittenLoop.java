@@ -62,24 +62,24 @@ final class HandwrittenLoop implements AutoCloseable {
         }
     }
 
-    /** What one epoch took. */
-    record Epoch(long nanos, long steps, double meanLoss) {
-        double msPerStep() {
-            return nanos / 1e6 / steps;
-        }
-    }
+    /** What one epoch took, step by step, and its mean training loss. */
+    record Epoch(StepTimes times, double meanLoss, long firstBatch) {}
 
     /**
      * Trains over at most {@code limit} batches (-1 for all) of one epoch of {@code loader}, in the order given by
-     * {@code shuffleSeed}; the clock covers opening the batch stream to closing it, as {@link StepClock} does.
+     * {@code shuffleSeed}; the first step is timed from before the batch stream opens, as {@link StepClock} does.
      */
     Epoch trainEpoch(DataLoader loader, long shuffleSeed, long limit) {
-        long start = System.nanoTime();
+        StepTimes times = new StepTimes();
+        times.start();
         double lossSum = 0;
-        long steps = 0;
+        long firstBatch = 0;
         try (BatchStream stream = loader.open(manager, shuffleSeed, 0, limit)) {
             while (stream.hasNext()) {
                 try (Batch batch = stream.next()) {
+                    if (times.steps() == 0) {
+                        firstBatch = fingerprint(batch);
+                    }
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         NDArray logits = block.forward(store, batch.getData(), true).head();
                         NDArray loss = crossEntropy(logits, batch.getLabels().head());
@@ -94,10 +94,15 @@ final class HandwrittenLoop implements AutoCloseable {
                         }
                     }
                 }
-                steps++;
+                times.lap();
             }
         }
-        return new Epoch(System.nanoTime() - start, steps, lossSum / Math.max(1, steps));
+        return new Epoch(times, lossSum / Math.max(1, times.steps()), firstBatch);
+    }
+
+    /** A hash of a batch's labels, to check that fit and this loop train on the same batches. */
+    static long fingerprint(Batch batch) {
+        return java.util.Arrays.hashCode(batch.getLabels().head().toLongArray());
     }
 
     /** The same math as {@code io.fulmen.nn.Losses.crossEntropy}: log-softmax, pick the label, negate, mean. */

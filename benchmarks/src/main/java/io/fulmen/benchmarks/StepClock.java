@@ -7,36 +7,38 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 
 /**
- * Times the training epochs of a fit from inside the Trainer: from {@code on_train_epoch_start} (before the epoch's
- * batch stream opens) to {@code on_train_epoch_end} (after it closes), so Trainer construction, plugin discovery and
- * the setup hooks of the {@code fit} call are left out, as the hand-written loop has none of them.
+ * Times the training steps of a fit from inside the Trainer: the first step from {@code on_train_epoch_start}
+ * (before the epoch's batch stream opens), each step to its {@code on_train_batch_end}. Trainer construction,
+ * plugin discovery and the setup hooks of the {@code fit} call are left out, as the hand-written loop has none.
  */
 final class StepClock implements Callback {
-    private long epochStart;
-    private long nanos;
-    private long steps;
+    private final StepTimes times = new StepTimes();
+    private long firstBatch;
 
     @Override
     public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
-        epochStart = System.nanoTime();
+        times.start();
+    }
+
+    @Override
+    public void onTrainBatchStart(TrainerView trainer, LightningModule module, Batch batch, int batchIdx) {
+        if (batchIdx == 0) {
+            firstBatch = HandwrittenLoop.fingerprint(batch);
+        }
     }
 
     @Override
     public void onTrainBatchEnd(TrainerView trainer, LightningModule module, NDArray loss, Batch batch,
                                 int batchIdx) {
-        steps++;
+        times.lap();
     }
 
-    @Override
-    public void onTrainEpochEnd(TrainerView trainer, LightningModule module) {
-        nanos += System.nanoTime() - epochStart;
+    StepTimes times() {
+        return times;
     }
 
-    long nanos() {
-        return nanos;
-    }
-
-    long steps() {
-        return steps;
+    /** {@link HandwrittenLoop#fingerprint} of the epoch's first batch. */
+    long firstBatch() {
+        return firstBatch;
     }
 }

@@ -36,7 +36,14 @@ import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyContext;
 import io.fulmen.spi.StrategyProvider;
 
+import io.fulmen.runtime.checkpoint.Checkpoint;
+import io.fulmen.runtime.checkpoint.CheckpointLocator;
+import io.fulmen.runtime.checkpoint.CheckpointReader;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,29 +103,76 @@ public final class Trainer implements TrainerView, AutoCloseable {
 
     /** Trains {@code module} on the loaders its own {@code trainDataloader()}/{@code valDataloader()} return. */
     public void fit(LightningModule module) {
-        fit(module, null, null, null);
+        runFit(module, null, null, null, null);
     }
 
     /** Trains {@code module} on the DataModule's train loader, validating on its val loader. */
     public void fit(LightningModule module, LightningDataModule dataModule) {
-        fit(module, dataModule, null, null);
+        runFit(module, dataModule, null, null, null);
     }
 
     /** Trains on {@code train}; validation uses the module's {@code valDataloader()} if any. */
     public void fit(LightningModule module, DataLoader train) {
-        fit(module, null, train, null);
+        runFit(module, null, train, null, null);
     }
 
     public void fit(LightningModule module, DataLoader train, DataLoader val) {
-        fit(module, null, train, val);
+        runFit(module, null, train, val, null);
     }
 
-    private void fit(LightningModule module, LightningDataModule dm, DataLoader train, DataLoader val) {
+    /**
+     * Resumes training from a checkpoint written by {@code saveCheckpoint} or {@code ModelCheckpoint}: a path, or
+     * {@code "last"} / {@code "best"} of the Trainer's ModelCheckpoint callback (Lightning's {@code ckpt_path}).
+     */
+    public void fit(LightningModule module, LightningDataModule dataModule, String ckptPath) {
+        runFit(module, dataModule, null, null, ckptPath);
+    }
+
+    public void fit(LightningModule module, DataLoader train, DataLoader val, String ckptPath) {
+        runFit(module, null, train, val, ckptPath);
+    }
+
+    private void runFit(LightningModule module, LightningDataModule dm, DataLoader train, DataLoader val,
+                        String ckptPath) {
         DataSources data = new DataSources(module, dm, train, val, null, null);
+        Path file = ckptPath == null ? null : resolveCheckpoint(ckptPath);
         call(Stage.FIT, module, dm, run -> {
-            new FitLoop(run, data).run();
+            Checkpoint checkpoint = file == null ? null : readCheckpoint(file, run);
+            new FitLoop(run, data, checkpoint, file == null ? null : file.toString()).run();
             return null;
         });
+    }
+
+    private Path resolveCheckpoint(String ckptPath) {
+        String key = ckptPath.trim().toLowerCase(Locale.ROOT);
+        if (key.equals("last") || key.equals("best")) {
+            for (Callback c : callbacks) {
+                if (c instanceof CheckpointLocator locator) {
+                    Path p = key.equals("last") ? locator.lastCheckpoint(state) : locator.bestCheckpoint(state);
+                    if (p != null) {
+                        return p;
+                    }
+                    throw new IllegalArgumentException("ckpt_path=\"" + key + "\": no " + key + " checkpoint "
+                            + "was found by " + c.getClass().getSimpleName());
+                }
+            }
+            throw new IllegalArgumentException("ckpt_path=\"" + key + "\" needs a ModelCheckpoint callback on the "
+                    + "Trainer; pass the checkpoint's path instead");
+        }
+        Path p = Path.of(ckptPath);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("checkpoint " + p.toAbsolutePath() + " does not exist or is not a "
+                    + "file");
+        }
+        return p;
+    }
+
+    private static Checkpoint readCheckpoint(Path file, RunContext run) {
+        try {
+            return CheckpointReader.read(file, run.manager());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs one validation epoch; returns the metrics logged, one map per loader (Lightning's list of dicts). */
@@ -506,6 +560,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
     @Override
     public List<LightningOptimizer> optimizers() {
         return state.optimizers();
+    }
+
+    @Override
+    public void saveCheckpoint(Path file, boolean weightsOnly) {
+        state.saveCheckpoint(file, weightsOnly);
     }
 
     /** Ends the loggers (status success) and frees predictions. */

@@ -6,12 +6,16 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /** Autograd on libtorch through DJL's JNI layer, without DJL's process-wide collector lock. */
 final class PyTorchAutograd implements Autograd {
+    /** The calling thread's mode as last set here; null until read once. Runs are single-threaded. */
+    private Boolean mode;
+
     @Override
     public boolean setGradEnabled(boolean enabled) {
-        boolean previous = JniUtils.isGradMode();
+        boolean previous = mode != null ? mode : JniUtils.isGradMode();
         if (previous != enabled) {
             JniUtils.setGradMode(enabled);
         }
+        mode = enabled;
         return previous;
     }
 

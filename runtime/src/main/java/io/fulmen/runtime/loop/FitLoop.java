@@ -1,6 +1,7 @@
 package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
@@ -10,10 +11,15 @@ import io.fulmen.optim.Interval;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.BatchLimit;
 import io.fulmen.runtime.TrainerSettings;
+import io.fulmen.runtime.checkpoint.Checkpoint;
+import io.fulmen.runtime.checkpoint.CheckpointWriter;
 import io.fulmen.runtime.metrics.MetricStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,10 +43,25 @@ public final class FitLoop {
     private long valCheckBatch;
     private long totalBatchIdx;
     private boolean deferredStopLogged;
+    private Boolean validationEnabled;
 
+    private final Checkpoint resumeFrom;
+    private final String resumeOrigin;
+    private long startBatch;
+    private long batchesDoneInEpoch;
+    private boolean epochFinished;
+
+    /** A fit from scratch. */
     public FitLoop(RunContext run, DataSources data) {
+        this(run, data, null, null);
+    }
+
+    /** A fit that resumes from {@code checkpoint} (read from {@code origin}), or from scratch when it is null. */
+    public FitLoop(RunContext run, DataSources data, Checkpoint checkpoint, String origin) {
         this.run = run;
         this.data = data;
+        this.resumeFrom = checkpoint;
+        this.resumeOrigin = origin;
         this.settings = run.settings;
         this.state = run.state;
         this.module = run.module;
@@ -61,11 +82,38 @@ public final class FitLoop {
         optimization = new Optimization(run, config);
         state.optimizers(optimization.optimizers());
         run.bridge.backward(this::backward);
+        state.saver(this::save);
         try {
+            if (resumeFrom != null) {
+                resume();
+            }
             fit();
         } finally {
+            state.saver(null);
             state.optimizers(java.util.List.of());
             optimization.release();
+        }
+    }
+
+    private void resume() {
+        FitCheckpoint.restoreParameters(run, resumeFrom, resumeOrigin);
+        FitCheckpoint.Progress p = FitCheckpoint.restoreTraining(run, optimization, resumeFrom, resumeOrigin);
+        int epoch = p.epochFinished() ? p.epoch() + 1 : p.epoch();
+        state.restoreCounters(epoch, p.globalStep(), p.batchesThatStepped());
+        startBatch = p.epochFinished() ? 0 : p.batchesDoneInEpoch();
+        totalBatchIdx = p.totalBatchIdx();
+        LOG.info("Restored training state from {}: epoch {}, global step {}, batch {} of the epoch", resumeOrigin,
+                epoch, p.globalStep(), startBatch);
+    }
+
+    /** Writes a checkpoint of the fit as it stands (called through {@code TrainerView.saveCheckpoint}). */
+    private void save(Path file, boolean weightsOnly) {
+        FitCheckpoint.Progress p = new FitCheckpoint.Progress(state.currentEpoch(), state.globalStep(),
+                state.batchesThatStepped(), batchesDoneInEpoch, epochFinished, totalBatchIdx);
+        try (NDManager scratch = run.manager.newSubManager()) {
+            CheckpointWriter.write(file, FitCheckpoint.capture(run, optimization, p, weightsOnly, scratch));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -143,11 +191,15 @@ public final class FitLoop {
     }
 
     private boolean validationEnabled() {
-        if (!validationConfigured() || !data.valDefined()) {
-            return false;
+        if (validationEnabled == null) {
+            if (!validationConfigured() || !data.valDefined()) {
+                validationEnabled = false;
+            } else {
+                DataLoader loader = valLoader();
+                validationEnabled = loader != null && loader.numBatches() > 0;
+            }
         }
-        DataLoader loader = valLoader();
-        return loader != null && loader.numBatches() > 0;
+        return validationEnabled;
     }
 
     private boolean overridesValidationStep() {
@@ -213,11 +265,16 @@ public final class FitLoop {
 
     private void runEpoch(DataLoader train) {
         int epoch = state.currentEpoch();
+        long first = startBatch;
+        startBatch = 0;
+        batchesDoneInEpoch = first;
+        epochFinished = false;
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         run.eachCallback(c -> c.onTrainEpochStart(state, module));
         module.onTrainEpochStart();
-        try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch, train), 0, numTrainBatches)) {
-            int idx = 0;
+        try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch, train), first,
+                numTrainBatches - first)) {
+            int idx = (int) first;
             while (stream.hasNext()) {
                 run.checkCancelled();
                 boolean endEpoch;
@@ -231,6 +288,7 @@ public final class FitLoop {
             }
         }
         optimization.stepSchedules(Interval.EPOCH);
+        epochFinished = true;
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         // Lightning's order: epoch values visible to every callback, then plain callbacks, the module, and the
         // monitoring callbacks last so they see what the module logged at epoch end.
@@ -290,12 +348,13 @@ public final class FitLoop {
         if (!accumulating && shouldLogNow()) {
             run.logToLoggers(stepMetrics, state.batchesThatStepped(), true);
         }
-        run.eachCallback(c -> c.onTrainBatchEnd(state, module, loss, batch, batchIdx));
-        module.onTrainBatchEnd(loss, batch, batchIdx);
         if (!accumulating) {
             state.incrementBatchesThatStepped();
         }
         totalBatchIdx++;
+        batchesDoneInEpoch = batchIdx + 1L;
+        run.eachCallback(c -> c.onTrainBatchEnd(state, module, loss, batch, batchIdx));
+        module.onTrainBatchEnd(loss, batch, batchIdx);
         if (shouldValidate(batchIdx, isLast)) {
             runValidation();
         }
@@ -335,7 +394,8 @@ public final class FitLoop {
         module.onBeforeBackward(loss);
         NDArray scaled = run.precision.preBackward(loss);
         run.autograd.backward(scaled);
-        run.strategy.afterBackward(optimization.parametersOf(optimization.optimizers().get(0)).values());
+        optimization.gradientsChanged();
+        run.strategy.afterBackward(optimization.parameterValuesOf(optimization.optimizers().get(0)));
         run.eachCallback(c -> c.onAfterBackward(state, module));
         module.onAfterBackward();
     }

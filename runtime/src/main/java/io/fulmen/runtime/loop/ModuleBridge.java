@@ -47,8 +47,11 @@ public final class ModuleBridge implements ModuleContext {
     @Override
     public NDList runBlock(Block block, NDList inputs, boolean training) {
         ParameterMemory memory = memory();
-        if (!block.isInitialized()) {
-            initialize(block, inputs, memory);
+        if (!memory.isInitialized(block)) {
+            if (!block.isInitialized()) {
+                initialize(block, inputs, memory);
+            }
+            memory.markInitialized(block);
         }
         return block.forward(memory.store(), run.precision.convertInput(inputs), training);
     }
@@ -86,12 +89,23 @@ public final class ModuleBridge implements ModuleContext {
 
     @Override
     public void log(String name, NDArray value, LogOptions options) {
-        if (value.size() != 1) {
+        double v;
+        int count;
+        if (value.getDataType() == DataType.FLOAT32) {
+            float[] values = value.toFloatArray();
+            count = values.length;
+            v = count == 1 ? values[0] : Double.NaN;
+        } else {
+            try (NDArray asDouble = value.toType(DataType.FLOAT64, false)) {
+                double[] values = asDouble.toDoubleArray();
+                count = values.length;
+                v = count == 1 ? values[0] : Double.NaN;
+            }
+        }
+        if (count != 1) {
             throw new IllegalArgumentException("log('" + name + "') takes a scalar, got an array of shape "
                     + value.getShape() + ": reduce it first, e.g. with mean()");
         }
-        double v = value.getDataType() == DataType.FLOAT32 ? value.getFloat()
-                : value.toType(DataType.FLOAT64, false).getDouble();
         log(name, v, options);
     }
 

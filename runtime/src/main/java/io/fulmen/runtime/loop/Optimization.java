@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The optimizers of one fit: steps (with the step hooks, precision and clipping in Lightning's order), zero_grad,
@@ -23,6 +24,9 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
     private final List<LightningOptimizer> optimizers = new ArrayList<>();
     private final List<Schedule> schedules = new ArrayList<>();
     private final Map<LightningOptimizer, ParameterList> parameters = new IdentityHashMap<>();
+    private final Map<LightningOptimizer, List<Parameter>> parameterValues = new IdentityHashMap<>();
+    /** Optimizers whose gradients are known to be zero: their next zero_grad has nothing to do. */
+    private final Set<LightningOptimizer> gradientsZero = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     Optimization(RunContext run, OptimizerConfig config) {
         this.run = run;
@@ -41,6 +45,25 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
 
     List<LightningOptimizer> optimizers() {
         return optimizers;
+    }
+
+    /** The parameters of {@code o} as a list, cached like {@link #parametersOf}. */
+    List<Parameter> parameterValuesOf(LightningOptimizer o) {
+        List<Parameter> cached = parameterValues.get(o);
+        if (cached != null) {
+            return cached;
+        }
+        ParameterList named = parametersOf(o);
+        List<Parameter> values = named.values();
+        if (parameters.get(o) == named) {
+            parameterValues.put(o, values);
+        }
+        return values;
+    }
+
+    /** Called after every backward: gradients are no longer known to be zero. */
+    void gradientsChanged() {
+        gradientsZero.clear();
     }
 
     /** The parameters {@code o} updates; cached once the module's block is initialised. */
@@ -67,7 +90,7 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
         run.eachCallback(c -> c.onBeforeOptimizerStep(run.state, run.module, optimizer));
         run.module.onBeforeOptimizerStep(optimizer);
         ParameterList params = parametersOf(optimizer);
-        boolean finite = run.precision.beforeOptimizerStep(params.values());
+        boolean finite = run.precision.beforeOptimizerStep(parameterValuesOf(optimizer));
         if (finite) {
             boolean previous = run.autograd.setGradEnabled(false);
             try {
@@ -79,6 +102,9 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
             } finally {
                 run.autograd.setGradEnabled(previous);
             }
+            if (optimizer.optimizer().stepZeroesGradients()) {
+                gradientsZero.add(optimizer);
+            }
         }
         run.precision.afterOptimizerStep(finite);
         run.state.incrementGlobalStep();
@@ -86,10 +112,16 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
 
     @Override
     public void zeroGrad(LightningOptimizer optimizer) {
-        for (Parameter p : parametersOf(optimizer).values()) {
+        if (gradientsZero.contains(optimizer)) {
+            return;
+        }
+        for (Parameter p : parameterValuesOf(optimizer)) {
             if (p.isInitialized() && p.requiresGradient()) {
                 run.autograd.zeroGrad(p.getArray());
             }
+        }
+        if (parameters.containsKey(optimizer)) {
+            gradientsZero.add(optimizer);
         }
     }
 
@@ -156,6 +188,38 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
             if (s.interval == interval) {
                 s.tick();
             }
+        }
+    }
+
+    /** Every schedule's counters, for checkpoints. */
+    com.google.gson.JsonArray schedulesState() {
+        com.google.gson.JsonArray out = new com.google.gson.JsonArray();
+        for (Schedule s : schedules) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("optimizer", s.optimizer.index());
+            o.addProperty("scheduler", s.scheduler.name());
+            o.addProperty("interval", s.interval.name());
+            o.addProperty("frequency", s.frequency);
+            o.addProperty("intervals", s.intervals);
+            o.addProperty("steps", s.steps);
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** Restores schedule counters saved by {@link #schedulesState()} and applies their learning rates. */
+    void restoreSchedules(com.google.gson.JsonArray saved, String origin) {
+        int count = saved == null ? 0 : saved.size();
+        if (count != schedules.size()) {
+            throw new IllegalArgumentException(origin + " has " + count + " learning-rate schedule(s) but "
+                    + "configureOptimizers returned " + schedules.size());
+        }
+        for (int i = 0; i < count; i++) {
+            com.google.gson.JsonObject o = saved.get(i).getAsJsonObject();
+            Schedule s = schedules.get(i);
+            s.intervals = o.get("intervals").getAsLong();
+            s.steps = o.get("steps").getAsLong();
+            s.apply();
         }
     }
 

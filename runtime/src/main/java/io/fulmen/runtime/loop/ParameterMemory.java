@@ -10,6 +10,8 @@ final class ParameterMemory implements ParameterOwner {
     private final NDManager manager;
     private final ParameterStore store;
     private int initializedBlocks;
+    private final java.util.Set<ai.djl.nn.Block> knownInitialized =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     ParameterMemory(Device device, String engine) {
         this.manager = NDManager.newBaseManager(device, engine);
@@ -27,6 +29,15 @@ final class ParameterMemory implements ParameterOwner {
 
     Device device() {
         return manager.getDevice();
+    }
+
+    /** Whether {@code block} was seen initialised; cheaper than asking DJL, which rebuilds parameter lists. */
+    boolean isInitialized(ai.djl.nn.Block block) {
+        return knownInitialized.contains(block);
+    }
+
+    void markInitialized(ai.djl.nn.Block block) {
+        knownInitialized.add(block);
     }
 
     /** Counts lazily initialised blocks, so each draws a different initialisation seed. */

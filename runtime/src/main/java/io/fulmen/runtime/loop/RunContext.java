@@ -51,6 +51,11 @@ public final class RunContext {
         return bridge;
     }
 
+    /** The manager of this call: freed when the call ends. */
+    public NDManager manager() {
+        return manager;
+    }
+
     void eachCallback(Consumer<Callback> hook) {
         for (Callback c : callbacks) {
             hook.accept(c);
@@ -67,7 +72,7 @@ public final class RunContext {
 
     /** Sends metrics to every logger this process writes to, adding Lightning's {@code epoch} column. */
     void logToLoggers(Map<String, Double> metrics, long step, boolean withEpoch) {
-        if (metrics.isEmpty() || !strategy.writesLogs()) {
+        if (metrics.isEmpty() || !strategy.writesLogs() || state.loggers().isEmpty()) {
             return;
         }
         Map<String, Double> row = new java.util.LinkedHashMap<>(metrics);

@@ -34,6 +34,7 @@ public final class TrainerState implements TrainerView {
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
+    private volatile CheckpointSaver saver;
 
     public TrainerState(List<ExperimentLogger> loggers, Path rootDir, Strategy strategy) {
         this.loggers = List.copyOf(loggers);
@@ -104,6 +105,12 @@ public final class TrainerState implements TrainerView {
 
     void incrementGlobalStep() {
         globalStep++;
+    }
+
+    void restoreCounters(int epoch, long step, long stepped) {
+        this.currentEpoch = epoch;
+        this.globalStep = step;
+        this.batchesThatStepped = stepped;
     }
 
     /** Lightning's {@code _batches_that_stepped}: the step number loggers see. */
@@ -223,6 +230,27 @@ public final class TrainerState implements TrainerView {
     @Override
     public List<LightningOptimizer> optimizers() {
         return optimizers;
+    }
+
+    @Override
+    public void saveCheckpoint(Path file, boolean weightsOnly) {
+        CheckpointSaver saver = this.saver;
+        if (saver == null) {
+            throw new IllegalStateException("saveCheckpoint is only available while fit runs");
+        }
+        if (strategy.writesCheckpoints()) {
+            saver.save(file, weightsOnly);
+        }
+    }
+
+    void saver(CheckpointSaver s) {
+        this.saver = s;
+    }
+
+    /** Writes a checkpoint of the fit in progress. */
+    @FunctionalInterface
+    interface CheckpointSaver {
+        void save(Path file, boolean weightsOnly);
     }
 
     void optimizers(List<LightningOptimizer> list) {

@@ -152,6 +152,11 @@ class EarlyStoppingTest {
         public List<LightningOptimizer> optimizers() {
             return List.of();
         }
+
+        @Override
+        public void saveCheckpoint(java.nio.file.Path file, boolean weightsOnly) {
+            throw new UnsupportedOperationException("scripted trainer: no checkpoints");
+        }
     }
 
     private static final LightningModule MODULE = new LightningModule() {

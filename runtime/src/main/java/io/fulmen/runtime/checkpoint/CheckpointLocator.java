@@ -1,0 +1,17 @@
+package io.fulmen.runtime.checkpoint;
+
+import io.fulmen.TrainerView;
+
+import java.nio.file.Path;
+
+/**
+ * A callback that knows where its checkpoints are, so {@code ckptPath "last"} and {@code "best"} resolve through
+ * it (ModelCheckpoint implements it).
+ */
+public interface CheckpointLocator {
+    /** The newest "last" checkpoint, looking on disk when this run wrote none yet; null when there is none. */
+    Path lastCheckpoint(TrainerView trainer);
+
+    /** The best checkpoint by the monitored metric; null when there is none. */
+    Path bestCheckpoint(TrainerView trainer);
+}

@@ -1,0 +1,443 @@
+package io.fulmen.runtime.checkpoint;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads checkpoint files written by {@link CheckpointWriter}, in the layout of {@code docs/checkpoint-format.md}.
+ *
+ * <p>A file is distrusted until checked: the header, the manifest and every tensor carry CRC32C checksums, the
+ * manifest's JSON is parsed strictly and its tensor index checked for types and bounds (every tensor inside the
+ * file, its length equal to its shape times its element size) before anything is allocated, so no allocation is
+ * larger than the file. Every problem, from an empty file to a flipped byte, fails with a
+ * {@link CheckpointFormatException} whose message starts with the path and says what is wrong. Reading runs no code
+ * from the file and writes nothing anywhere.
+ *
+ * <p>A file of a newer format than this reader knows is refused with a message saying so; an older format would be
+ * read by its own method here and returned in today's form (there is only format 1 so far).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class CheckpointReader {
+    private static final int CHUNK = 4 << 20;
+    private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
+    private static final long MAX_CRC = 0xFFFF_FFFFL;
+
+    private CheckpointReader() {}
+
+    private record Entry(String name, DataType type, long[] shape, long offset, long length, int crc) {}
+
+    private record Layout(JsonObject manifest, List<Entry> entries) {}
+
+    /**
+     * Reads the checkpoint in {@code file}, creating its tensors on {@code manager} (in the file's order). On
+     * failure no array is left on the manager.
+     *
+     * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
+     * @throws IOException when the file cannot be read
+     */
+    public static Checkpoint read(Path file, NDManager manager) throws IOException {
+        CheckpointFile.requireLittleEndian();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Layout layout = readLayout(file, channel);
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            boolean zeroCopy = "PyTorch".equals(manager.getEngine().getEngineName())
+                    && Device.cpu().equals(manager.getDevice());
+            boolean complete = false;
+            try {
+                long position = CheckpointFile.HEADER_SIZE;
+                for (Entry entry : layout.entries) {
+                    checkPadding(file, channel, position, entry);
+                    tensors.put(entry.name, readTensor(file, channel, entry, manager, zeroCopy));
+                    position = entry.offset + entry.length;
+                }
+                complete = true;
+            } finally {
+                if (!complete) {
+                    tensors.values().forEach(NDArray::close);
+                }
+            }
+            return new Checkpoint(layout.manifest, tensors);
+        }
+    }
+
+    /**
+     * Reads only the manifest of {@code file}: the header, the manifest and the tensor index are checked, the
+     * tensors neither read nor checksummed. Cheap whatever the file's size.
+     *
+     * @throws CheckpointFormatException when the header or manifest is not valid
+     * @throws IOException when the file cannot be read
+     */
+    public static JsonObject readManifest(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readLayout(file, channel).manifest;
+        }
+    }
+
+    private static Layout readLayout(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            throw new CheckpointFormatException(file, "the file is empty, not a Fulmen checkpoint");
+        }
+        ByteBuffer header = ByteBuffer.allocate(CheckpointFile.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        header.limit((int) Math.min(size, CheckpointFile.HEADER_SIZE));
+        readFully(file, channel, header, 0, "the header");
+        byte[] magic = Arrays.copyOf(header.array(), CheckpointFile.MAGIC.length);
+        if (size < CheckpointFile.MAGIC.length || !Arrays.equals(magic, CheckpointFile.MAGIC)) {
+            throw new CheckpointFormatException(file,
+                    "not a Fulmen checkpoint (it does not start with the bytes \"FULMENCK\")");
+        }
+        if (size < CheckpointFile.FLAGS_AT) {
+            throw new CheckpointFormatException(file, "truncated: the file is only " + size + " bytes");
+        }
+        int version = header.getInt(CheckpointFile.VERSION_AT);
+        if (Integer.compareUnsigned(version, CheckpointFile.FORMAT_VERSION) > 0) {
+            throw new CheckpointFormatException(file, "written by a newer Fulmen (checkpoint format "
+                    + Integer.toUnsignedString(version) + "); this reader knows formats up to "
+                    + CheckpointFile.FORMAT_VERSION + ": upgrade Fulmen");
+        }
+        // Format migration: an older version gets its own readLayoutVn here, returning today's Layout.
+        if (version != 1) {
+            throw new CheckpointFormatException(file, "invalid checkpoint format version " + version);
+        }
+        return readLayoutV1(file, channel, size, header);
+    }
+
+    private static Layout readLayoutV1(Path file, FileChannel channel, long size, ByteBuffer header)
+            throws IOException {
+        long minimum = CheckpointFile.HEADER_SIZE + CheckpointFile.TRAILER_SIZE;
+        if (size < minimum) {
+            throw new CheckpointFormatException(file, "truncated: the file is " + size
+                    + " bytes, less than the " + minimum + " of the smallest checkpoint");
+        }
+        if (CheckpointFile.crc32c(header.array(), 0, CheckpointFile.HEADER_CRC_AT)
+                != header.getInt(CheckpointFile.HEADER_CRC_AT)) {
+            throw new CheckpointFormatException(file, "the header is corrupt (CRC32C mismatch)");
+        }
+        int flags = header.getInt(CheckpointFile.FLAGS_AT);
+        if (flags != 0) {
+            throw new CheckpointFormatException(file,
+                    String.format("the header has flags 0x%08x, which format 1 does not define", flags));
+        }
+        for (int i = CheckpointFile.RESERVED_AT; i < CheckpointFile.HEADER_CRC_AT; i++) {
+            if (header.get(i) != 0) {
+                throw new CheckpointFormatException(file, "the header's reserved bytes are not zero");
+            }
+        }
+        long fileLength = header.getLong(CheckpointFile.FILE_LENGTH_AT);
+        if (fileLength != size) {
+            if (Long.compareUnsigned(fileLength, size) > 0) {
+                throw new CheckpointFormatException(file, "truncated: the header says the file is "
+                        + Long.toUnsignedString(fileLength) + " bytes, but it is " + size);
+            }
+            throw new CheckpointFormatException(file, "the file is " + size + " bytes, but its header says "
+                    + fileLength + ": " + (size - fileLength) + " unexpected bytes at its end");
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(CheckpointFile.TRAILER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(file, channel, trailer, size - CheckpointFile.TRAILER_SIZE, "the trailer");
+        byte[] trailerMagic = Arrays.copyOfRange(trailer.array(), 8, CheckpointFile.TRAILER_SIZE);
+        if (trailer.getLong(0) != size || !Arrays.equals(trailerMagic, CheckpointFile.TRAILER_MAGIC)) {
+            throw new CheckpointFormatException(file, "the trailer is missing or corrupt");
+        }
+        long manifestOffset = header.getLong(CheckpointFile.MANIFEST_OFFSET_AT);
+        long manifestLength = header.getLong(CheckpointFile.MANIFEST_LENGTH_AT);
+        long manifestEnd = size - CheckpointFile.TRAILER_SIZE;
+        if (manifestOffset < CheckpointFile.HEADER_SIZE || manifestOffset > manifestEnd
+                || manifestLength != manifestEnd - manifestOffset) {
+            throw new CheckpointFormatException(file, "the header places the manifest at offset "
+                    + Long.toUnsignedString(manifestOffset) + ", length " + Long.toUnsignedString(manifestLength)
+                    + ", which does not end where the trailer starts (" + manifestEnd + ")");
+        }
+        if (manifestLength > CheckpointFile.MAX_MANIFEST_BYTES) {
+            throw new CheckpointFormatException(file, "the manifest is " + manifestLength
+                    + " bytes, over the limit of " + CheckpointFile.MAX_MANIFEST_BYTES);
+        }
+        ByteBuffer manifestBytes = ByteBuffer.allocate((int) manifestLength);
+        readFully(file, channel, manifestBytes, manifestOffset, "the manifest");
+        if (CheckpointFile.crc32c(manifestBytes.array(), 0, (int) manifestLength)
+                != header.getInt(CheckpointFile.MANIFEST_CRC_AT)) {
+            throw new CheckpointFormatException(file, "the manifest is corrupt (CRC32C mismatch)");
+        }
+        JsonObject root = parse(file, manifestBytes.flip());
+        return new Layout(manifestObject(file, root), index(file, root, manifestOffset));
+    }
+
+    private static JsonObject parse(Path file, ByteBuffer bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointFormatException(file, "the manifest is not valid UTF-8", e);
+        }
+        JsonElement root;
+        try {
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.STRICT);
+            root = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("text after the JSON document at " + reader.getPath());
+            }
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw new CheckpointFormatException(file, "the manifest is not well-formed JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new CheckpointFormatException(file, "the manifest must be a JSON object");
+        }
+        return root.getAsJsonObject();
+    }
+
+    private static JsonObject manifestObject(Path file, JsonObject root) {
+        JsonElement manifest = root.get("manifest");
+        if (manifest == null || !manifest.isJsonObject()) {
+            throw fieldError(file, "manifest", "must be an object");
+        }
+        return manifest.getAsJsonObject();
+    }
+
+    /** Checks the tensor index against the file, before anything is allocated for it. */
+    private static List<Entry> index(Path file, JsonObject root, long payloadEnd) {
+        JsonElement tensors = root.get("tensors");
+        if (tensors == null || !tensors.isJsonArray()) {
+            throw fieldError(file, "tensors", "must be an array");
+        }
+        JsonArray array = tensors.getAsJsonArray();
+        List<Entry> entries = new ArrayList<>(array.size());
+        Set<String> names = new HashSet<>();
+        long end = CheckpointFile.HEADER_SIZE;
+        for (int i = 0; i < array.size(); i++) {
+            String field = "tensors[" + i + "]";
+            if (!array.get(i).isJsonObject()) {
+                throw fieldError(file, field, "must be an object");
+            }
+            JsonObject item = array.get(i).getAsJsonObject();
+            String name = string(file, item, field + ".name");
+            if (!names.add(name)) {
+                throw new CheckpointFormatException(file, "the manifest lists tensor " + quote(name) + " twice");
+            }
+            String dtypeName = string(file, item, field + ".dtype");
+            DataType type = CheckpointFile.DTYPES.get(dtypeName);
+            if (type == null) {
+                throw fieldError(file, field + ".dtype", "is \"" + dtypeName + "\", not one of "
+                        + String.join(", ", CheckpointFile.DTYPES.keySet()));
+            }
+            long[] shape = shape(file, item, field + ".shape");
+            long offset = nonNegative(file, item, field + ".offset");
+            long length = nonNegative(file, item, field + ".length");
+            long crc = nonNegative(file, item, field + ".crc32c");
+            if (crc > MAX_CRC) {
+                throw fieldError(file, field + ".crc32c", "must be an integer from 0 to " + MAX_CRC);
+            }
+            long bytes;
+            try {
+                long elements = 1;
+                for (long dim : shape) {
+                    elements = Math.multiplyExact(elements, dim);
+                }
+                bytes = Math.multiplyExact(elements, (long) type.getNumOfBytes());
+            } catch (ArithmeticException e) {
+                throw new CheckpointFormatException(file, "tensor " + quote(name) + " has shape "
+                        + Arrays.toString(shape) + ", more elements than any tensor can have");
+            }
+            if (bytes != length) {
+                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is listed with length "
+                        + length + ", but shape " + Arrays.toString(shape) + " of " + dtypeName + " takes "
+                        + bytes + " bytes");
+            }
+            if (offset < CheckpointFile.HEADER_SIZE || offset > payloadEnd || length > payloadEnd - offset) {
+                throw new CheckpointFormatException(file, "tensor " + quote(name) + " (bytes " + offset + " to "
+                        + (offset + length) + ") lies outside the tensor payload (bytes "
+                        + CheckpointFile.HEADER_SIZE + " to " + payloadEnd + ")");
+            }
+            if (length > CheckpointFile.MAX_TENSOR_BYTES) {
+                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is " + length
+                        + " bytes, more than the " + CheckpointFile.MAX_TENSOR_BYTES + " a tensor may have");
+            }
+            long expected = CheckpointFile.align(end);
+            if (offset != expected) {
+                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is at offset " + offset
+                        + ", expected " + expected + " (each tensor starts at the first multiple of "
+                        + CheckpointFile.ALIGNMENT + " after the one before)");
+            }
+            end = offset + length;
+            entries.add(new Entry(name, type, shape, offset, length, (int) crc));
+        }
+        if (end != payloadEnd) {
+            throw new CheckpointFormatException(file, "the tensors end at byte " + end
+                    + ", but the manifest starts at " + payloadEnd);
+        }
+        return entries;
+    }
+
+    private static void checkPadding(Path file, FileChannel channel, long position, Entry entry) throws IOException {
+        int gap = (int) (entry.offset - position);
+        if (gap == 0) {
+            return;
+        }
+        ByteBuffer padding = ByteBuffer.allocate(gap);
+        readFully(file, channel, padding, position, "the padding before tensor " + quote(entry.name));
+        for (byte b : padding.array()) {
+            if (b != 0) {
+                throw new CheckpointFormatException(file, "the padding before tensor " + quote(entry.name)
+                        + " is corrupt (not zero bytes)");
+            }
+        }
+    }
+
+    private static NDArray readTensor(Path file, FileChannel channel, Entry entry, NDManager manager,
+            boolean zeroCopy) throws IOException {
+        Shape shape = new Shape(entry.shape);
+        if (entry.length == 0) {
+            return manager.create(shape, entry.type);
+        }
+        if (zeroCopy) {
+            // Read straight into a fresh PyTorch tensor's memory: no zero-filling, no second copy.
+            NDArray array = manager.create(shape, entry.type);
+            boolean read = false;
+            try {
+                ByteBuffer view = array.toByteBuffer(true);
+                if (view.isDirect() && view.remaining() == entry.length) {
+                    readChecked(file, channel, view, entry);
+                    read = true;
+                    return array;
+                }
+            } finally {
+                if (!read) {
+                    array.close();
+                }
+            }
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length).order(ByteOrder.nativeOrder());
+        readChecked(file, channel, buffer, entry);
+        return manager.create(buffer.rewind(), shape, entry.type);
+    }
+
+    /** Reads the tensor's bytes into {@code target} in chunks, checksumming each while it is in cache. */
+    private static void readChecked(Path file, FileChannel channel, ByteBuffer target, Entry entry)
+            throws IOException {
+        CRC32C crc = new CRC32C();
+        int length = (int) entry.length;
+        int base = target.position();
+        for (int from = 0; from < length; from += CHUNK) {
+            ByteBuffer chunk = target.slice(base + from, Math.min(CHUNK, length - from));
+            readFully(file, channel, chunk, entry.offset + from, "tensor " + quote(entry.name));
+            crc.update(chunk.flip());
+        }
+        if ((int) crc.getValue() != entry.crc) {
+            throw new CheckpointFormatException(file,
+                    "tensor " + quote(entry.name) + " is corrupt (CRC32C mismatch)");
+        }
+    }
+
+    private static void readFully(Path file, FileChannel channel, ByteBuffer target, long position, String what)
+            throws IOException {
+        long at = position;
+        while (target.hasRemaining()) {
+            int n = channel.read(target, at);
+            if (n < 0) {
+                throw new CheckpointFormatException(file, "truncated while reading " + what
+                        + " (the file ended at byte " + at + ")");
+            }
+            at += n;
+        }
+    }
+
+    private static String string(Path file, JsonObject item, String field) {
+        JsonElement value = item.get(leaf(field));
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw fieldError(file, field, "must be a string");
+        }
+        return value.getAsString();
+    }
+
+    private static long nonNegative(Path file, JsonObject item, String field) {
+        long value = integer(item.get(leaf(field)));
+        if (value < 0) {
+            throw fieldError(file, field, "must be a non-negative integer");
+        }
+        return value;
+    }
+
+    private static long[] shape(Path file, JsonObject item, String field) {
+        JsonElement value = item.get(leaf(field));
+        String problem = "must be an array of at most " + CheckpointFile.MAX_RANK + " non-negative integers";
+        if (value == null || !value.isJsonArray() || value.getAsJsonArray().size() > CheckpointFile.MAX_RANK) {
+            throw fieldError(file, field, problem);
+        }
+        JsonArray dims = value.getAsJsonArray();
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = integer(dims.get(i));
+            if (shape[i] < 0) {
+                throw fieldError(file, field, problem);
+            }
+        }
+        return shape;
+    }
+
+    /** The value as a long when it is a JSON integer that fits one, else -1. */
+    private static long integer(JsonElement value) {
+        if (value == null || !value.isJsonPrimitive()) {
+            return -1;
+        }
+        JsonPrimitive primitive = value.getAsJsonPrimitive();
+        if (!primitive.isNumber()) {
+            return -1;
+        }
+        String text = primitive.getAsString();
+        if (!INTEGER.matcher(text).matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String leaf(String field) {
+        return field.substring(field.lastIndexOf('.') + 1);
+    }
+
+    private static CheckpointFormatException fieldError(Path file, String field, String problem) {
+        return new CheckpointFormatException(file, "manifest field '" + field + "' " + problem);
+    }
+
+    private static String quote(String name) {
+        return "'" + (name.length() <= 200 ? name : name.substring(0, 200) + "...") + "'";
+    }
+}

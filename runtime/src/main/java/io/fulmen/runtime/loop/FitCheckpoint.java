@@ -1,0 +1,239 @@
+package io.fulmen.runtime.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.fulmen.LightningOptimizer;
+import io.fulmen.callback.Callback;
+import io.fulmen.optim.OptimizerState;
+import io.fulmen.runtime.checkpoint.Checkpoint;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a fit checkpoint holds and how it is put back: model parameters, optimizer state, schedules, loop progress
+ * down to the batch inside the epoch, callback and precision state, hyperparameters. Tensor names are
+ * {@code model/<parameter path>} and {@code optimizer/<index>/<parameter path>/<buffer>}.
+ */
+final class FitCheckpoint {
+    static final String MODEL = "model/";
+    static final String OPTIMIZER = "optimizer/";
+    private static final Gson GSON = new Gson();
+
+    private FitCheckpoint() {}
+
+    /** Loop counters at the moment of a save. */
+    record Progress(int epoch, long globalStep, long batchesThatStepped, long batchesDoneInEpoch,
+                    boolean epochFinished, long totalBatchIdx) {}
+
+    static Checkpoint capture(RunContext run, Optimization optimization, Progress p, boolean weightsOnly,
+                              NDManager scratch) {
+        JsonObject m = new JsonObject();
+        m.addProperty("fulmen_version", FitCheckpoint.class.getPackage().getImplementationVersion() == null
+                ? "dev" : FitCheckpoint.class.getPackage().getImplementationVersion());
+        m.addProperty("kind", weightsOnly ? "weights" : "full");
+        m.addProperty("module_class", run.module.getClass().getName());
+        m.add("hyper_parameters", GSON.toJsonTree(run.module.hparams()));
+        if (run.dataModule != null) {
+            m.add("datamodule_hyper_parameters", GSON.toJsonTree(run.dataModule.hparams()));
+        }
+        m.addProperty("epoch", p.epoch());
+        m.addProperty("global_step", p.globalStep());
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Pair<String, Parameter> named : run.module.block().getParameters()) {
+            if (named.getValue().isInitialized()) {
+                tensors.put(MODEL + named.getKey(), named.getValue().getArray());
+            }
+        }
+        if (!weightsOnly) {
+            JsonObject loop = new JsonObject();
+            loop.addProperty("batches_that_stepped", p.batchesThatStepped());
+            loop.addProperty("batches_done_in_epoch", p.batchesDoneInEpoch());
+            loop.addProperty("epoch_finished", p.epochFinished());
+            loop.addProperty("total_batch_idx", p.totalBatchIdx());
+            m.add("loop", loop);
+            if (run.settings.seed() != null) {
+                m.addProperty("seed", run.settings.seed());
+            }
+            JsonArray optimizers = new JsonArray();
+            for (LightningOptimizer lo : optimization.optimizers()) {
+                OptimizerState s = lo.optimizer().exportState(scratch);
+                JsonObject o = new JsonObject();
+                o.addProperty("type", s.optimizer());
+                o.addProperty("learning_rate", s.learningRate());
+                JsonObject steps = new JsonObject();
+                s.entries().forEach((param, entry) -> {
+                    steps.addProperty(param, entry.step());
+                    entry.buffers().forEach((buffer, array) ->
+                            tensors.put(OPTIMIZER + lo.index() + "/" + param + "/" + buffer, array));
+                });
+                o.add("steps", steps);
+                optimizers.add(o);
+            }
+            m.add("optimizers", optimizers);
+            m.add("schedulers", optimization.schedulesState());
+            JsonObject callbacks = new JsonObject();
+            for (Callback c : run.callbacks) {
+                Map<String, Object> state = c.stateDict();
+                if (!state.isEmpty()) {
+                    callbacks.add(c.stateKey(), GSON.toJsonTree(state));
+                }
+            }
+            m.add("callbacks", callbacks);
+            JsonObject precision = new JsonObject();
+            precision.addProperty("name", run.precision.name());
+            precision.add("state", GSON.toJsonTree(run.precision.stateDict()));
+            m.add("precision", precision);
+        }
+        return new Checkpoint(m, tensors);
+    }
+
+    /** Puts the model parameters back; parameters not created yet get them at their lazy initialisation. */
+    static void restoreParameters(RunContext run, Checkpoint ckpt, String origin) {
+        ParameterList params = run.module.block().getParameters();
+        Set<String> expected = new LinkedHashSet<>();
+        for (Pair<String, Parameter> named : params) {
+            expected.add(named.getKey());
+        }
+        Set<String> present = new LinkedHashSet<>();
+        for (String name : ckpt.tensors().keySet()) {
+            if (name.startsWith(MODEL)) {
+                present.add(name.substring(MODEL.length()));
+            }
+        }
+        if (!present.equals(expected)) {
+            Set<String> missing = new LinkedHashSet<>(expected);
+            missing.removeAll(present);
+            Set<String> unexpected = new LinkedHashSet<>(present);
+            unexpected.removeAll(expected);
+            throw new IllegalArgumentException(origin + " does not match " + run.module.getClass().getSimpleName()
+                    + ": missing parameters " + missing + ", unexpected parameters " + unexpected);
+        }
+        boolean previous = run.autograd == null || run.autograd.setGradEnabled(false);
+        try {
+            for (Pair<String, Parameter> named : params) {
+                NDArray saved = ckpt.tensors().get(MODEL + named.getKey());
+                Parameter p = named.getValue();
+                if (p.isInitialized()) {
+                    NDArray w = p.getArray();
+                    if (!w.getShape().equals(saved.getShape())) {
+                        throw new IllegalArgumentException(origin + ": parameter '" + named.getKey() + "' has shape "
+                                + saved.getShape() + " in the checkpoint but " + w.getShape() + " in the module");
+                    }
+                    // x*0 + saved is bitwise saved for the finite values of a live parameter.
+                    w.muli(0).addi(saved.toDevice(w.getDevice(), false));
+                } else {
+                    p.setInitializer(new SavedValue(saved, named.getKey(), origin));
+                }
+            }
+        } finally {
+            if (run.autograd != null) {
+                run.autograd.setGradEnabled(previous);
+            }
+        }
+    }
+
+    /** Puts back optimizer and scheduler state, callback and precision state; returns the loop progress. */
+    static Progress restoreTraining(RunContext run, Optimization optimization, Checkpoint ckpt, String origin) {
+        JsonObject m = ckpt.manifest();
+        if (!"full".equals(string(m, "kind", origin))) {
+            throw new IllegalArgumentException(origin + " holds weights only and cannot resume training: start a "
+                    + "new fit from the module (load the weights with validate/test/predict's ckptPath) or use a "
+                    + "full checkpoint");
+        }
+        JsonArray optimizers = m.getAsJsonArray("optimizers");
+        List<LightningOptimizer> live = optimization.optimizers();
+        if (optimizers == null || optimizers.size() != live.size()) {
+            throw new IllegalArgumentException(origin + " has " + (optimizers == null ? 0 : optimizers.size())
+                    + " optimizer state(s) but configureOptimizers returned " + live.size());
+        }
+        for (LightningOptimizer lo : live) {
+            JsonObject o = optimizers.get(lo.index()).getAsJsonObject();
+            Map<String, OptimizerState.Entry> entries = new LinkedHashMap<>();
+            String prefix = OPTIMIZER + lo.index() + "/";
+            for (Map.Entry<String, JsonElement> step : o.getAsJsonObject("steps").entrySet()) {
+                Map<String, NDArray> buffers = new LinkedHashMap<>();
+                String paramPrefix = prefix + step.getKey() + "/";
+                ckpt.tensors().forEach((name, array) -> {
+                    if (name.startsWith(paramPrefix)) {
+                        buffers.put(name.substring(paramPrefix.length()), array);
+                    }
+                });
+                entries.put(step.getKey(), new OptimizerState.Entry(step.getValue().getAsLong(), buffers));
+            }
+            String type = o.get("type").getAsString();
+            if (!type.equals(lo.optimizer().name())) {
+                throw new IllegalArgumentException(origin + ": optimizer " + lo.index() + " was " + type
+                        + " when saved but is " + lo.optimizer().name() + " now");
+            }
+            lo.optimizer().importState(new OptimizerState(type, o.get("learning_rate").getAsFloat(), entries));
+        }
+        optimization.restoreSchedules(m.getAsJsonArray("schedulers"), origin);
+        JsonObject callbacks = m.getAsJsonObject("callbacks");
+        if (callbacks != null) {
+            for (Callback c : run.callbacks) {
+                JsonElement state = callbacks.get(c.stateKey());
+                if (state != null) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = GSON.fromJson(state, Map.class);
+                    c.loadStateDict(map);
+                }
+            }
+        }
+        JsonObject precision = m.getAsJsonObject("precision");
+        if (precision != null && precision.has("state")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = GSON.fromJson(precision.get("state"), Map.class);
+            run.precision.loadStateDict(map);
+        }
+        JsonObject loop = m.getAsJsonObject("loop");
+        return new Progress(m.get("epoch").getAsInt(), m.get("global_step").getAsLong(),
+                loop.get("batches_that_stepped").getAsLong(), loop.get("batches_done_in_epoch").getAsLong(),
+                loop.get("epoch_finished").getAsBoolean(), loop.get("total_batch_idx").getAsLong());
+    }
+
+    private static String string(JsonObject m, String key, String origin) {
+        JsonElement e = m.get(key);
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new IllegalArgumentException(origin + ": manifest field '" + key + "' is missing");
+        }
+        return e.getAsString();
+    }
+
+    /** Initialises a lazily created parameter with its saved value. */
+    private static final class SavedValue implements Initializer {
+        private final NDArray saved;
+        private final String name;
+        private final String origin;
+
+        SavedValue(NDArray saved, String name, String origin) {
+            this.saved = saved;
+            this.name = name;
+            this.origin = origin;
+        }
+
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+            if (!shape.equals(saved.getShape())) {
+                throw new IllegalArgumentException(origin + ": parameter '" + name + "' has shape " + saved.getShape()
+                        + " in the checkpoint but the module builds " + shape);
+            }
+            NDArray copy = saved.toDevice(manager.getDevice(), true).toType(dataType, true);
+            copy.attach(manager);
+            return copy;
+        }
+    }
+}

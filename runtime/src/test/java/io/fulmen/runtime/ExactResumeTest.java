@@ -1,0 +1,147 @@
+package io.fulmen.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import io.fulmen.LightningModule;
+import io.fulmen.LightningOptimizer;
+import io.fulmen.TrainerView;
+import io.fulmen.callback.Callback;
+import io.fulmen.optim.Adam;
+import io.fulmen.optim.Interval;
+import io.fulmen.optim.Optimizer;
+import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.optim.OptimizerState;
+import io.fulmen.optim.Schedules;
+import io.fulmen.optim.Sgd;
+import io.fulmen.runtime.checkpoint.CheckpointFormatException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Run A trains N steps straight; run B trains K < N steps, stopping mid-epoch, and saves; a new Trainer resumes B
+ * to N. Parameters and optimizer state must be bitwise equal.
+ */
+class ExactResumeTest {
+    private static final int N = 40;
+    private static final int K = 22;
+
+    @TempDir
+    Path root;
+
+    /** A classifier with a configurable optimizer and schedule. */
+    static final class Model extends Fixtures.Classifier {
+        private final boolean cosine;
+
+        Model(Supplier<Optimizer> optimizer, boolean cosine) {
+            super(16, optimizer);
+            this.cosine = cosine;
+        }
+
+        @Override
+        public OptimizerConfig configureOptimizers() {
+            OptimizerConfig c = OptimizerConfig.of(optimizer.get());
+            return cosine ? c.withScheduler(Schedules.cosine(N, 1e-4f), Interval.STEP) : c;
+        }
+    }
+
+    /** Copies every parameter and every optimizer buffer at the end of training, as Java arrays. */
+    static final class FinalState implements Callback {
+        final Map<String, float[]> values = new LinkedHashMap<>();
+        float learningRate;
+
+        @Override
+        public void onTrainEnd(TrainerView t, LightningModule m) {
+            m.block().getParameters().forEach(p -> values.put("model/" + p.getKey(),
+                    p.getValue().getArray().toFloatArray()));
+            LightningOptimizer o = t.optimizers().get(0);
+            learningRate = o.learningRate();
+            try (NDManager scratch = NDManager.newBaseManager()) {
+                OptimizerState s = o.optimizer().exportState(scratch);
+                s.entries().forEach((param, entry) -> {
+                    values.put("step/" + param, new float[] {entry.step()});
+                    entry.buffers().forEach((b, a) -> values.put("opt/" + param + "/" + b, a.toFloatArray()));
+                });
+            }
+        }
+    }
+
+    /** Saves a full checkpoint when the global step reaches {@code step}. */
+    static final class SaveAt implements Callback {
+        private final long step;
+        private final Path file;
+
+        SaveAt(long step, Path file) {
+            this.step = step;
+            this.file = file;
+        }
+
+        @Override
+        public void onTrainBatchEnd(TrainerView t, LightningModule m, NDArray loss, Batch b, int i) {
+            if (t.globalStep() == step) {
+                t.saveCheckpoint(file, false);
+            }
+        }
+    }
+
+    private Trainer.Builder trainer(long maxSteps, Callback... callbacks) {
+        return Fixtures.quietTrainer(root).seed(3).maxSteps(maxSteps).deterministic(true).callbacks(callbacks);
+    }
+
+    private void checkExactResume(Supplier<Optimizer> optimizer, boolean cosine) {
+        var train = Fixtures.loader(Fixtures.blobs(256, 8, 9), 16, true);
+        var val = Fixtures.loader(Fixtures.blobs(64, 8, 10), 32, false);
+        FinalState straight = new FinalState();
+        try (var m = new Model(optimizer, cosine); var t = trainer(N, straight).build()) {
+            t.fit(m, train, val);
+            assertEquals(N, t.globalStep());
+        }
+        Path ckpt = root.resolve("mid.ckpt");
+        try (var m = new Model(optimizer, cosine); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
+            t.fit(m, train, val);
+        }
+        assertTrue(Files.isRegularFile(ckpt));
+        FinalState resumed = new FinalState();
+        try (var m = new Model(optimizer, cosine); var t = trainer(N, resumed).build()) {
+            t.fit(m, train, val, ckpt.toString());
+            assertEquals(N, t.globalStep());
+            assertEquals(N / 16 + 1, t.currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
+        }
+        assertEquals(straight.values.keySet(), resumed.values.keySet());
+        straight.values.forEach((k, v) -> assertArrayEquals(v, resumed.values.get(k), k));
+        assertEquals(straight.learningRate, resumed.learningRate);
+    }
+
+    @Test
+    void sgdWithMomentumResumesBitForBit() {
+        checkExactResume(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build(), false);
+    }
+
+    @Test
+    void adamWithCosineScheduleResumesBitForBit() {
+        checkExactResume(() -> Adam.builder().lr(1e-2f).build(), true);
+    }
+
+    @Test
+    void aCorruptCheckpointNamesTheFile() throws Exception {
+        Path bad = root.resolve("bad.ckpt");
+        Files.write(bad, new byte[] {1, 2, 3, 4});
+        var train = Fixtures.loader(Fixtures.blobs(64, 8, 9), 16, true);
+        try (var m = new Model(() -> Sgd.builder().lr(0.1f).build(), false); var t = trainer(4).build()) {
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> t.fit(m, train, null, bad.toString()));
+            assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+        }
+    }
+}
