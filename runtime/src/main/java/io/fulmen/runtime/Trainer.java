@@ -177,42 +177,68 @@ public final class Trainer implements TrainerView, AutoCloseable {
 
     /** Runs one validation epoch; returns the metrics logged, one map per loader (Lightning's list of dicts). */
     public List<Map<String, Double>> validate(LightningModule module, LightningDataModule dataModule) {
-        return validate(module, dataModule, null);
+        return runValidate(module, dataModule, null, null);
     }
 
     /** Validates on the module's own {@code valDataloader()}. */
     public List<Map<String, Double>> validate(LightningModule module) {
-        return validate(module, null, null);
+        return runValidate(module, null, null, null);
     }
 
     public List<Map<String, Double>> validate(LightningModule module, DataLoader loader) {
-        return validate(module, null, loader);
+        return runValidate(module, null, loader, null);
     }
 
-    private List<Map<String, Double>> validate(LightningModule module, LightningDataModule dm, DataLoader loader) {
+    /** Validates with the weights of a checkpoint: a path, {@code "last"} or {@code "best"}. */
+    public List<Map<String, Double>> validate(LightningModule module, LightningDataModule dataModule,
+                                              String ckptPath) {
+        return runValidate(module, dataModule, null, ckptPath);
+    }
+
+    private List<Map<String, Double>> runValidate(LightningModule module, LightningDataModule dm,
+                                                  DataLoader loader, String ckptPath) {
         DataSources data = new DataSources(module, dm, null, loader, null, null);
-        Map<String, Double> metrics = call(Stage.VALIDATE, module, dm, run -> Loops.validate(run, data));
+        Path file = ckptPath == null ? null : resolveCheckpoint(ckptPath);
+        Map<String, Double> metrics = call(Stage.VALIDATE, module, dm, run -> {
+            loadWeights(run, file);
+            return Loops.validate(run, data);
+        });
         printResults("Validate", metrics);
         return List.of(metrics);
     }
 
     /** Runs one test epoch; returns the metrics logged, one map per loader. */
     public List<Map<String, Double>> test(LightningModule module, LightningDataModule dataModule) {
-        return test(module, dataModule, null);
+        return runTest(module, dataModule, null, null);
     }
 
     /** Tests on the module's own {@code testDataloader()}. */
     public List<Map<String, Double>> test(LightningModule module) {
-        return test(module, null, null);
+        return runTest(module, null, null, null);
     }
 
     public List<Map<String, Double>> test(LightningModule module, DataLoader loader) {
-        return test(module, null, loader);
+        return runTest(module, null, loader, null);
     }
 
-    private List<Map<String, Double>> test(LightningModule module, LightningDataModule dm, DataLoader loader) {
+    /** Tests on {@code loader} with the weights of a checkpoint: a path, {@code "last"} or {@code "best"}. */
+    public List<Map<String, Double>> test(LightningModule module, DataLoader loader, String ckptPath) {
+        return runTest(module, null, loader, ckptPath);
+    }
+
+    /** Tests with the weights of a checkpoint: a path, {@code "last"} or {@code "best"} (Lightning's ckpt_path). */
+    public List<Map<String, Double>> test(LightningModule module, LightningDataModule dataModule, String ckptPath) {
+        return runTest(module, dataModule, null, ckptPath);
+    }
+
+    private List<Map<String, Double>> runTest(LightningModule module, LightningDataModule dm, DataLoader loader,
+                                              String ckptPath) {
         DataSources data = new DataSources(module, dm, null, null, loader, null);
-        Map<String, Double> metrics = call(Stage.TEST, module, dm, run -> Loops.test(run, data));
+        Path file = ckptPath == null ? null : resolveCheckpoint(ckptPath);
+        Map<String, Double> metrics = call(Stage.TEST, module, dm, run -> {
+            loadWeights(run, file);
+            return Loops.test(run, data);
+        });
         printResults("Test", metrics);
         return List.of(metrics);
     }
@@ -232,8 +258,23 @@ public final class Trainer implements TrainerView, AutoCloseable {
     }
 
     public List<Object> predict(LightningModule module, LightningDataModule dataModule) {
+        return predict(module, dataModule, null);
+    }
+
+    /** Predicts with the weights of a checkpoint: a path, {@code "last"} or {@code "best"}. */
+    public List<Object> predict(LightningModule module, LightningDataModule dataModule, String ckptPath) {
         DataSources data = new DataSources(module, dataModule, null, null, null, null);
-        return call(Stage.PREDICT, module, dataModule, run -> Loops.predict(run, data, results));
+        Path file = ckptPath == null ? null : resolveCheckpoint(ckptPath);
+        return call(Stage.PREDICT, module, dataModule, run -> {
+            loadWeights(run, file);
+            return Loops.predict(run, data, results);
+        });
+    }
+
+    private static void loadWeights(RunContext run, Path file) {
+        if (file != null) {
+            Loops.restoreWeights(run, readCheckpoint(file, run), file.toString());
+        }
     }
 
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Function<RunContext, T> body) {

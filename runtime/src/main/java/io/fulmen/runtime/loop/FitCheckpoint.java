@@ -17,6 +17,8 @@ import io.fulmen.callback.Callback;
 import io.fulmen.optim.OptimizerState;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -213,27 +215,53 @@ final class FitCheckpoint {
         return e.getAsString();
     }
 
-    /** Initialises a lazily created parameter with its saved value. */
-    private static final class SavedValue implements Initializer {
-        private final NDArray saved;
+    /**
+     * Initialises a lazily created parameter with its saved value. The bytes are held on the Java heap, so the
+     * checkpoint's native memory can be freed before the module first runs.
+     */
+    static final class SavedValue implements Initializer {
+        private final byte[] bytes;
+        private final Shape savedShape;
+        private final DataType savedType;
         private final String name;
         private final String origin;
 
         SavedValue(NDArray saved, String name, String origin) {
-            this.saved = saved;
+            ByteBuffer b = saved.toByteBuffer();
+            this.bytes = new byte[b.remaining()];
+            b.get(bytes);
+            this.savedShape = saved.getShape();
+            this.savedType = saved.getDataType();
             this.name = name;
             this.origin = origin;
         }
 
         @Override
         public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-            if (!shape.equals(saved.getShape())) {
-                throw new IllegalArgumentException(origin + ": parameter '" + name + "' has shape " + saved.getShape()
+            if (!shape.equals(savedShape)) {
+                throw new IllegalArgumentException(origin + ": parameter '" + name + "' has shape " + savedShape
                         + " in the checkpoint but the module builds " + shape);
             }
-            NDArray copy = saved.toDevice(manager.getDevice(), true).toType(dataType, true);
-            copy.attach(manager);
-            return copy;
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
+            direct.put(bytes).flip();
+            NDArray value = manager.create(direct, savedShape, savedType);
+            if (savedType == dataType) {
+                return value;
+            }
+            NDArray cast = value.toType(dataType, true);
+            value.close();
+            return cast;
+        }
+    }
+
+    /** Makes each parameter of {@code params} start from its saved value: now if created, else when created. */
+    static void assignOrDefer(ParameterList params, Checkpoint ckpt, String origin) {
+        for (Pair<String, Parameter> named : params) {
+            NDArray saved = ckpt.tensors().get(MODEL + named.getKey());
+            if (saved == null) {
+                throw new IllegalArgumentException(origin + " has no value for parameter '" + named.getKey() + "'");
+            }
+            named.getValue().setInitializer(new SavedValue(saved, named.getKey(), origin));
         }
     }
 }

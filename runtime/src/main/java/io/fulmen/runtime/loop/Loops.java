@@ -28,6 +28,18 @@ public final class Loops {
         return new PredictionLoop(run).predict(loader, limit, results);
     }
 
+    /** Loads a checkpoint's model parameters into the module (for validate/test/predict with a ckptPath). */
+    public static void restoreWeights(RunContext run, io.fulmen.runtime.checkpoint.Checkpoint checkpoint,
+                                      String origin) {
+        FitCheckpoint.restoreParameters(run, checkpoint, origin);
+    }
+
+    /** Makes the module's parameters start from the checkpoint's values when they are created. */
+    public static void deferWeights(io.fulmen.LightningModule module, io.fulmen.runtime.checkpoint.Checkpoint ckpt,
+                                    String origin) {
+        FitCheckpoint.assignOrDefer(module.block().getParameters(), ckpt, origin);
+    }
+
     private static DataLoader require(DataLoader loader, String what, String hook) {
         if (loader == null) {
             throw new IllegalStateException("no " + what + " data: pass a loader to the call, or return one from "
