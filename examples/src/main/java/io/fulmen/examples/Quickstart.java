@@ -3,6 +3,7 @@ package io.fulmen.examples;
 import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.callbacks.ModelCheckpoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,8 +66,18 @@ public final class Quickstart {
         if (!o.loggers.isEmpty()) {
             builder.logger(o.loggers.toArray(String[]::new));
         }
+        // One checkpoint folder for every run, so --ckpt-path last/best finds the previous run's files.
+        ModelCheckpoint checkpoints = ModelCheckpoint.builder().dirpath(o.rootDir.resolve("checkpoints"))
+                .monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
+        builder.callbacks(checkpoints);
         try (LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
-            trainer.fit(model, data);
+            if (o.ckptPath != null) {
+                trainer.fit(model, data, o.ckptPath);
+            } else {
+                trainer.fit(model, data);
+            }
+            System.out.println("checkpoints: best " + checkpoints.bestModelPath() + ", last "
+                    + checkpoints.lastModelPath());
             Map<String, Double> test = trainer.test(model, data).get(0);
             Double acc = test.get("test_acc");
             Double loss = test.get("test_loss");
@@ -110,7 +121,8 @@ public final class Quickstart {
                 "                           else the subset shipped with Fulmen)",
                 "  --limit-train-batches N  train on N batches per epoch",
                 "  --plugins-dir DIR        plugin bundles folder (not available yet: issue #4)",
-                "  --ckpt-path PATH|last|best  resume from a checkpoint (not available yet: issue #3)",
+                "  --ckpt-path PATH|last|best  resume training from a checkpoint; checkpoints go to",
+                "                           <root-dir>/checkpoints (best by val_loss, and last.ckpt)",
                 "  --help                   this text");
 
         boolean help;
@@ -127,6 +139,7 @@ public final class Quickstart {
         Long seed;
         Path dataDir;
         Integer limitTrainBatches;
+        String ckptPath;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -174,8 +187,7 @@ public final class Quickstart {
                 case "--limit-train-batches" -> limitTrainBatches = intValue(name, value);
                 case "--plugins-dir" -> throw new UsageException("--plugins-dir: plugin bundles are not supported "
                         + "yet (issue #4); put plugin jars on the classpath instead, where ServiceLoader finds them");
-                case "--ckpt-path" -> throw new UsageException("--ckpt-path: checkpoints are not supported yet "
-                        + "(issue #3)");
+                case "--ckpt-path" -> ckptPath = value;
                 default -> throw new UsageException("unknown option " + name);
             }
         }

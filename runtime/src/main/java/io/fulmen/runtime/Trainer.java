@@ -11,6 +11,7 @@ import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
+import io.fulmen.runtime.callbacks.ModelCheckpoint;
 import io.fulmen.runtime.callbacks.ModelSummary;
 import io.fulmen.runtime.callbacks.ProgressBar;
 import io.fulmen.runtime.callbacks.Timer;
@@ -417,7 +418,15 @@ public final class Trainer implements TrainerView, AutoCloseable {
         if (settings.enableModelSummary()) {
             list.add(new ModelSummary(out));
         }
-        return List.copyOf(list);
+        boolean hasCheckpointing = list.stream().anyMatch(c -> c instanceof ModelCheckpoint);
+        if (settings.enableCheckpointing() && !hasCheckpointing) {
+            list.add(new ModelCheckpoint());
+        }
+        // As in Lightning, checkpoint callbacks run last, so they see what every other callback did.
+        List<Callback> ordered = new ArrayList<>();
+        list.stream().filter(c -> !(c instanceof ModelCheckpoint)).forEach(ordered::add);
+        list.stream().filter(c -> c instanceof ModelCheckpoint).forEach(ordered::add);
+        return List.copyOf(ordered);
     }
 
     private static Accelerator resolveAccelerator(PluginRegistry plugins, Builder b) {

@@ -99,6 +99,6 @@ final class Fixtures {
 
     static Trainer.Builder quietTrainer(java.nio.file.Path root) {
         return Trainer.builder().defaultRootDir(root).enableProgressBar(false).enableModelSummary(false)
-                .logger(false).seed(7);
+                .logger(false).enableCheckpointing(false).seed(7);
     }
 }

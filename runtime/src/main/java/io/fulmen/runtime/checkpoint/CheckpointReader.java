@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
  * Reads checkpoint files written by {@link CheckpointWriter}, in the layout of {@code docs/checkpoint-format.md}.
@@ -51,7 +50,8 @@ import java.util.zip.CRC32C;
  * <p>Stateless and thread-safe.
  */
 public final class CheckpointReader {
-    private static final int CHUNK = 4 << 20;
+    /** Read in chunks this size: a chunk just read is checksummed from cache. */
+    private static final int CHUNK = 1 << 20;
     private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
     private static final long MAX_CRC = 0xFFFF_FFFFL;
 
@@ -69,24 +69,69 @@ public final class CheckpointReader {
      * @throws IOException when the file cannot be read
      */
     public static Checkpoint read(Path file, NDManager manager) throws IOException {
+        return read(file, manager, Map.of());
+    }
+
+    /**
+     * Reads the checkpoint in {@code file}, filling the arrays of {@code into} in place of creating new ones: a
+     * tensor whose name is a key of {@code into} is read into that array (the returned checkpoint holds that very
+     * array), every other tensor is created on {@code manager}. Resuming into a built model this way needs no
+     * second copy of its parameters and, the model's memory being resident already, is much faster on a fresh
+     * process. Names of {@code into} that the file lacks are ignored: compare with {@link Checkpoint#tensors()}.
+     * A contiguous PyTorch CPU array is filled directly; any other through a copy.
+     *
+     * <p>On failure the arrays created are closed, and the arrays of {@code into} may hold part of the file's data.
+     * The arrays of {@code into} must not be used by another thread meanwhile (see {@link CheckpointWriter}).
+     *
+     * @throws IllegalArgumentException when an array of {@code into} differs in data type or shape from the tensor
+     *     of its name (checked before anything is read)
+     * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
+     * @throws IOException when the file cannot be read
+     */
+    public static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
         CheckpointFile.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout layout = readLayout(file, channel);
-            Map<String, NDArray> tensors = new LinkedHashMap<>();
-            boolean zeroCopy = "PyTorch".equals(manager.getEngine().getEngineName())
-                    && Device.cpu().equals(manager.getDevice());
-            boolean complete = false;
-            try {
-                long position = CheckpointFile.HEADER_SIZE;
-                for (Entry entry : layout.entries) {
-                    checkPadding(file, channel, position, entry);
-                    tensors.put(entry.name, readTensor(file, channel, entry, manager, zeroCopy));
-                    position = entry.offset + entry.length;
+            long total = 0;
+            for (Entry entry : layout.entries) {
+                NDArray target = into.get(entry.name);
+                if (target != null && (target.getDataType() != entry.type
+                        || !target.getShape().equals(new Shape(entry.shape)))) {
+                    throw new IllegalArgumentException(file + ": tensor " + quote(entry.name) + " is "
+                            + CheckpointFile.DTYPE_NAMES.get(entry.type) + " " + Arrays.toString(entry.shape)
+                            + ", but the array to read it into is " + target.getDataType() + " "
+                            + Arrays.toString(target.getShape().getShape()));
                 }
-                complete = true;
-            } finally {
-                if (!complete) {
-                    tensors.values().forEach(NDArray::close);
+                total += entry.length;
+            }
+            boolean zeroCopy = isPyTorchCpu(manager);
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            List<NDArray> created = new ArrayList<>();
+            boolean complete = false;
+            try (ChecksumPipeline checksums = new ChecksumPipeline(total)) {
+                try {
+                    long position = CheckpointFile.HEADER_SIZE;
+                    for (Entry entry : layout.entries) {
+                        checkPadding(file, channel, position, entry);
+                        NDArray target = into.get(entry.name);
+                        if (target != null) {
+                            readInto(file, channel, entry, target, checksums);
+                            tensors.put(entry.name, target);
+                        } else {
+                            NDArray array = readTensor(file, channel, entry, manager, zeroCopy, checksums);
+                            created.add(array);
+                            tensors.put(entry.name, array);
+                        }
+                        position = entry.offset + entry.length;
+                        checksums.check();
+                    }
+                    checksums.finish();
+                    complete = true;
+                } finally {
+                    if (!complete) {
+                        checksums.close(); // no checksum may read an array once it is closed
+                        created.forEach(NDArray::close);
+                    }
                 }
             }
             return new Checkpoint(layout.manifest, tensors);
@@ -319,7 +364,7 @@ public final class CheckpointReader {
     }
 
     private static NDArray readTensor(Path file, FileChannel channel, Entry entry, NDManager manager,
-            boolean zeroCopy) throws IOException {
+            boolean zeroCopy, ChecksumPipeline checksums) throws IOException {
         Shape shape = new Shape(entry.shape);
         if (entry.length == 0) {
             return manager.create(shape, entry.type);
@@ -327,40 +372,76 @@ public final class CheckpointReader {
         if (zeroCopy) {
             // Read straight into a fresh PyTorch tensor's memory: no zero-filling, no second copy.
             NDArray array = manager.create(shape, entry.type);
-            boolean read = false;
+            ByteBuffer view;
             try {
-                ByteBuffer view = array.toByteBuffer(true);
-                if (view.isDirect() && view.remaining() == entry.length) {
-                    readChecked(file, channel, view, entry);
-                    read = true;
+                view = array.toByteBuffer(true);
+            } catch (RuntimeException e) {
+                array.close();
+                throw e;
+            }
+            if (view.isDirect() && view.remaining() == entry.length) {
+                try {
+                    readChecked(file, channel, view, entry, checksums);
                     return array;
-                }
-            } finally {
-                if (!read) {
+                } catch (Throwable t) {
+                    checksums.close(); // the worker may still be reading the array's memory
                     array.close();
+                    throw t;
+                }
+            }
+            array.close();
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length).order(ByteOrder.nativeOrder());
+        readChecked(file, channel, buffer, entry, checksums);
+        checksums.finish(); // the engine may copy the buffer; it must be checked first
+        return manager.create(buffer.rewind(), shape, entry.type);
+    }
+
+    /** Reads a tensor into an existing array of the same type and shape. */
+    private static void readInto(Path file, FileChannel channel, Entry entry, NDArray target,
+            ChecksumPipeline checksums) throws IOException {
+        if (entry.length == 0) {
+            return;
+        }
+        if (isPyTorchCpu(target.getManager()) && Device.cpu().equals(target.getDevice())) {
+            // toByteBuffer(true) gives the array's own memory when it is contiguous, else a contiguous copy made on
+            // the array's manager: attached to a scratch manager meanwhile, a copy shows up there and is freed.
+            try (NDManager scratch = target.getManager().getEngine().newBaseManager(Device.cpu())) {
+                target.tempAttach(scratch);
+                ByteBuffer view = target.toByteBuffer(true);
+                if (scratch.getManagedArrays().size() == 1 && view.isDirect()
+                        && view.remaining() == entry.length) {
+                    readChecked(file, channel, view, entry, checksums);
+                    return;
                 }
             }
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length).order(ByteOrder.nativeOrder());
-        readChecked(file, channel, buffer, entry);
-        return manager.create(buffer.rewind(), shape, entry.type);
+        readChecked(file, channel, buffer, entry, checksums);
+        checksums.finish(); // never copy unchecked bytes into the caller's array
+        target.set(buffer.rewind());
     }
 
-    /** Reads the tensor's bytes into {@code target} in chunks, checksumming each while it is in cache. */
-    private static void readChecked(Path file, FileChannel channel, ByteBuffer target, Entry entry)
-            throws IOException {
-        CRC32C crc = new CRC32C();
+    private static boolean isPyTorchCpu(NDManager manager) {
+        return "PyTorch".equals(manager.getEngine().getEngineName()) && Device.cpu().equals(manager.getDevice());
+    }
+
+    /**
+     * Reads the tensor's bytes into {@code target} in chunks, each handed to the checksum pipeline once read, so
+     * that it is checked while the next one is copied and, when both run on one thread, still in cache.
+     */
+    private static void readChecked(Path file, FileChannel channel, ByteBuffer target, Entry entry,
+            ChecksumPipeline checksums) throws IOException {
         int length = (int) entry.length;
         int base = target.position();
+        checksums.begin();
         for (int from = 0; from < length; from += CHUNK) {
             ByteBuffer chunk = target.slice(base + from, Math.min(CHUNK, length - from));
             readFully(file, channel, chunk, entry.offset + from, "tensor " + quote(entry.name));
-            crc.update(chunk.flip());
+            checksums.update(chunk.flip());
         }
-        if ((int) crc.getValue() != entry.crc) {
-            throw new CheckpointFormatException(file,
-                    "tensor " + quote(entry.name) + " is corrupt (CRC32C mismatch)");
-        }
+        checksums.end(entry.crc, () -> new CheckpointFormatException(file,
+                "tensor " + quote(entry.name) + " is corrupt (CRC32C mismatch)"));
     }
 
     private static void readFully(Path file, FileChannel channel, ByteBuffer target, long position, String what)

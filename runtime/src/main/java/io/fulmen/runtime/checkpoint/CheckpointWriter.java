@@ -44,7 +44,10 @@ import java.util.zip.CRC32C;
  * another device is copied to the CPU first, and a non-contiguous one made contiguous, each copy freed as soon as
  * it is written.
  *
- * <p>Stateless and thread-safe; two threads must not write the same file at once.
+ * <p>Stateless and thread-safe; two threads must not write the same file at once. The checkpoint's arrays must not
+ * be used by another thread while they are written: their bytes are read in place, and each array is attached to a
+ * scratch manager for the moment of its write (so that a copy it needs is freed with that manager, where an
+ * operation's result on that array would be freed too).
  */
 public final class CheckpointWriter {
     /** CRC and write in slices of this size, so the second pass over a slice finds it in cache. */
