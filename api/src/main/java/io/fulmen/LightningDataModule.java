@@ -37,6 +37,14 @@ public abstract class LightningDataModule {
         return null;
     }
 
+    /** State to keep in checkpoints (plain JSON values), e.g. a sampler position; empty by default. */
+    public Map<String, Object> stateDict() {
+        return Map.of();
+    }
+
+    /** Restores what {@link #stateDict()} returned, when a fit resumes from a checkpoint. */
+    public void loadStateDict(Map<String, Object> state) {}
+
     protected final void saveHyperparameters(Object... namesAndValues) {
         for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
             hyperparameters.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);

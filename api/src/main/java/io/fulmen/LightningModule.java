@@ -296,6 +296,17 @@ public abstract class LightningModule implements AutoCloseable {
         setTraining(false);
     }
 
+    // ---------------------------------------------------------------- checkpoint hooks
+
+    /**
+     * Adds module state of your own to a checkpoint being written (Lightning's {@code on_save_checkpoint}): put
+     * plain JSON values into {@code extra}; they come back in {@link #onLoadCheckpoint}.
+     */
+    public void onSaveCheckpoint(Map<String, Object> extra) {}
+
+    /** Receives what {@link #onSaveCheckpoint} stored, when a fit resumes (Lightning's {@code on_load_checkpoint}). */
+    public void onLoadCheckpoint(Map<String, Object> extra) {}
+
     // ---------------------------------------------------------------- batch transfer hooks
 
     public Batch onBeforeBatchTransfer(Batch batch, int dataloaderIdx) {

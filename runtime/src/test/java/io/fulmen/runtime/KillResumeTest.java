@@ -71,7 +71,7 @@ class KillResumeTest {
             // 1. A fresh child, killed at a random moment after its first checkpoint.
             Child fresh = start(dir, "fresh", optimizer);
             waitForFile(fresh, dir.resolve(KillResumeChild.CKPT));
-            long delay = rng.nextInt((int) Math.max(1, ref.windowMs * 85 / 100));
+            long delay = rng.nextInt((int) Math.max(1, ref.windowMs * 75 / 100));
             boolean mid = killAfter(fresh, delay);
             midRunKills += mid ? 1 : 0;
             checkAfterKill(dir, temps);

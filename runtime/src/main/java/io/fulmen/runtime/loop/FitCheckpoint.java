@@ -95,6 +95,12 @@ final class FitCheckpoint {
                 }
             }
             m.add("callbacks", callbacks);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            run.module.onSaveCheckpoint(extra);
+            m.add("module_state", GSON.toJsonTree(extra));
+            if (run.dataModule != null) {
+                m.add("datamodule_state", GSON.toJsonTree(run.dataModule.stateDict()));
+            }
             JsonObject precision = new JsonObject();
             precision.addProperty("name", run.precision.name());
             precision.add("state", GSON.toJsonTree(run.precision.stateDict()));
@@ -194,6 +200,16 @@ final class FitCheckpoint {
                     c.loadStateDict(map);
                 }
             }
+        }
+        if (m.has("module_state")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> extra = GSON.fromJson(m.get("module_state"), Map.class);
+            run.module.onLoadCheckpoint(extra);
+        }
+        if (run.dataModule != null && m.has("datamodule_state")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> dm = GSON.fromJson(m.get("datamodule_state"), Map.class);
+            run.dataModule.loadStateDict(dm);
         }
         JsonObject precision = m.getAsJsonObject("precision");
         if (precision != null && precision.has("state")) {
