@@ -2,21 +2,24 @@ package io.fulmen.optim;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A snapshot of an {@link Optimizer}'s state: its type, learning rate, and per parameter the step count and
+ * A snapshot of an {@link Optimizer}'s state, in a stable order (parameters and buffers as the optimizer created
+ * them, so checkpoints are byte-identical across JVMs): its type, learning rate, and per parameter the step count and
  * named buffers (PyTorch's names: {@code momentum_buffer}, {@code exp_avg}, {@code exp_avg_sq}).
  */
 public record OptimizerState(String optimizer, float learningRate, Map<String, Entry> entries) {
     public OptimizerState {
-        entries = Map.copyOf(entries);
+        entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     }
 
     /** One parameter's state. */
     public record Entry(long step, Map<String, NDArray> buffers) {
         public Entry {
-            buffers = Map.copyOf(buffers);
+            buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
         }
     }
 }

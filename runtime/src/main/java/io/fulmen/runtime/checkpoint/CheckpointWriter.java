@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,6 +70,27 @@ public final class CheckpointWriter {
      * @throws IOException when writing fails; the previous file is then intact
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
+        writeAtomically(file, checkpoint);
+    }
+
+    /**
+     * Deletes temporaries of {@code name} left by writers that crashed mid-write (a SIGKILL leaves one). One writer
+     * per target is assumed, as only the checkpointing process writes a given file.
+     */
+    private static void removeStaleTemporaries(Path dir, String name) {
+        String prefix = "." + name + ".tmp-";
+        try (var stale = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Leftover temporaries waste space but never affect a checkpoint; a failed clean-up is not an error.
+            LoggerFactory.getLogger(CheckpointWriter.class).debug("could not remove stale temporaries of {} in {}: {}",
+                    name, dir, e.toString());
+        }
+    }
+
+    private static void writeAtomically(Path file, Checkpoint checkpoint) throws IOException {
         CheckpointFile.requireLittleEndian();
         List<Entry> entries = plan(checkpoint.tensors());
         JsonObject manifest = checkpoint.manifest();
@@ -93,6 +115,7 @@ public final class CheckpointWriter {
             }
             moved = true;
             forceDirectory(dir);
+            removeStaleTemporaries(dir, target.getFileName().toString());
         } finally {
             if (!moved) {
                 try {
