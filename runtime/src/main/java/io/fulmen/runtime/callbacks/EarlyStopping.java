@@ -14,7 +14,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -280,7 +279,7 @@ public final class EarlyStopping implements Callback {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("wait_count", waitCount);
         state.put("stopped_epoch", stoppedEpoch);
-        state.put("best_score", Double.isFinite(bestScore) ? (Object) bestScore : Double.toString(bestScore));
+        state.put("best_score", StateScores.toState(bestScore));
         state.put("patience", patience);
         return state;
     }
@@ -289,7 +288,7 @@ public final class EarlyStopping implements Callback {
     public void loadStateDict(Map<String, Object> state) {
         waitCount = intValue(state, "wait_count");
         stoppedEpoch = intValue(state, "stopped_epoch");
-        bestScore = doubleValue(state.get("best_score"));
+        bestScore = StateScores.fromState(state.get("best_score"), "EarlyStopping state: `best_score`");
         patience = intValue(state, "patience");
     }
 
@@ -299,30 +298,6 @@ public final class EarlyStopping implements Callback {
             return n.intValue();
         }
         throw new IllegalArgumentException("EarlyStopping state: `" + key + "` must be a number, got " + v);
-    }
-
-    private static double doubleValue(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (v instanceof String s) {
-            switch (s.trim().toLowerCase(Locale.ROOT)) {
-                case "inf":
-                case "+inf":
-                case "infinity":
-                case "+infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-inf":
-                case "-infinity":
-                    return Double.NEGATIVE_INFINITY;
-                case "nan":
-                    return Double.NaN;
-                default:
-                    return Double.parseDouble(s.trim());
-            }
-        }
-        throw new IllegalArgumentException("EarlyStopping state: `best_score` must be a number or \"inf\", \"-inf\","
-                + " \"nan\", got " + v);
     }
 
     // ------------------------------------------------------------------ hooks

@@ -542,37 +542,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     }
 
     private static Object score(Double v) {
-        if (v == null) {
-            return null;
-        }
-        return Double.isFinite(v) ? (Object) v : Double.toString(v);
+        return v == null ? null : StateScores.toState(v);
     }
 
     private static Double nullableScore(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (v instanceof String s) {
-            switch (s.trim().toLowerCase(Locale.ROOT)) {
-                case "inf":
-                case "+inf":
-                case "infinity":
-                case "+infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-inf":
-                case "-infinity":
-                    return Double.NEGATIVE_INFINITY;
-                case "nan":
-                    return Double.NaN;
-                default:
-                    return Double.parseDouble(s.trim());
-            }
-        }
-        throw new IllegalArgumentException("ModelCheckpoint state: a score must be a number or \"Infinity\","
-                + " \"-Infinity\", \"NaN\", got " + v);
+        return v == null ? null : StateScores.fromState(v, "ModelCheckpoint state: a score");
     }
 
     // ------------------------------------------------------------------ hooks
