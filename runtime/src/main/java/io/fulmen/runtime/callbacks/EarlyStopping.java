@@ -6,6 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
+import io.fulmen.runtime.format.PythonFloats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -509,43 +510,7 @@ public final class EarlyStopping implements Callback {
 
     /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
     static String repr(double value) {
-        if (Double.isNaN(value)) {
-            return "nan";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "inf" : "-inf";
-        }
-        if (value == 0.0) {
-            return (1.0 / value < 0) ? "-0.0" : "0.0";
-        }
-        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        String digits = decimal.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - decimal.scale();
-        StringBuilder out = new StringBuilder(24);
-        if (value < 0) {
-            out.append('-');
-        }
-        if (exponent < -4 || exponent >= 16) {
-            out.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                out.append('.').append(digits, 1, digits.length());
-            }
-            out.append('e').append(exponent < 0 ? '-' : '+');
-            int abs = Math.abs(exponent);
-            if (abs < 10) {
-                out.append('0');
-            }
-            out.append(abs);
-        } else if (exponent >= 0) {
-            if (digits.length() <= exponent + 1) {
-                out.append(digits).append("0".repeat(exponent + 1 - digits.length())).append(".0");
-            } else {
-                out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
-            }
-        } else {
-            out.append("0.").append("0".repeat(-exponent - 1)).append(digits);
-        }
-        return out.toString();
+        return PythonFloats.repr(value);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.logger;
 
+import io.fulmen.runtime.format.PythonFloats;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.logger;
 
+import io.fulmen.runtime.format.PythonFloats;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.fulmen.runtime.logger;
+package io.fulmen.runtime.format;
 
 import java.math.BigDecimal;
 
@@ -6,11 +6,11 @@ import java.math.BigDecimal;
  * Writes doubles the way Python's {@code repr(float)} does ({@code 0.001}, {@code 1e-05}, {@code 100.0},
  * {@code nan}), so files written by Fulmen read like the ones Lightning writes and parse back to the same double.
  */
-final class PythonFloats {
+public final class PythonFloats {
     private PythonFloats() {}
 
     /** Python's {@code repr(value)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-    static String repr(double value) {
+    public static String repr(double value) {
         if (Double.isNaN(value)) {
             return "nan";
         }
@@ -53,7 +53,7 @@ final class PythonFloats {
     }
 
     /** Integral values of counters such as {@code step} and {@code epoch} without a fraction, as Lightning writes ints. */
-    static String reprCounter(double value) {
+    public static String reprCounter(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
