@@ -34,13 +34,33 @@ class FashionMnistTrainingTest {
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).build();
         boolean full = fullData();
         try (var model = new LitClassifier(128, 1e-3f); var trainer = Trainer.builder().defaultRootDir(root)
-                .maxEpochs(full ? 2 : 3).seed(1).enableProgressBar(false).enableModelSummary(false).build()) {
+                .maxEpochs(full ? 2 : 3).seed(1).logger("csv").enableProgressBar(false).enableModelSummary(false)
+                .build()) {
             trainer.fit(model, data);
             Map<String, Double> test = trainer.test(model, data).get(0);
             double required = full ? 0.84 : 0.75;
             assertTrue(test.get("test_acc") >= required, data.source().describe() + ": test " + test);
             assertTrue(Files.exists(root.resolve("fulmen_logs/version_0/metrics.csv")));
         }
+    }
+
+    @Test
+    void tensorBoardIsTheDefaultLoggerWhenItsPluginIsPresent() throws Exception {
+        FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(2000).build();
+        try (var model = new LitClassifier(32, 1e-3f); var trainer = Trainer.builder().defaultRootDir(root)
+                .maxEpochs(1).logEveryNSteps(5).enableProgressBar(false).enableModelSummary(false)
+                .enableCheckpointing(false).build()) {
+            assertEquals("TensorBoardLogger", trainer.loggers().get(0).getClass().getSimpleName());
+            trainer.fit(model, data);
+        }
+        Path version = root.resolve("fulmen_logs/version_0");
+        try (var files = Files.list(version)) {
+            List<Path> events = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                    .toList();
+            assertEquals(1, events.size(), "event files in " + version);
+            assertTrue(Files.size(events.get(0)) > 500, "events written: " + Files.size(events.get(0)));
+        }
+        assertTrue(Files.readString(version.resolve("hparams.yaml")).contains("hidden: 32"));
     }
 
     @Test
