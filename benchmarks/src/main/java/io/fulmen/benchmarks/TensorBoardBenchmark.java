@@ -1,0 +1,104 @@
+package io.fulmen.benchmarks;
+
+import io.fulmen.Stage;
+import io.fulmen.data.DataLoader;
+import io.fulmen.examples.fashion.FashionMnistDataModule;
+import io.fulmen.examples.fashion.LitClassifier;
+import io.fulmen.runtime.Trainer;
+import io.fulmen.spi.RunStatus;
+import io.fulmen.tensorboard.TensorBoardLogger;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code benchmarks/run tensorboard}: (1) raw logging throughput: 1,000,000 scalars through the TensorBoard logger,
+ * flushed to disk; (2) the cost of logging every step in training: the core MLP (784-128-10, Adam, batch 64) with
+ * the TensorBoard logger at log_every_n_steps=1 against no logger, in interleaved rounds of the same steps; rounds
+ * where other processes used more than 0.15 core are not counted. Last line: {@code tensorboard: with/without = R}
+ * (median of per-round ratios of median step times).
+ */
+public final class TensorBoardBenchmark {
+    private static final int SCALARS = Integer.getInteger("tb.scalars", 1_000_000);
+    private static final int STEPS = Integer.getInteger("tb.steps", 200);
+    private static final int ROUNDS = Integer.getInteger("tb.rounds", 31);
+    private static final double BUSY = 0.15;
+
+    private TensorBoardBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("fulmen-tb-bench");
+        throughput(dir.resolve("throughput"));
+
+        FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).build();
+        data.prepareData();
+        data.setup(Stage.FIT);
+        System.out.println(data.source().describe());
+        DataLoader loader = DataLoader.of(data.trainDataset()).batchSize(64).shuffle(true).prefetch(0).build();
+        round(loader, dir.resolve("warmup"), true);
+        round(loader, dir.resolve("warmup"), false);
+
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            boolean withFirst = r % 2 == 0;
+            CpuMonitor cpu = CpuMonitor.start();
+            double a = round(loader, dir.resolve("r" + r), withFirst);
+            double b = round(loader, dir.resolve("r" + r), !withFirst);
+            double other = cpu.otherCores();
+            double with = withFirst ? a : b;
+            double without = withFirst ? b : a;
+            boolean counted = other <= BUSY;
+            if (counted) {
+                ratios.add(with / without);
+            }
+            System.out.printf(Locale.ROOT, "round %d: with tensorboard %.3f ms/step, without %.3f ms/step, ratio %.3f;"
+                    + " others %.2f cores%s%n", r + 1, with, without, with / without, other,
+                    counted ? "" : ", not counted");
+        }
+        if (ratios.isEmpty()) {
+            throw new IllegalStateException("every round was disturbed by other processes; run on a quieter machine");
+        }
+        Collections.sort(ratios);
+        double median = ratios.get(ratios.size() / 2);
+        System.out.printf(Locale.ROOT, "counted %d rounds of %d; median ratio %.4f%n", ratios.size(), ROUNDS, median);
+        System.out.printf(Locale.ROOT, "tensorboard: with/without = %.3f%n", median);
+    }
+
+    private static void throughput(Path dir) {
+        TensorBoardLogger logger = new TensorBoardLogger(dir);
+        long start = System.nanoTime();
+        for (int i = 0; i < SCALARS; i++) {
+            logger.logMetrics(Map.of("loss", 1.0 / (i + 1)), i);
+        }
+        logger.finish(RunStatus.SUCCESS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "logged %,d scalars (one event each) in %.2f s, flushed: %,.0f events/s%n",
+                SCALARS, seconds, SCALARS / seconds);
+    }
+
+    /** One timed run of {@link #STEPS} training steps; the median step time in milliseconds. */
+    private static double round(DataLoader loader, Path root, boolean withTensorBoard) {
+        StepClock clock = new StepClock();
+        Trainer.Builder b = Trainer.builder().defaultRootDir(root).maxSteps(STEPS).numSanityValSteps(0)
+                .limitValBatches(0).enableCheckpointing(false).enableModelSummary(false).enableProgressBar(false)
+                .logEveryNSteps(1).seed(1).callbacks(clock)
+                .output(new PrintStream(OutputStream.nullOutputStream()), false);
+        if (withTensorBoard) {
+            b.logger("tensorboard");
+        } else {
+            b.logger(false);
+        }
+        try (LitClassifier model = new LitClassifier(128, 1e-3f); Trainer trainer = b.build()) {
+            trainer.fit(model, loader);
+        }
+        return clock.times().medianMs();
+    }
+}
