@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
  * moved over the target, so a reader (or a crash) sees the old file or the new one, never half of one.
  */
 final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {}
 
     /** Writes the content of a file. */
@@ -27,10 +29,11 @@ final class AtomicFiles {
 
     static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would stay on the renamed log file.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    StandardOpenOption.CREATE_NEW)) {
                 Writer writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
                 content.writeTo(writer);
                 writer.flush();
