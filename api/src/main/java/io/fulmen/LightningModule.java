@@ -10,11 +10,15 @@ import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
 import io.fulmen.optim.OptimizerConfig;
 
+import io.fulmen.spi.ModuleLoader;
+
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * A model with its training, evaluation and optimizer recipe: Lightning's {@code LightningModule}.
@@ -294,6 +298,28 @@ public abstract class LightningModule implements AutoCloseable {
 
     public void onPredictModelEval() {
         setTraining(false);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Rebuilds a module from a checkpoint (Lightning's {@code load_from_checkpoint}): the constructor whose parameters
+     * are all annotated {@link HyperParameter} gets the saved hyperparameters, and the parameters take the saved
+     * weights when they are created.
+     */
+    public static <T extends LightningModule> T loadFromCheckpoint(Class<T> type, Path checkpoint) {
+        return loadFromCheckpoint(type, checkpoint, Map.of());
+    }
+
+    /** As {@link #loadFromCheckpoint(Class, Path)}, with hyperparameters in {@code overrides} replacing saved ones. */
+    public static <T extends LightningModule> T loadFromCheckpoint(Class<T> type, Path checkpoint,
+                                                                   Map<String, ?> overrides) {
+        ClassLoader cl = type.getClassLoader() != null ? type.getClassLoader() : LightningModule.class.getClassLoader();
+        ModuleLoader loader = ServiceLoader.load(ModuleLoader.class, cl).findFirst()
+                .or(() -> ServiceLoader.load(ModuleLoader.class, LightningModule.class.getClassLoader()).findFirst())
+                .orElseThrow(() -> new IllegalStateException("no checkpoint reader found: add fulmen-runtime to the "
+                        + "classpath"));
+        return loader.load(type, checkpoint, overrides);
     }
 
     // ---------------------------------------------------------------- checkpoint hooks

@@ -62,7 +62,7 @@ class CheckpointsTest {
         Map<String, Double> expected = new java.util.HashMap<>();
         Path file = trainAndSave(expected);
         var val = Fixtures.loader(Fixtures.blobs(256, 8, 2), 64, false);
-        try (HpClassifier loaded = Checkpoints.loadFromCheckpoint(HpClassifier.class, file);
+        try (HpClassifier loaded = LightningModule.loadFromCheckpoint(HpClassifier.class, file);
              var t = Fixtures.quietTrainer(root).build()) {
             assertEquals(12, ((Number) loaded.hparams().get("hidden")).intValue());
             Map<String, Double> again = t.test(loaded, val).get(0);
