@@ -317,7 +317,7 @@ public final class Trainer implements TrainerView, AutoCloseable {
                 }
                 all.forEach(c -> c.teardown(state, module, stage));
                 module.teardown(stage);
-                if (strategy.writesLogs()) {
+                if (strategy.writesLogs() && !state.loggersFinished()) {
                     state.loggers().forEach(ExperimentLogger::save);
                 }
                 return result;
@@ -352,7 +352,7 @@ public final class Trainer implements TrainerView, AutoCloseable {
     }
 
     private void logHyperparameters(LightningModule module, LightningDataModule dm) {
-        if (hyperparametersLogged || !strategy.writesLogs()) {
+        if (hyperparametersLogged || !strategy.writesLogs() || state.loggersFinished()) {
             return;
         }
         Map<String, Object> hp = new LinkedHashMap<>(module.hparams());
@@ -367,9 +367,10 @@ public final class Trainer implements TrainerView, AutoCloseable {
     }
 
     private void finishLoggers(RunStatus status, Throwable cause) {
-        if (!strategy.writesLogs()) {
+        if (!strategy.writesLogs() || state.loggersFinished()) {
             return;
         }
+        state.markLoggersFinished();
         for (ExperimentLogger l : state.loggers()) {
             try {
                 l.finish(status);
@@ -624,7 +625,8 @@ public final class Trainer implements TrainerView, AutoCloseable {
             return;
         }
         closed = true;
-        if (strategy.writesLogs()) {
+        if (strategy.writesLogs() && !state.loggersFinished()) {
+            state.markLoggersFinished();
             state.loggers().forEach(l -> l.finish(RunStatus.SUCCESS));
         }
         results.close();

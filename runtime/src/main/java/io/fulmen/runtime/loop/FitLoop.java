@@ -306,7 +306,7 @@ public final class FitLoop {
             }
         });
         run.logToLoggers(epochMetrics, Math.max(0, state.batchesThatStepped() - 1), true);
-        if (run.strategy.writesLogs()) {
+        if (run.strategy.writesLogs() && !state.loggersFinished()) {
             state.loggers().forEach(l -> l.save());
         }
         state.currentEpoch(epoch + 1);

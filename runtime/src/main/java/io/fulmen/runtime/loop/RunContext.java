@@ -72,7 +72,7 @@ public final class RunContext {
 
     /** Sends metrics to every logger this process writes to, adding Lightning's {@code epoch} column. */
     void logToLoggers(Map<String, Double> metrics, long step, boolean withEpoch) {
-        if (metrics.isEmpty() || !strategy.writesLogs() || state.loggers().isEmpty()) {
+        if (metrics.isEmpty() || !strategy.writesLogs() || state.loggers().isEmpty() || state.loggersFinished()) {
             return;
         }
         Map<String, Double> row = new java.util.LinkedHashMap<>(metrics);

@@ -35,6 +35,7 @@ public final class TrainerState implements TrainerView {
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
     private volatile CheckpointSaver saver;
+    private volatile boolean loggersFinished;
 
     public TrainerState(List<ExperimentLogger> loggers, Path rootDir, Strategy strategy) {
         this.loggers = List.copyOf(loggers);
@@ -241,6 +242,15 @@ public final class TrainerState implements TrainerView {
         if (strategy.writesCheckpoints()) {
             saver.save(file, weightsOnly);
         }
+    }
+
+    /** True once the loggers were finished (after a failed call or on close): nothing more is sent to them. */
+    public boolean loggersFinished() {
+        return loggersFinished;
+    }
+
+    public void markLoggersFinished() {
+        loggersFinished = true;
     }
 
     void saver(CheckpointSaver s) {
