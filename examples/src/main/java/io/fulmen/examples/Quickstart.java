@@ -60,6 +60,9 @@ public final class Quickstart {
         if (o.seed != null) {
             builder.seed(o.seed);
         }
+        if (o.pluginsDir != null) {
+            builder.pluginsDir(o.pluginsDir);
+        }
         if (o.limitTrainBatches != null) {
             builder.limitTrainBatches(o.limitTrainBatches);
         }
@@ -120,7 +123,7 @@ public final class Quickstart {
                 "  --data-dir DIR           Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist,",
                 "                           else the subset shipped with Fulmen)",
                 "  --limit-train-batches N  train on N batches per epoch",
-                "  --plugins-dir DIR        plugin bundles folder (not available yet: issue #4)",
+                "  --plugins-dir DIR        folder of plugin bundles (PF4J) to load besides the classpath",
                 "  --ckpt-path PATH|last|best  resume training from a checkpoint; checkpoints go to",
                 "                           <root-dir>/checkpoints (best by val_loss, and last.ckpt)",
                 "  --help                   this text");
@@ -140,6 +143,7 @@ public final class Quickstart {
         Path dataDir;
         Integer limitTrainBatches;
         String ckptPath;
+        Path pluginsDir;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -185,8 +189,7 @@ public final class Quickstart {
                 case "--seed" -> seed = (long) intValue(name, value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--limit-train-batches" -> limitTrainBatches = intValue(name, value);
-                case "--plugins-dir" -> throw new UsageException("--plugins-dir: plugin bundles are not supported "
-                        + "yet (issue #4); put plugin jars on the classpath instead, where ServiceLoader finds them");
+                case "--plugins-dir" -> pluginsDir = Path.of(value);
                 case "--ckpt-path" -> ckptPath = value;
                 default -> throw new UsageException("unknown option " + name);
             }

@@ -77,12 +77,14 @@ public final class Trainer implements TrainerView, AutoCloseable {
     private final boolean printResults;
     private final AtomicBoolean running = new AtomicBoolean();
     private final NDManager results;
+    private final PluginRegistry ownedPlugins;
     private boolean hyperparametersLogged;
     private volatile boolean closed;
 
     private Trainer(Builder b) {
         this.settings = b.settings();
-        PluginRegistry plugins = b.plugins != null ? b.plugins : PluginRegistry.discover();
+        this.ownedPlugins = b.plugins == null ? PluginRegistry.discover(contextLoader(), b.pluginsFolder()) : null;
+        PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
         this.accelerator = b.acceleratorInstance != null ? b.acceleratorInstance : resolveAccelerator(plugins, b);
         this.devices = accelerator.devices(b.devices);
         this.strategy = b.strategyInstance != null ? b.strategyInstance : resolveStrategy(plugins, b, devices.size());
@@ -98,6 +100,11 @@ public final class Trainer implements TrainerView, AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private static ClassLoader contextLoader() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return cl != null ? cl : Trainer.class.getClassLoader();
     }
 
     // ------------------------------------------------------------------ entry points
@@ -632,6 +639,9 @@ public final class Trainer implements TrainerView, AutoCloseable {
         results.close();
         strategy.teardown();
         accelerator.teardown();
+        if (ownedPlugins != null) {
+            ownedPlugins.close();
+        }
     }
 
     // ------------------------------------------------------------------ builder
@@ -641,6 +651,10 @@ public final class Trainer implements TrainerView, AutoCloseable {
      * ({@code "auto"} picks the best available); every component also accepts an instance.
      */
     public static final class Builder {
+        /** System property naming the plugins folder. */
+        public static final String PLUGINS_PROPERTY = "fulmen.plugins.dir";
+        /** Environment variable naming the plugins folder. */
+        public static final String PLUGINS_ENV = "FULMEN_PLUGINS_DIR";
         private Integer maxEpochs;
         private Integer minEpochs;
         private long maxSteps = -1;
@@ -680,6 +694,7 @@ public final class Trainer implements TrainerView, AutoCloseable {
         private boolean loggersOff;
         private final Map<String, String> options = new LinkedHashMap<>();
         private PluginRegistry plugins;
+        private Path pluginsDir;
         private PrintStream out = System.out;
         private Boolean interactive;
 
@@ -986,6 +1001,28 @@ public final class Trainer implements TrainerView, AutoCloseable {
         public Builder option(String key, String value) {
             options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
+        }
+
+        /**
+         * The folder of plugin bundles (PF4J) to load besides the classpath. Default: the system property
+         * {@value #PLUGINS_PROPERTY}, else the environment variable {@value #PLUGINS_ENV}, else {@code ./plugins}
+         * when it exists.
+         */
+        public Builder pluginsDir(Path folder) {
+            this.pluginsDir = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        Path pluginsFolder() {
+            if (pluginsDir != null) {
+                return pluginsDir;
+            }
+            String configured = System.getProperty(PLUGINS_PROPERTY, System.getenv(PLUGINS_ENV));
+            if (configured != null && !configured.isBlank()) {
+                return Path.of(configured);
+            }
+            Path local = Path.of("plugins");
+            return java.nio.file.Files.isDirectory(local) ? local : null;
         }
 
         /** The plugins to resolve names from; by default those on the context class loader. */

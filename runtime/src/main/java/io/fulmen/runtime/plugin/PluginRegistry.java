@@ -8,16 +8,23 @@ import io.fulmen.spi.StrategyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * Every SPI's providers, discovered with {@link ServiceLoader} from one class loader. Immutable after discovery;
- * each Trainer gets its own (or shares one the application built), so nothing is global.
+ * Every SPI's providers, discovered with {@link ServiceLoader} from one class loader and, optionally, from the
+ * plugin bundles of a folder (PF4J). Immutable after discovery; each Trainer gets its own (or shares one the
+ * application built), so nothing is global. A name offered twice keeps its first provider — the classpath before
+ * bundles, bundles in folder order — and the loser is reported with its origin. {@link #close()} unloads the
+ * bundles.
  */
-public final class PluginRegistry {
+public final class PluginRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
     private final Registry<AcceleratorProvider> accelerators = new Registry<>("accelerator");
@@ -25,8 +32,63 @@ public final class PluginRegistry {
     private final Registry<PrecisionProvider> precisions = new Registry<>("precision");
     private final Registry<ExperimentLoggerProvider> loggers = new Registry<>("logger");
     private final List<String> failures = new ArrayList<>();
+    private PluginBundles bundles;
 
     private PluginRegistry() {}
+
+    /**
+     * Discovers providers on the class path of {@code loader}, then in the bundles of {@code pluginsFolder}
+     * (skipped when null).
+     */
+    public static PluginRegistry discover(ClassLoader loader, Path pluginsFolder) {
+        PluginRegistry r = discover(loader);
+        if (pluginsFolder != null) {
+            r.loadBundles(pluginsFolder);
+        }
+        return r;
+    }
+
+    private void loadBundles(Path folder) {
+        bundles = PluginBundles.load(folder);
+        for (PluginWrapper plugin : bundles.plugins()) {
+            String origin = "bundle " + plugin.getPluginId() + "@" + plugin.getDescriptor().getVersion() + " ("
+                    + plugin.getPluginPath() + ")";
+            if (plugin.getPluginState() != PluginState.STARTED) {
+                Throwable cause = plugin.getFailedException();
+                failures.add(origin + " is " + plugin.getPluginState()
+                        + (cause == null ? "" : ": " + cause));
+                continue;
+            }
+            registerFrom(AcceleratorProvider.class, accelerators, plugin, origin);
+            registerFrom(StrategyProvider.class, strategies, plugin, origin);
+            registerFrom(PrecisionProvider.class, precisions, plugin, origin);
+            registerFrom(ExperimentLoggerProvider.class, loggers, plugin, origin);
+        }
+        for (String f : failures) {
+            LOG.warn(f);
+        }
+    }
+
+    private <P extends Provider> void registerFrom(Class<P> type, Registry<P> into, PluginWrapper plugin,
+                                                   String origin) {
+        try {
+            for (P provider : bundles.extensions(type, plugin.getPluginId())) {
+                into.register(provider, origin);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            record(into.kind(), origin, e);
+        }
+        into.conflicts().forEach(LOG::warn);
+    }
+
+    /** Unloads the plugin bundles (their class loaders become collectable). */
+    @Override
+    public void close() {
+        if (bundles != null) {
+            bundles.close();
+            bundles = null;
+        }
+    }
 
     /** Discovers providers on the class path of {@code loader}. */
     public static PluginRegistry discover(ClassLoader loader) {

@@ -1,0 +1,125 @@
+package io.fulmen.runtime.plugin;
+
+import io.fulmen.accelerator.cpu.CpuAcceleratorProvider;
+import io.fulmen.runtime.Trainer;
+import io.fulmen.spi.AcceleratorProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CPU accelerator as a PF4J bundle in a plugins folder: found by name, isolated, failures reported. */
+class PluginBundlesTest {
+    @TempDir
+    Path root;
+
+    /** Makes a bundle folder holding the CPU plugin as built (its jar, or its classes folder in the reactor). */
+    private Path cpuBundle(Path plugins) throws IOException, URISyntaxException {
+        Path built = Path.of(CpuAcceleratorProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path bundle = plugins.resolve("fulmen-accelerator-cpu");
+        Files.createDirectories(bundle);
+        Files.writeString(bundle.resolve("plugin.properties"), String.join("\n",
+                "plugin.id=fulmen-accelerator-cpu", "plugin.version=0.1.0", "plugin.provider=Fulmen",
+                "plugin.license=Apache-2.0", "plugin.description=The CPU accelerator", ""));
+        if (Files.isDirectory(built)) {
+            copyTree(built, bundle.resolve("classes"));
+        } else {
+            Files.createDirectories(bundle.resolve("lib"));
+            Files.copy(built, bundle.resolve("lib").resolve(built.getFileName()));
+        }
+        return bundle;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /** The test class loader with the CPU plugin's service registration hidden: its classpath copy is absent. */
+    private static ClassLoader withoutCpuOnClasspath() throws URISyntaxException {
+        String hidden = CpuAcceleratorProvider.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        ClassLoader parent = PluginBundlesTest.class.getClassLoader();
+        return new ClassLoader(parent) {
+            @Override
+            public java.util.Enumeration<java.net.URL> getResources(String name) throws IOException {
+                java.util.List<java.net.URL> kept = new java.util.ArrayList<>();
+                for (java.net.URL url : java.util.Collections.list(parent.getResources(name))) {
+                    if (!url.toString().contains(hidden.replaceFirst("^file:", ""))) {
+                        kept.add(url);
+                    }
+                }
+                return java.util.Collections.enumeration(kept);
+            }
+        };
+    }
+
+    @Test
+    void theCpuAcceleratorResolvesFromItsBundleAlone() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            AcceleratorProvider cpu = registry.accelerators().resolve("cpu");
+            assertTrue(cpu.getClass().getClassLoader().getClass().getName().startsWith("org.pf4j."),
+                    "loaded by " + cpu.getClass().getClassLoader());
+            assertEquals(java.util.List.of(), registry.failures());
+            try (var model = new io.fulmen.runtime.BundleFixtures.Tiny(); var trainer = Trainer.builder()
+                    .plugins(registry).accelerator("cpu").defaultRootDir(root).logger(false)
+                    .enableCheckpointing(false).enableProgressBar(false).enableModelSummary(false).maxEpochs(1)
+                    .build()) {
+                trainer.fit(model, io.fulmen.runtime.BundleFixtures.loader());
+                assertEquals(4, trainer.globalStep());
+                assertTrue(trainer.accelerator().getClass().getClassLoader().getClass().getName()
+                        .startsWith("org.pf4j."));
+            }
+        }
+    }
+
+    @Test
+    void aNameOnTheClasspathAndInABundleKeepsTheClasspathOneAndReportsTheBundle() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        try (PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader(), plugins)) {
+            assertEquals(CpuAcceleratorProvider.class, registry.accelerators().resolve("cpu").getClass());
+            assertTrue(registry.accelerators().conflicts().stream()
+                    .anyMatch(c -> c.contains("fulmen-accelerator-cpu") && c.contains("ignored")),
+                    registry.accelerators().conflicts().toString());
+        }
+    }
+
+    @Test
+    void aBundleWithACorruptJarDoesNotStopTheOthers() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        Path broken = plugins.resolve("broken-bundle");
+        Files.createDirectories(broken.resolve("lib"));
+        Files.writeString(broken.resolve("plugin.properties"), "plugin.id=broken\nplugin.version=1.0.0\n");
+        Files.write(broken.resolve("lib/broken.jar"), new byte[] {'P', 'K', 3, 4, 0, 0, 0});
+        Files.createDirectories(broken.resolve("META-INF"));
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+        }
+    }
+
+    @Test
+    void aMissingPluginsFolderIsAClearError() {
+        Path missing = root.resolve("nope");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PluginRegistry.discover(getClass().getClassLoader(), missing));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+}
