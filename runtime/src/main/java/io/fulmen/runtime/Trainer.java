@@ -22,6 +22,7 @@ import io.fulmen.runtime.loop.Loops;
 import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.TrainerState;
 import io.fulmen.runtime.loop.TrainingCancelledException;
+import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.AcceleratorProvider;
@@ -83,7 +84,8 @@ public final class Trainer implements TrainerView, AutoCloseable {
 
     private Trainer(Builder b) {
         this.settings = b.settings();
-        this.ownedPlugins = b.plugins == null ? PluginRegistry.discover(contextLoader(), b.pluginsFolder()) : null;
+        this.ownedPlugins = b.plugins == null ? PluginRegistry.discover(contextLoader(), b.pluginsFolder(),
+                new BundlePolicy(b.allowedPlugins, b.allowWritablePluginsDir)) : null;
         PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
         this.accelerator = b.acceleratorInstance != null ? b.acceleratorInstance : resolveAccelerator(plugins, b);
         this.devices = accelerator.devices(b.devices);
@@ -695,6 +697,8 @@ public final class Trainer implements TrainerView, AutoCloseable {
         private final Map<String, String> options = new LinkedHashMap<>();
         private PluginRegistry plugins;
         private Path pluginsDir;
+        private final java.util.Set<String> allowedPlugins = new java.util.LinkedHashSet<>();
+        private boolean allowWritablePluginsDir;
         private PrintStream out = System.out;
         private Boolean interactive;
 
@@ -1010,6 +1014,18 @@ public final class Trainer implements TrainerView, AutoCloseable {
          */
         public Builder pluginsDir(Path folder) {
             this.pluginsDir = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /** Only these plugin ids may load from the plugins folder (default: any). */
+        public Builder allowedPlugins(String... ids) {
+            allowedPlugins.addAll(List.of(ids));
+            return this;
+        }
+
+        /** Accepts a plugins folder writable by group or others (refused by default: plugins run as code here). */
+        public Builder allowWritablePluginsDir(boolean allow) {
+            this.allowWritablePluginsDir = allow;
             return this;
         }
 

@@ -41,22 +41,25 @@ public final class PluginRegistry implements AutoCloseable {
      * (skipped when null).
      */
     public static PluginRegistry discover(ClassLoader loader, Path pluginsFolder) {
+        return discover(loader, pluginsFolder, BundlePolicy.DEFAULT);
+    }
+
+    /** As {@link #discover(ClassLoader, Path)}, with what the folder may hold decided by {@code policy}. */
+    public static PluginRegistry discover(ClassLoader loader, Path pluginsFolder, BundlePolicy policy) {
         PluginRegistry r = discover(loader);
         if (pluginsFolder != null) {
-            r.loadBundles(pluginsFolder);
+            r.loadBundles(pluginsFolder, policy);
         }
         return r;
     }
 
-    private void loadBundles(Path folder) {
-        bundles = PluginBundles.load(folder);
+    private void loadBundles(Path folder, BundlePolicy policy) {
+        bundles = PluginBundles.load(folder, policy);
+        failures.addAll(bundles.failures());
         for (PluginWrapper plugin : bundles.plugins()) {
             String origin = "bundle " + plugin.getPluginId() + "@" + plugin.getDescriptor().getVersion() + " ("
                     + plugin.getPluginPath() + ")";
             if (plugin.getPluginState() != PluginState.STARTED) {
-                Throwable cause = plugin.getFailedException();
-                failures.add(origin + " is " + plugin.getPluginState()
-                        + (cause == null ? "" : ": " + cause));
                 continue;
             }
             registerFrom(AcceleratorProvider.class, accelerators, plugin, origin);
@@ -64,8 +67,16 @@ public final class PluginRegistry implements AutoCloseable {
             registerFrom(PrecisionProvider.class, precisions, plugin, origin);
             registerFrom(ExperimentLoggerProvider.class, loggers, plugin, origin);
         }
-        for (String f : failures) {
+        for (String f : bundles.failures()) {
             LOG.warn(f);
+        }
+        shareFailures();
+    }
+
+    /** Plugins that could not be loaded, with the cause (bundles and classpath providers alike). */
+    private void shareFailures() {
+        for (Registry<?> r : List.of(accelerators, strategies, precisions, loggers)) {
+            r.failures(failures);
         }
     }
 
@@ -97,6 +108,7 @@ public final class PluginRegistry implements AutoCloseable {
         r.load(StrategyProvider.class, loader, r.strategies);
         r.load(PrecisionProvider.class, loader, r.precisions);
         r.load(ExperimentLoggerProvider.class, loader, r.loggers);
+        r.shareFailures();
         return r;
     }
 

@@ -23,6 +23,7 @@ public final class Registry<P extends Provider> {
     private final Map<String, P> byName = new LinkedHashMap<>();
     private final List<P> providers = new ArrayList<>();
     private final List<String> conflicts = new ArrayList<>();
+    private List<String> failures = List.of();
 
     public Registry(String kind) {
         this.kind = kind;
@@ -53,7 +54,8 @@ public final class Registry<P extends Provider> {
         P p = byName.get(key(name));
         if (p == null) {
             throw new IllegalArgumentException("Unknown " + kind + " '" + name + "'. Available: " + describe()
-                    + ". Add the plugin that provides it to the classpath or the plugins folder.");
+                    + ". Add the plugin that provides it to the classpath or the plugins folder."
+                    + (failures.isEmpty() ? "" : " Plugins that failed to load: " + String.join("; ", failures)));
         }
         return p;
     }
@@ -73,6 +75,11 @@ public final class Registry<P extends Provider> {
 
     public List<String> names() {
         return providers.stream().map(Provider::name).collect(Collectors.toList());
+    }
+
+    /** Shares the list of plugins that failed to load, named when a lookup fails. */
+    void failures(List<String> all) {
+        this.failures = all;
     }
 
     public List<String> conflicts() {

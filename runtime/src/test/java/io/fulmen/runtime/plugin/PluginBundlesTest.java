@@ -20,14 +20,18 @@ class PluginBundlesTest {
     @TempDir
     Path root;
 
-    /** Makes a bundle folder holding the CPU plugin as built (its jar, or its classes folder in the reactor). */
     private Path cpuBundle(Path plugins) throws IOException, URISyntaxException {
+        return cpuBundle(plugins, "");
+    }
+
+    /** Makes a bundle folder holding the CPU plugin as built (its jar, or its classes folder in the reactor). */
+    private Path cpuBundle(Path plugins, String extraProperties) throws IOException, URISyntaxException {
         Path built = Path.of(CpuAcceleratorProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path bundle = plugins.resolve("fulmen-accelerator-cpu");
         Files.createDirectories(bundle);
         Files.writeString(bundle.resolve("plugin.properties"), String.join("\n",
                 "plugin.id=fulmen-accelerator-cpu", "plugin.version=0.1.0", "plugin.provider=Fulmen",
-                "plugin.license=Apache-2.0", "plugin.description=The CPU accelerator", ""));
+                "plugin.license=Apache-2.0", "plugin.description=The CPU accelerator", extraProperties, ""));
         if (Files.isDirectory(built)) {
             copyTree(built, bundle.resolve("classes"));
         } else {
@@ -121,5 +125,102 @@ class PluginBundlesTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> PluginRegistry.discover(getClass().getClassLoader(), missing));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    private static Path zip(Path dir) throws IOException {
+        Path zip = dir.resolveSibling(dir.getFileName() + ".zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p)) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(dir.relativize(p).toString().replace('\\', '/')));
+                    Files.copy(p, out);
+                    out.closeEntry();
+                }
+            }
+        }
+        deleteTree(dir);
+        return zip;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void aBundleForAnotherApiVersionIsRefusedAndTheTrainerSaysWhyWhenAskedForIt() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins, "plugin.requires=>=2.0.0 & <3.0.0");
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            assertTrue(registry.failures().stream().anyMatch(f -> f.contains("fulmen-accelerator-cpu")
+                    && f.contains(">=2.0.0 & <3.0.0") && f.contains(io.fulmen.spi.ApiVersion.CURRENT)),
+                    registry.failures().toString());
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().plugins(registry).accelerator("cpu").build());
+            assertTrue(e.getMessage().contains("Unknown accelerator 'cpu'") && e.getMessage().contains("requires api"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void idsOutsideTheAllowListAreNotLoaded() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins,
+                new BundlePolicy(java.util.Set.of("someone-else"), false))) {
+            assertTrue(registry.accelerators().find("cpu").isEmpty());
+            assertTrue(registry.failures().stream().anyMatch(f -> f.contains("allow-list")), registry.failures().toString());
+        }
+    }
+
+    @Test
+    void zipBundlesLoadAndAChecksumFileMustMatch() throws Exception {
+        Path plugins = root.resolve("plugins");
+        Path zip = zip(cpuBundle(plugins));
+        Files.writeString(zip.resolveSibling(zip.getFileName() + ".sha256"), sha256(zip) + "  " + zip.getFileName());
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+        }
+        Files.writeString(zip.resolveSibling(zip.getFileName() + ".sha256"), "0".repeat(64));
+        deleteTree(plugins.resolve("fulmen-accelerator-cpu"));
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            assertTrue(registry.accelerators().find("cpu").isEmpty());
+            assertTrue(registry.failures().stream().anyMatch(f -> f.contains(zip.toString())
+                    && f.contains("checksum mismatch")), registry.failures().toString());
+        }
+    }
+
+    @Test
+    void aCorruptZipIsReportedWithItsPath() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        Path corrupt = plugins.resolve("corrupt.zip");
+        Files.write(corrupt, new byte[] {'P', 'K', 3, 4, 1, 2, 3});
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+            assertTrue(registry.failures().stream().anyMatch(f -> f.contains("corrupt")), registry.failures().toString());
+        }
+    }
+
+    @Test
+    void aFolderWritableByOthersIsRefusedUnlessAccepted() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        Files.setPosixFilePermissions(plugins, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        SecurityException e = org.junit.jupiter.api.Assertions.assertThrows(SecurityException.class,
+                () -> PluginRegistry.discover(withoutCpuOnClasspath(), plugins));
+        assertTrue(e.getMessage().contains("chmod go-w") && e.getMessage().contains(plugins.toString()), e.getMessage());
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins,
+                new BundlePolicy(java.util.Set.of(), true))) {
+            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+        }
     }
 }
