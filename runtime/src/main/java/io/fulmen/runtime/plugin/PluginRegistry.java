@@ -84,12 +84,11 @@ public final class PluginRegistry implements AutoCloseable {
                                                    String origin) {
         try {
             for (P provider : bundles.extensions(type, plugin.getPluginId())) {
-                into.register(provider, origin);
+                report(into.register(provider, origin), provider, into);
             }
         } catch (RuntimeException | LinkageError e) {
             record(into.kind(), origin, e);
         }
-        into.conflicts().forEach(LOG::warn);
     }
 
     /** Unloads the plugin bundles (their class loaders become collectable). */
@@ -134,13 +133,23 @@ public final class PluginRegistry implements AutoCloseable {
             try {
                 P provider = handle.get();
                 String origin = "classpath:" + describeOrigin(handle.type());
-                into.register(provider, origin);
+                report(into.register(provider, origin), provider, into);
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 record(into.kind(), handle.type().getName(), e);
             }
         }
-        for (String c : into.conflicts()) {
-            LOG.warn(c);
+    }
+
+    /** A name offered twice: the same class seen twice (a jar on the classpath and its bundle) is routine. */
+    private static <P extends Provider> void report(String conflict, P loser, Registry<P> into) {
+        if (conflict == null) {
+            return;
+        }
+        P winner = into.find(loser.name()).orElse(null);
+        if (winner != null && winner.getClass().getName().equals(loser.getClass().getName())) {
+            LOG.info(conflict);
+        } else {
+            LOG.warn(conflict);
         }
     }
 

@@ -23,6 +23,7 @@ public final class Registry<P extends Provider> {
     private final Map<String, P> byName = new LinkedHashMap<>();
     private final List<P> providers = new ArrayList<>();
     private final List<String> conflicts = new ArrayList<>();
+    private final java.util.Map<P, String> origins = new java.util.IdentityHashMap<>();
     private List<String> failures = List.of();
 
     public Registry(String kind) {
@@ -34,19 +35,28 @@ public final class Registry<P extends Provider> {
         return kind;
     }
 
-    public void register(P provider, String origin) {
+    /** Registers {@code provider}; returns the conflict report when the name was taken, else null. */
+    public String register(P provider, String origin) {
         String name = key(provider.name());
         P existing = byName.get(name);
         if (existing != null) {
-            conflicts.add(kind + " '" + provider.name() + "' from " + origin + " ignored: already provided by "
-                    + existing.getClass().getName());
-            return;
+            String report = kind + " '" + provider.name() + "' from " + origin + " ignored: already provided by "
+                    + existing.getClass().getName() + " (" + origins.get(existing) + ")";
+            conflicts.add(report);
+            return report;
         }
+        origins.put(provider, origin);
         providers.add(provider);
         byName.put(name, provider);
         for (String alias : provider.aliases()) {
             byName.putIfAbsent(key(alias), provider);
         }
+        return null;
+    }
+
+    /** Where {@code provider} came from (classpath location or bundle), for listings. */
+    public String origin(P provider) {
+        return origins.get(provider);
     }
 
     /** The provider called {@code name}; fails with the list of available names when there is none. */

@@ -1,0 +1,85 @@
+package io.fulmen.examples;
+
+import io.fulmen.examples.fashion.FashionMnistDataModule;
+import io.fulmen.examples.fashion.LitClassifier;
+import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.plugin.PluginRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bundles the build wrote into the top-level {@code plugins/} folder, used by name with their classpath
+ * copies hidden: the CPU accelerator and the TensorBoard logger (which carries its own protobuf-java) load in
+ * PF4J's per-bundle class loaders and a real fit runs through them.
+ */
+class BundledPluginsTest {
+    @TempDir
+    Path root;
+
+    /** The test class loader with the plugins' own service registrations hidden. */
+    private static ClassLoader withoutPluginJars() {
+        ClassLoader parent = BundledPluginsTest.class.getClassLoader();
+        return new ClassLoader(parent) {
+            @Override
+            public Enumeration<URL> getResources(String name) throws IOException {
+                List<URL> kept = new ArrayList<>();
+                for (URL url : Collections.list(parent.getResources(name))) {
+                    String u = url.toString();
+                    if (!u.contains("plugin-accelerator-cpu") && !u.contains("plugin-logger-tensorboard")) {
+                        kept.add(url);
+                    }
+                }
+                return Collections.enumeration(kept);
+            }
+        };
+    }
+
+    private Path copyBuiltBundles() throws IOException {
+        Path built = Path.of("..", "plugins").toAbsolutePath().normalize();
+        Path plugins = root.resolve("plugins");
+        Files.createDirectories(plugins);
+        try (Stream<Path> zips = Files.list(built)) {
+            for (Path zip : (Iterable<Path>) zips.filter(p -> p.toString().endsWith(".zip"))::iterator) {
+                Files.copy(zip, plugins.resolve(zip.getFileName()));
+            }
+        }
+        assertTrue(Files.exists(plugins.resolve("fulmen-plugin-accelerator-cpu.zip")),
+                "the reactor build writes the bundles to " + built + " (run ./test from the repository root)");
+        return plugins;
+    }
+
+    @Test
+    void theBuiltBundlesWorkByNameFromAPluginsFolder() throws IOException {
+        Path plugins = copyBuiltBundles();
+        FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(1000).build();
+        try (PluginRegistry registry = PluginRegistry.discover(withoutPluginJars(), plugins)) {
+            assertEquals(List.of(), registry.failures());
+            assertTrue(registry.accelerators().resolve("cpu").getClass().getClassLoader().getClass().getName()
+                    .startsWith("org.pf4j."));
+            try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
+                    .accelerator("cpu").logger("tensorboard").defaultRootDir(root).maxEpochs(1).logEveryNSteps(2)
+                    .enableProgressBar(false).enableModelSummary(false).enableCheckpointing(false).build()) {
+                Object experiment = trainer.loggers().get(0).experiment();
+                assertTrue(experiment.getClass().getClassLoader().getClass().getName().startsWith("org.pf4j."),
+                        "the TensorBoard writer comes from its bundle: " + experiment.getClass().getClassLoader());
+                trainer.fit(model, data);
+            }
+        }
+        try (Stream<Path> files = Files.list(root.resolve("fulmen_logs/version_0"))) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")));
+        }
+    }
+}
