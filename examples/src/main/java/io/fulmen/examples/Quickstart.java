@@ -4,6 +4,7 @@ import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.callbacks.ModelCheckpoint;
+import io.fulmen.runtime.plugin.PluginRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,14 @@ public final class Quickstart {
         Options o = Options.parse(args);
         if (o.help) {
             System.out.println(Options.HELP);
+            return 0;
+        }
+        if (o.listPlugins) {
+            Path folder = o.pluginsDir != null ? o.pluginsDir
+                    : java.nio.file.Files.isDirectory(Path.of("plugins")) ? Path.of("plugins") : null;
+            try (PluginRegistry registry = PluginRegistry.discover(Quickstart.class.getClassLoader(), folder)) {
+                System.out.print(registry.render());
+            }
             return 0;
         }
         FashionMnistDataModule data = FashionMnistDataModule.builder()
@@ -126,9 +135,11 @@ public final class Quickstart {
                 "  --plugins-dir DIR        folder of plugin bundles (PF4J) to load besides the classpath",
                 "  --ckpt-path PATH|last|best  resume training from a checkpoint; checkpoints go to",
                 "                           <root-dir>/checkpoints (best by val_loss, and last.ckpt)",
+                "  --list-plugins           list the plugins found (classpath and plugins folder) and exit",
                 "  --help                   this text");
 
         boolean help;
+        boolean listPlugins;
         Integer epochs = 2;
         Long maxSteps;
         int batchSize = 64;
@@ -158,6 +169,10 @@ public final class Quickstart {
                 }
                 if (name.equals("--help") || name.equals("-h")) {
                     o.help = true;
+                    continue;
+                }
+                if (name.equals("--list-plugins")) {
+                    o.listPlugins = true;
                     continue;
                 }
                 if (!name.startsWith("--")) {

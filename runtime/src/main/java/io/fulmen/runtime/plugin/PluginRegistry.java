@@ -91,6 +91,61 @@ public final class PluginRegistry implements AutoCloseable {
         }
     }
 
+    /** Every provider known, SPI by SPI, with its origin; shadowed providers appear in {@link #conflicts()}. */
+    public List<PluginInfo> describe() {
+        List<PluginInfo> out = new ArrayList<>();
+        describe(accelerators, out);
+        describe(strategies, out);
+        describe(precisions, out);
+        describe(loggers, out);
+        return out;
+    }
+
+    private static <P extends Provider> void describe(Registry<P> registry, List<PluginInfo> out) {
+        for (P p : registry.all()) {
+            out.add(new PluginInfo(registry.kind(), p.name(), p.aliases(), p.getClass().getName(), registry.origin(p),
+                    "active"));
+        }
+    }
+
+    /** Every name offered twice, with both origins. */
+    public List<String> conflicts() {
+        List<String> out = new ArrayList<>();
+        for (Registry<?> r : List.of(accelerators, strategies, precisions, loggers)) {
+            out.addAll(r.conflicts());
+        }
+        return out;
+    }
+
+    /** A plain-text table of {@link #describe()}, the conflicts and the failures, for people. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-12s %-16s %-7s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
+        for (PluginInfo i : describe()) {
+            String names = i.aliases().isEmpty() ? i.name() : i.name() + " (" + String.join(", ", i.aliases()) + ")";
+            sb.append(String.format("%-12s %-16s %-7s %s%n", i.spi(), names, i.state(), i.origin()));
+        }
+        for (String c : conflicts()) {
+            sb.append("shadowed: ").append(c).append(System.lineSeparator());
+        }
+        for (String f : failures) {
+            sb.append("failed:   ").append(f).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Lists the plugins a Trainer would see: {@code java -cp ... io.fulmen.runtime.plugin.PluginRegistry [folder]}
+     * (default folder: {@code ./plugins} when it exists).
+     */
+    public static void main(String[] args) {
+        Path folder = args.length > 0 ? Path.of(args[0]) : java.nio.file.Files.isDirectory(Path.of("plugins"))
+                ? Path.of("plugins") : null;
+        try (PluginRegistry registry = discover(PluginRegistry.class.getClassLoader(), folder)) {
+            System.out.print(registry.render());
+        }
+    }
+
     /** Unloads the plugin bundles (their class loaders become collectable). */
     @Override
     public void close() {

@@ -223,4 +223,19 @@ class PluginBundlesTest {
             assertEquals("cpu", registry.accelerators().resolve("cpu").name());
         }
     }
+
+    @Test
+    void theRegistryDescribesEveryProviderWithItsOrigin() throws Exception {
+        Path plugins = root.resolve("plugins");
+        cpuBundle(plugins);
+        try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
+            var cpu = registry.describe().stream().filter(i -> i.name().equals("cpu")).findFirst().orElseThrow();
+            assertEquals("accelerator", cpu.spi());
+            assertTrue(cpu.origin().contains("bundle fulmen-accelerator-cpu@0.1.0"), cpu.origin());
+            var csv = registry.describe().stream().filter(i -> i.name().equals("csv")).findFirst().orElseThrow();
+            assertTrue(csv.origin().startsWith("classpath:"), csv.origin());
+            String table = registry.render();
+            assertTrue(table.contains("single_device") && table.contains("32-true") && table.contains("cpu"), table);
+        }
+    }
 }
