@@ -87,6 +87,21 @@ public final class TensorBoardWriter implements AutoCloseable {
         add(Summary.Value.newBuilder().setTag(tag).setTensor(tensor).setMetadata(metadata).build(), step, wallTime);
     }
 
+    /**
+     * An image (Lightning's {@code add_image} with {@code dataformats="HWC"}): {@code pixels} in [0, 1], row by row,
+     * {@code channels} values per pixel (1 grey, 3 RGB, 4 RGBA); stored as PNG for TensorBoard's Images tab.
+     */
+    public void addImage(String tag, float[] pixels, int height, int width, int channels, long step) {
+        addPng(tag, Images.png(pixels, height, width, channels), height, width, channels, step, now());
+    }
+
+    /** An image already encoded as PNG (or JPEG), with its size and channel count. */
+    public void addPng(String tag, byte[] encoded, int height, int width, int channels, long step, double wallTime) {
+        Summary.Image image = Summary.Image.newBuilder().setHeight(height).setWidth(width).setColorspace(channels)
+                .setEncodedImageString(ByteString.copyFrom(encoded)).build();
+        add(Summary.Value.newBuilder().setTag(tag).setImage(image).build(), step, wallTime);
+    }
+
     /** One summary value as an event. */
     public void add(Summary.Value value, long step, double wallTime) {
         addEvent(Event.newBuilder().setWallTime(wallTime).setStep(step)
