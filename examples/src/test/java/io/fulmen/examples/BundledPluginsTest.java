@@ -31,6 +31,11 @@ class BundledPluginsTest {
 
     /** The test class loader with the plugins' own service registrations hidden. */
     private static ClassLoader withoutPluginJars() {
+        return hiding("plugin-accelerator-cpu", "plugin-logger-tensorboard", "example-plugin-jsonl");
+    }
+
+    /** The test class loader with the service registrations of the named modules hidden. */
+    private static ClassLoader hiding(String... modules) {
         ClassLoader parent = BundledPluginsTest.class.getClassLoader();
         return new ClassLoader(parent) {
             @Override
@@ -38,7 +43,7 @@ class BundledPluginsTest {
                 List<URL> kept = new ArrayList<>();
                 for (URL url : Collections.list(parent.getResources(name))) {
                     String u = url.toString();
-                    if (!u.contains("plugin-accelerator-cpu") && !u.contains("plugin-logger-tensorboard")) {
+                    if (java.util.Arrays.stream(modules).noneMatch(u::contains)) {
                         kept.add(url);
                     }
                 }
@@ -81,5 +86,30 @@ class BundledPluginsTest {
         try (Stream<Path> files = Files.list(root.resolve("fulmen_logs/version_0"))) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")));
         }
+    }
+
+    @Test
+    void theExampleThirdPartyPluginWorksAsABundleByName() throws IOException {
+        Path plugins = root.resolve("plugins");
+        Files.createDirectories(plugins);
+        Path built = Path.of("..", "example-plugin-jsonl", "target", "example-plugin-jsonl.zip").toAbsolutePath()
+                .normalize();
+        assertTrue(Files.exists(built), "the reactor build makes " + built);
+        Files.copy(built, plugins.resolve(built.getFileName()));
+        FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(640).build();
+        try (PluginRegistry registry = PluginRegistry.discover(hiding("example-plugin-jsonl"), plugins)) {
+            assertTrue(registry.describe().stream().anyMatch(i -> i.name().equals("jsonl")
+                    && i.origin().contains("bundle example-jsonl-logger@0.1.0")), registry.render());
+            try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
+                    .logger("jsonl").defaultRootDir(root).maxEpochs(1).logEveryNSteps(1).enableProgressBar(false)
+                    .enableModelSummary(false).enableCheckpointing(false).build()) {
+                trainer.fit(model, data);
+            }
+        }
+        List<String> lines = Files.readAllLines(root.resolve("jsonl/metrics.jsonl"));
+        assertTrue(lines.get(0).startsWith("{\"hparams\": {\"hidden\": 16"), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"step\": 0, \"metrics\": {") && l.contains("train_loss")),
+                String.join("\n", lines));
+        assertEquals("{\"status\": \"success\"}", lines.get(lines.size() - 1));
     }
 }
