@@ -30,7 +30,7 @@ class BundledPluginsTest {
     Path root;
 
     /** The test class loader with the plugins' own service registrations hidden. */
-    private static ClassLoader withoutPluginJars() {
+    static ClassLoader withoutPluginJars() {
         return hiding("plugin-accelerator-cpu", "plugin-logger-tensorboard", "example-plugin-jsonl");
     }
 

@@ -56,11 +56,13 @@ public final class TrainerState implements TrainerView {
         this.stage = s;
     }
 
-    /** Starts a fit/validate/test/predict call: the stage is set and stop/cancel requests are cleared. */
+    /**
+     * Starts a fit/validate/test/predict call: the stage is set and a stop request is cleared. A cancel request is
+     * kept — one that arrives just before a call starts cancels that call — and cleared when a call ends.
+     */
     public void resetForCall(Stage s) {
         this.stage = s;
         this.shouldStop = false;
-        this.cancelled = false;
         this.sanityChecking = false;
         this.training = false;
     }
@@ -68,6 +70,7 @@ public final class TrainerState implements TrainerView {
     /** Ends a call. */
     public void endCall() {
         this.stage = null;
+        this.cancelled = false;
         this.sanityChecking = false;
         this.training = false;
     }
@@ -203,10 +206,6 @@ public final class TrainerState implements TrainerView {
 
     public boolean isCancelled() {
         return cancelled;
-    }
-
-    void clearCancel() {
-        cancelled = false;
     }
 
     @Override
