@@ -167,9 +167,9 @@ final class PluginBundles implements AutoCloseable {
         return failures;
     }
 
-    /** The providers of {@code type} that bundle {@code plugin} offers. */
-    <T> List<T> extensions(Class<T> type, String pluginId) {
-        return manager.getExtensions(type, pluginId);
+    /** The provider classes of {@code type} that bundle {@code plugin} declares; the caller instantiates them. */
+    <T> List<Class<? extends T>> extensionClasses(Class<T> type, String pluginId) {
+        return manager.getExtensionClasses(type, pluginId);
     }
 
     @Override

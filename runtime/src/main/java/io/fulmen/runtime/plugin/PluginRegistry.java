@@ -82,12 +82,25 @@ public final class PluginRegistry implements AutoCloseable {
 
     private <P extends Provider> void registerFrom(Class<P> type, Registry<P> into, PluginWrapper plugin,
                                                    String origin) {
+        List<Class<? extends P>> classes;
         try {
-            for (P provider : bundles.extensions(type, plugin.getPluginId())) {
-                report(into.register(provider, origin), provider, into);
-            }
+            classes = bundles.extensionClasses(type, plugin.getPluginId());
         } catch (RuntimeException | LinkageError e) {
             record(into.kind(), origin, e);
+            return;
+        }
+        for (Class<? extends P> c : classes) {
+            // Built here rather than by PF4J, which logs and skips a provider whose constructor throws.
+            try {
+                P provider = c.getDeclaredConstructor().newInstance();
+                report(into.register(provider, origin), provider, into);
+            } catch (ReflectiveOperationException e) {
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
+                        ? ite.getCause() : e;
+                record(into.kind(), origin + " provider " + c.getName(), cause);
+            } catch (RuntimeException | LinkageError e) {
+                record(into.kind(), origin + " provider " + c.getName(), e);
+            }
         }
     }
 
