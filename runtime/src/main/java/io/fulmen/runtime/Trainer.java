@@ -455,7 +455,19 @@ public final class Trainer implements TrainerView, AutoCloseable {
                         .filter(AcceleratorProvider::isAvailable).map(AcceleratorProvider::name).toList());
             }
         }
-        return provider.create(new PluginOptions(b.options));
+        AcceleratorProvider chosen = provider;
+        return created("accelerator", chosen.name(), plugins.accelerators().origin(chosen),
+                () -> chosen.create(new PluginOptions(b.options)));
+    }
+
+    /** Runs a provider's factory; a class missing from its plugin becomes an error naming the plugin. */
+    private static <T> T created(String kind, String name, String origin, java.util.function.Supplier<T> factory) {
+        try {
+            return factory.get();
+        } catch (LinkageError e) {
+            throw new IllegalStateException(kind + " '" + name + "' from " + origin + " cannot be created: " + e
+                    + " — the plugin lacks a class it needs (a dependency missing from its bundle's lib/?)", e);
+        }
     }
 
     private static Strategy resolveStrategy(PluginRegistry plugins, Builder b, int deviceCount) {
@@ -464,9 +476,12 @@ public final class Trainer implements TrainerView, AutoCloseable {
             StrategyProvider p = plugins.strategies().best(s -> s.supports(deviceCount, b.numNodes)).orElseThrow(
                     () -> new IllegalStateException("no strategy supports " + deviceCount + " device(s) on "
                             + b.numNodes + " node(s); installed: " + plugins.strategies().describe()));
-            return p.create(new PluginOptions(b.options));
+            return created("strategy", p.name(), plugins.strategies().origin(p),
+                    () -> p.create(new PluginOptions(b.options)));
         }
-        return plugins.strategies().resolve(name).create(new PluginOptions(b.options));
+        StrategyProvider p = plugins.strategies().resolve(name);
+        return created("strategy", p.name(), plugins.strategies().origin(p),
+                () -> p.create(new PluginOptions(b.options)));
     }
 
     private Precision resolvePrecision(PluginRegistry plugins, Builder b) {
@@ -475,7 +490,8 @@ public final class Trainer implements TrainerView, AutoCloseable {
             throw new IllegalArgumentException("precision '" + b.precision + "' is not supported on the "
                     + accelerator.name() + " accelerator");
         }
-        return p.create(new PluginOptions(b.options));
+        return created("precision", p.name(), plugins.precisions().origin(p),
+                () -> p.create(new PluginOptions(b.options)));
     }
 
     private static List<ExperimentLogger> resolveLoggers(PluginRegistry plugins, Builder b) {
@@ -485,11 +501,12 @@ public final class Trainer implements TrainerView, AutoCloseable {
         LoggerContext ctx = new LoggerContext(b.settings().defaultRootDir(), new PluginOptions(b.options));
         List<ExperimentLogger> list = new ArrayList<>(b.loggerInstances);
         if (b.loggerNames.isEmpty() && b.loggerInstances.isEmpty()) {
-            plugins.loggers().best(p -> true).ifPresent(p -> list.add(p.create(ctx)));
+            plugins.loggers().best(p -> true).ifPresent(p -> list.add(
+                    created("logger", p.name(), plugins.loggers().origin(p), () -> p.create(ctx))));
         }
         for (String n : b.loggerNames) {
             ExperimentLoggerProvider p = plugins.loggers().resolve(n);
-            list.add(p.create(ctx));
+            list.add(created("logger", p.name(), plugins.loggers().origin(p), () -> p.create(ctx)));
         }
         return list;
     }

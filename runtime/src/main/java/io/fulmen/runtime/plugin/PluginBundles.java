@@ -2,8 +2,12 @@ package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.ApiVersion;
 import org.pf4j.DefaultExtensionFinder;
+import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFinder;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
@@ -52,6 +56,17 @@ final class PluginBundles implements AutoCloseable {
             refuseIfShared(folder, "plugins folder");
         }
         PluginManager manager = new DefaultPluginManager(folder) {
+            @Override
+            protected PluginLoader createPluginLoader() {
+                PluginManager self = this;
+                return new DefaultPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
+                        return new SharedApiClassLoader(self, descriptor, PluginBundles.class.getClassLoader());
+                    }
+                };
+            }
+
             @Override
             protected ExtensionFinder createExtensionFinder() {
                 DefaultExtensionFinder finder = (DefaultExtensionFinder) super.createExtensionFinder();

@@ -139,10 +139,56 @@ class BundleIsolationTest {
         Path plugins = root.resolve("plugins");
         bundle(plugins, "incomplete", "partial", provider("partial", "incomplete", ""), NEW_LANG);
         try (PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader(), plugins)) {
-            NoClassDefFoundError e = assertThrows(NoClassDefFoundError.class,
-                    () -> versionSeenBy(registry, "incomplete"));
-            assertTrue(e.getMessage().contains("org/apache/commons/lang3/StringUtils"), e.getMessage());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Trainer.builder().plugins(registry).logger("incomplete").build());
+            assertTrue(e.getMessage().contains("org/apache/commons/lang3/StringUtils")
+                    && e.getMessage().contains(plugins.resolve("incomplete").toString()), e.getMessage());
         }
     }
 
+
+    /** The api as a jar: the built jar itself, or a jar made from its classes folder inside the reactor. */
+    private Path apiJar() throws IOException {
+        Path api = Path.of(codeSource(ExperimentLoggerProvider.class));
+        if (!Files.isDirectory(api)) {
+            return api;
+        }
+        Path jarFile = root.resolve("fulmen-api-copy.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile));
+             Stream<Path> files = Files.walk(api)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                jar.putNextEntry(new JarEntry(api.relativize(f).toString().replace('\\', '/')));
+                jar.write(Files.readAllBytes(f));
+                jar.closeEntry();
+            }
+        }
+        return jarFile;
+    }
+
+    @Test
+    void aBundleCarryingItsOwnCopyOfTheApiStillSharesTheHostsTypes() throws IOException {
+        Path plugins = root.resolve("plugins");
+        bundle(plugins, "with-api", "withapi", provider("withapi", "with-api", ""), NEW_LANG, NEW_LANG, apiJar());
+        try (PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader(), plugins)) {
+            assertEquals(List.of(), registry.failures());
+            assertEquals("3.17.0", versionSeenBy(registry, "with-api"));
+            assertEquals(ExperimentLoggerProvider.class.getClassLoader(),
+                    registry.loggers().resolve("with-api").getClass().getInterfaces()[0].getClassLoader());
+        }
+    }
+
+    @Test
+    void twoRegistriesWithDifferentFoldersLiveSideBySide() throws IOException {
+        Path first = root.resolve("first");
+        Path second = root.resolve("second");
+        bundle(first, "lang-old", "old", provider("old", "lang-old", ""), OLD_LANG, OLD_LANG);
+        bundle(second, "lang-new", "fresh", provider("fresh", "lang-new", ""), NEW_LANG, NEW_LANG);
+        try (PluginRegistry a = PluginRegistry.discover(getClass().getClassLoader(), first);
+             PluginRegistry b = PluginRegistry.discover(getClass().getClassLoader(), second)) {
+            assertEquals("3.12.0", versionSeenBy(a, "lang-old"));
+            assertEquals("3.17.0", versionSeenBy(b, "lang-new"));
+            assertTrue(a.loggers().find("lang-new").isEmpty());
+            assertTrue(b.loggers().find("lang-old").isEmpty());
+        }
+    }
 }
