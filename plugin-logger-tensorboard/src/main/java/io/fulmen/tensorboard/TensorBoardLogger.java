@@ -1,5 +1,6 @@
 package io.fulmen.tensorboard;
 
+import io.fulmen.logging.HparamsYaml;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 
@@ -116,7 +117,7 @@ public final class TensorBoardLogger implements ExperimentLogger {
             hparams.putAll(params);
             all = new LinkedHashMap<>(hparams);
             Path file = claimVersionDir().resolve(HPARAMS_FILE_NAME);
-            writeAtomically(file, YamlWriter.write(all));
+            writeAtomically(file, HparamsYaml.write(all));
         }
         double now = TensorBoardWriter.now();
         w.add(HParams.sessionStartInfo(all, now), 0, now);

@@ -53,7 +53,7 @@ class EventFileWriterTest {
         OutputStream slow = new OutputStream() {
             @Override
             public void write(int b) {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("the writer writes whole records, never single bytes");
             }
 
             @Override

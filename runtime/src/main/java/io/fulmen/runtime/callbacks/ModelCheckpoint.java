@@ -6,7 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.runtime.format.PythonFloats;
+import io.fulmen.logging.PythonFloats;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

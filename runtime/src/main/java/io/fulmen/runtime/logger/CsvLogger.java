@@ -1,6 +1,7 @@
 package io.fulmen.runtime.logger;
 
-import io.fulmen.runtime.format.PythonFloats;
+import io.fulmen.logging.HparamsYaml;
+import io.fulmen.logging.PythonFloats;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 import org.slf4j.Logger;
@@ -132,7 +133,7 @@ public final class CsvLogger implements ExperimentLogger {
     public synchronized void logHyperparams(Map<String, Object> params) {
         hparams.putAll(params);
         Path file = claimVersionDir().resolve(HPARAMS_FILE_NAME);
-        String yaml = YamlWriter.write(hparams);
+        String yaml = HparamsYaml.write(hparams);
         try {
             AtomicFiles.write(file, w -> w.write(yaml));
         } catch (IOException e) {

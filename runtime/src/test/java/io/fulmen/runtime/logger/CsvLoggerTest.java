@@ -1,6 +1,7 @@
 package io.fulmen.runtime.logger;
 
-import io.fulmen.runtime.format.PythonFloats;
+import io.fulmen.logging.HparamsYaml;
+import io.fulmen.logging.PythonFloats;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.LoggerContext;
@@ -227,8 +228,8 @@ class CsvLoggerTest {
     void yamlNestsListsOfMaps() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("items", List.of(Map.of("x", 1, "y", 2), List.of(1, 2)));
-        assertEquals("items:\n- x: 1\n  y: 2\n- - 1\n  - 2\n", YamlWriter.write(root));
-        assertEquals("{}\n", YamlWriter.write(Map.of()));
+        assertEquals("items:\n- x: 1\n  y: 2\n- - 1\n  - 2\n", HparamsYaml.write(root));
+        assertEquals("{}\n", HparamsYaml.write(Map.of()));
     }
 
     @Test

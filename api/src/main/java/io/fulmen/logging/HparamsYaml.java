@@ -1,6 +1,5 @@
-package io.fulmen.runtime.logger;
+package io.fulmen.logging;
 
-import io.fulmen.runtime.format.PythonFloats;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,15 +16,15 @@ import java.util.regex.Pattern;
  * Anything else is written as its {@code toString()}. Strings are quoted whenever a YAML reader could take them for
  * something else (a number, a boolean, null, a date) or could not read them plain.
  */
-final class YamlWriter {
+public final class HparamsYaml {
     private static final Pattern RESERVED = Pattern.compile(
             "(?i:null|~|true|false|yes|no|on|off)|=|<<|[-+]?\\.?[0-9].*|[-+]?\\.(?i:inf|nan)");
     private static final String FIRST_CHAR_INDICATORS = "#,[]{}&*!|>'\"%@`";
 
-    private YamlWriter() {}
+    private HparamsYaml() {}
 
     /** The YAML document of {@code root}, ending with a newline. */
-    static String write(Map<?, ?> root) {
+    public static String write(Map<?, ?> root) {
         StringBuilder out = new StringBuilder();
         if (root.isEmpty()) {
             return "{}\n";

@@ -1,12 +1,12 @@
-package io.fulmen.tensorboard;
+package io.fulmen.logging;
 
 import java.math.BigDecimal;
 
 /**
- * (A copy of fulmen-runtime's PythonFloats: plugins depend on fulmen-api only.) Writes doubles the way Python's {@code repr(float)} does ({@code 0.001}, {@code 1e-05}, {@code 100.0},
+ * Writes doubles the way Python's {@code repr(float)} does ({@code 0.001}, {@code 1e-05}, {@code 100.0},
  * {@code nan}), so files written by Fulmen read like the ones Lightning writes and parse back to the same double.
  */
-final class PythonFloats {
+public final class PythonFloats {
     private PythonFloats() {}
 
     /** Python's {@code repr(value)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
