@@ -1,5 +1,6 @@
 package io.fulmen.tensorboard;
 
+import io.fulmen.logging.VersionDirectories;
 import io.fulmen.logging.HparamsYaml;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
@@ -8,16 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Logs to TensorBoard event files, as Lightning's {@code TensorBoardLogger}: events go to
@@ -44,7 +41,6 @@ public final class TensorBoardLogger implements ExperimentLogger {
     /** Events buffered before logging blocks, when not configured. */
     public static final int DEFAULT_MAX_QUEUE = 10_000;
 
-    private static final Pattern VERSION_DIR = Pattern.compile("version_(\\d{1,9})");
 
     private final Path rootDir;
     private final String name;
@@ -191,48 +187,12 @@ public final class TensorBoardLogger implements ExperimentLogger {
     // ---------------------------------------------------------------- version directory
 
     private Path claimVersionDir() {
-        if (versionDir != null) {
-            return versionDir;
-        }
-        Path parent = rootDir();
-        try {
-            Files.createDirectories(parent);
-            if (fixedVersion != null) {
-                Path dir = parent.resolve(fixedVersion);
-                Files.createDirectories(dir);
-                versionDir = dir;
-                version = fixedVersion;
-            } else {
-                int n = nextVersion(parent);
-                while (true) {
-                    Path dir = parent.resolve("version_" + n);
-                    try {
-                        Files.createDirectory(dir);
-                        versionDir = dir;
-                        version = "version_" + n;
-                        break;
-                    } catch (FileAlreadyExistsException taken) {
-                        n++;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log directory under " + parent, e);
+        if (versionDir == null) {
+            versionDir = fixedVersion != null ? VersionDirectories.use(rootDir(), fixedVersion)
+                    : VersionDirectories.claimNext(rootDir());
+            version = versionDir.getFileName().toString();
         }
         return versionDir;
-    }
-
-    private static int nextVersion(Path parent) throws IOException {
-        int max = -1;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
-            for (Path p : entries) {
-                Matcher m = VERSION_DIR.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isDirectory(p)) {
-                    max = Math.max(max, Integer.parseInt(m.group(1)));
-                }
-            }
-        }
-        return max + 1;
     }
 
     private static void writeAtomically(Path file, String text) {

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.logger;
 
+import io.fulmen.logging.VersionDirectories;
 import io.fulmen.logging.HparamsYaml;
 import io.fulmen.logging.PythonFloats;
 import io.fulmen.spi.ExperimentLogger;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Logs to plain files, as Lightning's {@code CSVLogger}: metrics go to {@code metrics.csv} and hyperparameters to
@@ -60,7 +58,6 @@ public final class CsvLogger implements ExperimentLogger {
     public static final int DEFAULT_FLUSH_LOGS_EVERY_N_STEPS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvLogger.class);
-    private static final Pattern VERSION_DIR = Pattern.compile("version_(\\d{1,9})");
     private static final String STEP = "step";
     private static final String EPOCH = "epoch";
 
@@ -178,54 +175,25 @@ public final class CsvLogger implements ExperimentLogger {
         if (versionDir != null) {
             return versionDir;
         }
-        Path parent = rootDir();
-        try {
-            Files.createDirectories(parent);
-            if (fixedVersion != null) {
-                Path dir = parent.resolve(fixedVersion);
-                Files.createDirectories(dir);
-                if (hasEntries(dir)) {
-                    LOG.warn("Experiment logs directory {} exists and is not empty; its {} will be replaced "
-                            + "when new metrics are saved", dir, METRICS_FILE_NAME);
-                }
-                versionDir = dir;
-                version = fixedVersion;
-            } else {
-                int n = nextVersion(parent);
-                while (true) {
-                    Path dir = parent.resolve("version_" + n);
-                    try {
-                        Files.createDirectory(dir);
-                        versionDir = dir;
-                        version = "version_" + n;
-                        break;
-                    } catch (FileAlreadyExistsException taken) {
-                        n++;
-                    }
-                }
+        if (fixedVersion != null) {
+            Path dir = VersionDirectories.use(rootDir(), fixedVersion);
+            if (hasEntries(dir)) {
+                LOG.warn("Experiment logs directory {} exists and is not empty; its {} will be replaced "
+                        + "when new metrics are saved", dir, METRICS_FILE_NAME);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log directory under " + parent, e);
+            versionDir = dir;
+        } else {
+            versionDir = VersionDirectories.claimNext(rootDir());
         }
+        version = versionDir.getFileName().toString();
         return versionDir;
     }
 
-    private static int nextVersion(Path parent) throws IOException {
-        int max = -1;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
-            for (Path p : entries) {
-                Matcher m = VERSION_DIR.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isDirectory(p)) {
-                    max = Math.max(max, Integer.parseInt(m.group(1)));
-                }
-            }
-        }
-        return max + 1;
-    }
-
-    private static boolean hasEntries(Path dir) throws IOException {
+    private static boolean hasEntries(Path dir) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             return entries.iterator().hasNext();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 
