@@ -8,9 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
-import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
-import io.fulmen.TrainerView;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.TensorDataset;
 import io.fulmen.nn.Losses;
@@ -18,13 +16,11 @@ import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.callbacks.EarlyStopping.StoppingReason;
-import io.fulmen.spi.ExperimentLogger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,33 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EarlyStoppingTest {
 
     /** A Trainer view whose metrics the test scripts; records the epoch of every {@code requestStop()}. */
-    static final class ScriptedTrainer implements TrainerView {
-        Stage stage = Stage.FIT;
-        boolean sanity;
-        int epoch;
-        long numTrainingBatches = 1;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        boolean stop;
+    static final class ScriptedTrainer extends ScriptedTrainerView {
         final List<Integer> stopRequests = new ArrayList<>();
 
-        @Override
-        public Stage stage() {
-            return stage;
-        }
-
-        @Override
-        public boolean isSanityChecking() {
-            return sanity;
-        }
-
-        @Override
-        public boolean isTraining() {
-            return !sanity;
-        }
-
-        @Override
-        public int currentEpoch() {
-            return epoch;
+        ScriptedTrainer() {
+            numTrainingBatches = 1;
         }
 
         @Override
@@ -78,84 +52,9 @@ class EarlyStoppingTest {
         }
 
         @Override
-        public int maxEpochs() {
-            return 1000;
-        }
-
-        @Override
-        public long maxSteps() {
-            return -1;
-        }
-
-        @Override
-        public long numTrainingBatches() {
-            return numTrainingBatches;
-        }
-
-        @Override
-        public Map<String, Double> callbackMetrics() {
-            return metrics;
-        }
-
-        @Override
-        public Map<String, Double> loggedMetrics() {
-            return metrics;
-        }
-
-        @Override
-        public Map<String, Double> progressBarMetrics() {
-            return Map.of();
-        }
-
-        @Override
-        public List<ExperimentLogger> loggers() {
-            return List.of();
-        }
-
-        @Override
-        public Path defaultRootDir() {
-            return Path.of(".");
-        }
-
-        @Override
-        public Path logDir() {
-            return Path.of(".");
-        }
-
-        @Override
-        public boolean shouldStop() {
-            return stop;
-        }
-
-        @Override
         public void requestStop() {
-            stop = true;
+            super.requestStop();
             stopRequests.add(epoch);
-        }
-
-        @Override
-        public int globalRank() {
-            return 0;
-        }
-
-        @Override
-        public int worldSize() {
-            return 1;
-        }
-
-        @Override
-        public List<Float> learningRates() {
-            return List.of();
-        }
-
-        @Override
-        public List<LightningOptimizer> optimizers() {
-            return List.of();
-        }
-
-        @Override
-        public void saveCheckpoint(java.nio.file.Path file, boolean weightsOnly) {
-            throw new UnsupportedOperationException("scripted trainer: no checkpoints");
         }
     }
 

@@ -11,7 +11,6 @@ import io.fulmen.optim.Optimizer;
 import io.fulmen.spi.ExperimentLogger;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,24 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class LearningRateMonitorTest {
 
     private final Map<String, Supplier<Object>> answers = new HashMap<>();
-    private final TrainerView trainer = (TrainerView) Proxy.newProxyInstance(TrainerView.class.getClassLoader(),
-            new Class<?>[] {TrainerView.class}, (proxy, method, args) -> {
-                Supplier<Object> answer = answers.get(method.getName());
-                if (answer != null) {
-                    return answer.get();
-                }
-                Class<?> type = method.getReturnType();
-                if (type == int.class) {
-                    return 0;
-                } else if (type == long.class) {
-                    return 0L;
-                } else if (type == boolean.class) {
-                    return false;
-                } else if (type == List.class) {
-                    return List.of();
-                }
-                return null;
-            });
+    private final TrainerView trainer = AnsweringTrainerView.of(answers);
     private final LightningModule module = new LightningModule() {
         @Override
         public Block block() {

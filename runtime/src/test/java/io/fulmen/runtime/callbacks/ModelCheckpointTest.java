@@ -3,9 +3,7 @@ package io.fulmen.runtime.callbacks;
 import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import io.fulmen.LightningModule;
-import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
-import io.fulmen.TrainerView;
 import io.fulmen.spi.ExperimentLogger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,119 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelCheckpointTest {
 
     /** A Trainer view the test scripts; {@code saveCheckpoint} writes a small real file and records the call. */
-    static final class ScriptedTrainer implements TrainerView {
-        Stage stage = Stage.FIT;
-        boolean sanity;
-        int epoch;
-        long step;
-        long numTrainingBatches = -1;
-        long maxSteps = -1;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        List<ExperimentLogger> loggers = List.of();
-        Path root;
-        Path logDir;
-        boolean stop;
+    static final class ScriptedTrainer extends ScriptedTrainerView {
         final List<Path> saves = new ArrayList<>();
         final List<Boolean> weightsOnly = new ArrayList<>();
 
-        @Override
-        public Stage stage() {
-            return stage;
-        }
-
-        @Override
-        public boolean isSanityChecking() {
-            return sanity;
-        }
-
-        @Override
-        public boolean isTraining() {
-            return !sanity;
-        }
-
-        @Override
-        public int currentEpoch() {
-            return epoch;
-        }
-
-        @Override
-        public long globalStep() {
-            return step;
-        }
-
-        @Override
-        public int maxEpochs() {
-            return 1000;
-        }
-
-        @Override
-        public long maxSteps() {
-            return maxSteps;
-        }
-
-        @Override
-        public long numTrainingBatches() {
-            return numTrainingBatches;
-        }
-
-        @Override
-        public Map<String, Double> callbackMetrics() {
-            return metrics;
-        }
-
-        @Override
-        public Map<String, Double> loggedMetrics() {
-            return metrics;
-        }
-
-        @Override
-        public Map<String, Double> progressBarMetrics() {
-            return Map.of();
-        }
-
-        @Override
-        public List<ExperimentLogger> loggers() {
-            return loggers;
-        }
-
-        @Override
-        public Path defaultRootDir() {
-            return root;
-        }
-
-        @Override
-        public Path logDir() {
-            return logDir != null ? logDir : root;
-        }
-
-        @Override
-        public boolean shouldStop() {
-            return stop;
-        }
-
-        @Override
-        public void requestStop() {
-            stop = true;
-        }
-
-        @Override
-        public int globalRank() {
-            return 0;
-        }
-
-        @Override
-        public int worldSize() {
-            return 1;
-        }
-
-        @Override
-        public List<Float> learningRates() {
-            return List.of();
-        }
-
-        @Override
-        public List<LightningOptimizer> optimizers() {
-            return List.of();
+        ScriptedTrainer() {
+            root = null;
         }
 
         @Override

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,26 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProgressBarTest {
 
     private final Map<String, Supplier<Object>> answers = new HashMap<>();
-    private final TrainerView trainer = (TrainerView) Proxy.newProxyInstance(TrainerView.class.getClassLoader(),
-            new Class<?>[] {TrainerView.class}, (proxy, method, args) -> {
-                Supplier<Object> answer = answers.get(method.getName());
-                if (answer != null) {
-                    return answer.get();
-                }
-                Class<?> type = method.getReturnType();
-                if (type == int.class) {
-                    return 0;
-                } else if (type == long.class) {
-                    return 0L;
-                } else if (type == boolean.class) {
-                    return false;
-                } else if (type == List.class) {
-                    return List.of();
-                } else if (type == Map.class) {
-                    return Map.of();
-                }
-                return null;
-            });
+    private final TrainerView trainer = AnsweringTrainerView.of(answers);
     private final LightningModule module = new LightningModule() {
         @Override
         public Block block() {
