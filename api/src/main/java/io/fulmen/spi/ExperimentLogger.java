@@ -23,6 +23,15 @@ public interface ExperimentLogger {
     /** Scalars at a step; the map is a snapshot the logger may keep. */
     void logMetrics(Map<String, Double> metrics, long step);
 
+    /**
+     * A checkpoint callback has written a file (Lightning's {@code after_save_checkpoint}). Called on the training
+     * thread; loggers that upload checkpoints copy or link what they need and return.
+     */
+    default void afterSaveCheckpoint(CheckpointSaved checkpoint) {}
+
+    /** The model summary table the Trainer printed at the start of fit, for loggers that keep it with the run. */
+    default void logModelSummary(String summary) {}
+
     /** Makes logged data durable (called at checkpoints and epoch ends). */
     default void save() {}
 

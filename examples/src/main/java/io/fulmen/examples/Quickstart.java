@@ -78,6 +78,7 @@ public final class Quickstart {
         if (!o.loggers.isEmpty()) {
             builder.logger(o.loggers.toArray(String[]::new));
         }
+        o.loggerOptions.forEach(builder::option);
         // One checkpoint folder for every run, so --ckpt-path last/best finds the previous run's files.
         ModelCheckpoint checkpoints = ModelCheckpoint.builder().dirpath(o.rootDir.resolve("checkpoints"))
                 .monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
@@ -99,6 +100,7 @@ public final class Quickstart {
             if (trainer.logDir() != null && !trainer.loggers().isEmpty()) {
                 System.out.println("logs: " + trainer.logDir());
             }
+            trainer.loggers().forEach(l -> System.out.println("logger " + l.name() + ": version " + l.version()));
             System.out.printf(Locale.ROOT, "test_acc=%.4f test_loss=%.4f%n", acc, loss);
         }
         return 0;
@@ -124,6 +126,8 @@ public final class Quickstart {
                 "  --lr X                   Adam learning rate (default 0.001)",
                 "  --hidden N               hidden units (default 128)",
                 "  --logger NAME            a logger by name (repeatable); 'none' for no logger (default csv)",
+                "  --logger-option K=V      an option for the loggers (repeatable), e.g. experiment_name=fmnist,",
+                "                           tracking_uri=http://127.0.0.1:5000, log_model=true (mlflow)",
                 "  --root-dir DIR           where logs go (default: current directory)",
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
@@ -146,6 +150,7 @@ public final class Quickstart {
         float lr = 1e-3f;
         int hidden = 128;
         final List<String> loggers = new ArrayList<>();
+        final Map<String, String> loggerOptions = new java.util.LinkedHashMap<>();
         Path rootDir = Path.of("").toAbsolutePath();
         String accelerator = "auto";
         String devices = "auto";
@@ -197,6 +202,13 @@ public final class Quickstart {
                 case "--lr" -> lr = floatValue(name, value);
                 case "--hidden" -> hidden = intValue(name, value);
                 case "--logger" -> loggers.add(value);
+                case "--logger-option" -> {
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new UsageException("--logger-option needs KEY=VALUE, got '" + value + "'");
+                    }
+                    loggerOptions.put(value.substring(0, eq).trim(), value.substring(eq + 1));
+                }
                 case "--root-dir" -> rootDir = Path.of(value).toAbsolutePath();
                 case "--accelerator" -> accelerator = value;
                 case "--devices" -> devices = value;

@@ -8,6 +8,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.logging.PythonFloats;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
+import io.fulmen.spi.CheckpointSaved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -881,6 +882,23 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         trainer.saveCheckpoint(file, saveWeightsOnly);
         lastGlobalStepSaved = trainer.globalStep();
         lastCheckpointSaved = filepath;
+        if (trainer.globalRank() == 0) {
+            CheckpointSaved saved = savedEvent(file);
+            trainer.loggers().forEach(l -> l.afterSaveCheckpoint(saved));
+        }
+    }
+
+    /** What loggers see of this callback after a save ({@code after_save_checkpoint(proxy(self))}). */
+    private CheckpointSaved savedEvent(Path file) {
+        Map<Path, Double> kept = new LinkedHashMap<>();
+        bestKModels.forEach((path, score) -> kept.put(absolute(path), score));
+        return new CheckpointSaved(file.toAbsolutePath(), monitor, mode, saveTopK, saveLast != SaveLast.OFF,
+                saveWeightsOnly, absolute(lastModelPath), currentScore, absolute(bestModelPath), bestModelScore,
+                kept);
+    }
+
+    private static Path absolute(String path) {
+        return path == null || path.isEmpty() ? null : Path.of(path).toAbsolutePath();
     }
 
     private static boolean fileExists(String filepath) {

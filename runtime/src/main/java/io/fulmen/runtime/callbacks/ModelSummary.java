@@ -86,8 +86,10 @@ public final class ModelSummary implements Callback {
         if (block == null || trainer.globalRank() != 0) {
             return;
         }
-        out.println(render(block));
+        String summary = render(block);
+        out.println(summary);
         out.flush();
+        trainer.loggers().forEach(l -> l.logModelSummary(summary));
     }
 
     /** The summary table of {@code block}, without a trailing newline. */
