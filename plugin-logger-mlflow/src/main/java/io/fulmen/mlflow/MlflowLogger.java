@@ -207,7 +207,7 @@ public final class MlflowLogger implements ExperimentLogger {
     private MlflowSender started() {
         if (sender == null) {
             RunWriter writer = new RunWriter(new MlflowRest(settings.trackingUri(), settings.credentials(),
-                    settings.requestTimeout()));
+                    settings.requestTimeout()), false);
             sender = new MlflowSender(writer, settings.flushTimeout(), settings.maxBufferedPoints(),
                     () -> logDir().resolve("mlflow-spill.jsonl"));
             sender.submit(startRun());
@@ -226,6 +226,7 @@ public final class MlflowLogger implements ExperimentLogger {
         tags.put("mlflow.source.type", "LOCAL");
         tags.put("mlflow.user", System.getProperty("user.name", "unknown"));
         tags.putAll(settings.tags());
+        tags.put(RunWriter.RUN_KEY_TAG, java.util.UUID.randomUUID().toString().replace("-", ""));
         CreateRun.Builder create = CreateRun.newBuilder()
                 .setStartTime(System.currentTimeMillis())
                 .setUserId(System.getProperty("user.name", "unknown"));
@@ -348,9 +349,9 @@ public final class MlflowLogger implements ExperimentLogger {
         if (!report.rejected().isEmpty()) {
             Path file = logDir().resolve(UndeliveredFile.REJECTED_FILE_NAME);
             UndeliveredFile.writeRejected(file, report.rejected());
-            console.println("MLflow: the server at " + server + " refused "
+            console.println("MLflow: not accepted by " + server + ", not retried: "
                     + DeliveryReport.describe(report.rejected().stream().map(DeliveryReport.Rejected::op).toList())
-                    + "; the requests and the server's reasons are in " + file.toAbsolutePath());
+                    + "; the requests and the reasons are in " + file.toAbsolutePath());
         }
         if (report.undelivered().isEmpty()) {
             return;

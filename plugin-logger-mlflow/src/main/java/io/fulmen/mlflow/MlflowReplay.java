@@ -63,7 +63,7 @@ public final class MlflowReplay {
             String[] userInfo = uri.getUserInfo().split(":", 2);
             credentials = credentials.withBasic(userInfo[0], userInfo.length > 1 ? userInfo[1] : "");
         }
-        RunWriter writer = new RunWriter(new MlflowRest(uri, credentials, Duration.ofSeconds(30)));
+        RunWriter writer = new RunWriter(new MlflowRest(uri, credentials, Duration.ofSeconds(30)), true);
         String server = MlflowSettings.redact(uri.toString());
         try {
             if (pending.runId() != null) {
@@ -82,7 +82,7 @@ public final class MlflowReplay {
         if (!report.rejected().isEmpty()) {
             Path rejectedFile = file.resolveSibling(UndeliveredFile.REJECTED_FILE_NAME);
             UndeliveredFile.writeRejected(rejectedFile, report.rejected());
-            err.println("MLflow replay: the server refused " + DeliveryReport.describe(report.rejected().stream()
+            err.println("MLflow replay: not accepted, not retried: " + DeliveryReport.describe(report.rejected().stream()
                     .map(DeliveryReport.Rejected::op).toList()) + "; see " + rejectedFile);
         }
         if (!report.undelivered().isEmpty()) {

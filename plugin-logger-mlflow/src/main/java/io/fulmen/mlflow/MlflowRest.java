@@ -7,6 +7,8 @@ import org.mlflow.api.proto.Service.GetExperimentByName;
 import org.mlflow.api.proto.Service.GetRun;
 import org.mlflow.api.proto.Service.LogBatch;
 import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.SearchRuns;
 import org.mlflow.api.proto.Service.UpdateRun;
 import org.mlflow_project.google.protobuf.InvalidProtocolBufferException;
 import org.mlflow_project.google.protobuf.Message;
@@ -90,6 +92,16 @@ final class MlflowRest implements AutoCloseable {
                 .getRun();
     }
 
+    /** The newest active run of the experiment with tag {@code key = value}. */
+    Optional<RunInfo> findRunByTag(String experimentId, String key, String value) throws MlflowRequestException {
+        SearchRuns search = SearchRuns.newBuilder().addExperimentIds(experimentId).setMaxResults(1)
+                .setFilter("tags.`" + key + "` = '" + value.replace("\\", "\\\\").replace("'", "\\'") + "'")
+                .build();
+        SearchRuns.Response found = parse(send(post("runs/search", search), "search runs"),
+                SearchRuns.Response.newBuilder()).build();
+        return found.getRunsCount() == 0 ? Optional.empty() : Optional.of(found.getRuns(0).getInfo());
+    }
+
     void logBatch(LogBatch request) throws MlflowRequestException {
         send(post("runs/log-batch", request), "log batch");
     }
@@ -143,6 +155,11 @@ final class MlflowRest implements AutoCloseable {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // a certificate the JVM does not trust will not become trusted by retrying
+            throw new MlflowRequestException(-1, null, what + " at " + base + ": TLS handshake failed (" + e.getMessage()
+                    + "); add the server's CA to the JVM's trust store, or set MLFLOW_TRACKING_INSECURE_TLS=true to "
+                    + "skip verification as MLflow's clients do", null, e);
         } catch (IOException e) {
             throw MlflowRequestException.unreachable(what + " at " + base, e);
         } catch (InterruptedException e) {

@@ -277,7 +277,7 @@ final class MlflowSender {
             queue.removeFirst();
             bufferedPoints -= op.points();
             rejected.add(new DeliveryReport.Rejected(op, e.getMessage()));
-            LOG.warn("MLflow refused {}: {}", DeliveryReport.describe(List.of(op)), e.getMessage());
+            LOG.warn("MLflow did not accept {}, not retried: {}", DeliveryReport.describe(List.of(op)), e.getMessage());
             lastProgressNanos = System.nanoTime();
             lock.notifyAll();
         }

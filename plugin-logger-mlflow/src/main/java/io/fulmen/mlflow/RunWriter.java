@@ -12,12 +12,26 @@ import java.util.Optional;
  * its id to every later request. Not thread-safe; the sender (or a replay) owns it.
  */
 final class RunWriter {
+    /**
+     * A tag with a key the client draws for each new run. Creating a run is the one request that is not
+     * idempotent: when an answer is lost (a timeout, a proxy closing the connection) the server may have created
+     * the run anyway, so before trying again the writer looks for a run with its key.
+     */
+    static final String RUN_KEY_TAG = "fulmen.run_key";
+
     private final MlflowRest rest;
+    private final boolean lookBeforeCreating;
     private volatile RunInfo run;
     private ArtifactTarget artifacts;
+    private boolean createAttempted;
 
-    RunWriter(MlflowRest rest) {
+    /**
+     * @param lookBeforeCreating look for the run by its key before the first creation too (a replay: the process
+     *                           that wrote the file may have created the run without hearing about it)
+     */
+    RunWriter(MlflowRest rest, boolean lookBeforeCreating) {
         this.rest = rest;
+        this.lookBeforeCreating = lookBeforeCreating;
     }
 
     /** Attaches to a run that already exists (a replay of a file written after the run was created). */
@@ -62,7 +76,21 @@ final class RunWriter {
             return;
         }
         String experimentId = experimentId(s.experimentName(), s.artifactLocation());
+        String key = runKey(s);
+        if (key != null && (createAttempted || lookBeforeCreating)) {
+            Optional<RunInfo> created = rest.findRunByTag(experimentId, RUN_KEY_TAG, key);
+            if (created.isPresent()) {
+                use(created.get());
+                return;
+            }
+        }
+        createAttempted = true;
         use(rest.createRun(s.request().toBuilder().setExperimentId(experimentId).build()).getInfo());
+    }
+
+    private static String runKey(RunOp.StartRun s) {
+        return s.request().getTagsList().stream().filter(t -> t.getKey().equals(RUN_KEY_TAG))
+                .map(t -> t.getValue()).findFirst().orElse(null);
     }
 
     private String experimentId(String name, String artifactLocation) throws MlflowRequestException {

@@ -168,6 +168,19 @@ class MlflowDeliveryTest {
     }
 
     @Test
+    void aRunWhoseCreationAnswerWasLostIsFoundAgainNotCreatedTwice() throws Exception {
+        server.loseAnswerNext("runs/create", 1);
+        MlflowLogger mlflow = logger();
+        log(mlflow, points(3, "loss"));
+        mlflow.finish(RunStatus.SUCCESS);
+        assertEquals(1, server.runs().size(), "one run, though the first answer never came");
+        assertEquals(1, server.count("runs/search"), "looked for the run before creating it again");
+        MlflowTestServer.RunRecord run = server.run(mlflow.runId().orElseThrow());
+        assertEquals(3, run.metrics().size());
+        assertEquals(List.of(Service.RunStatus.FINISHED), run.statusHistory());
+    }
+
+    @Test
     void batchesBeyondTheMemoryBoundWaitInASpillFileAndArriveAtTheEnd() throws Exception {
         server.stop();
         MlflowLogger mlflow = logger("max_buffered_points", "10");
@@ -247,7 +260,7 @@ class MlflowDeliveryTest {
         String lines = Files.readString(rejected);
         assertTrue(lines.contains("\"lr\"") && lines.contains("refused_because") && lines.contains("HTTP 400"),
                 lines);
-        assertTrue(console().contains("refused 1 param"), console());
+        assertTrue(console().contains("not retried: 1 param;"), console());
     }
 
     @Test

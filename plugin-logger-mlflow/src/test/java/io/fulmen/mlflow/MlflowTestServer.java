@@ -2,6 +2,8 @@ package io.fulmen.mlflow;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.mlflow.api.proto.Service;
 
 import java.io.IOException;
@@ -94,10 +96,12 @@ public final class MlflowTestServer implements AutoCloseable {
     private final MlflowTestServerApi api = new MlflowTestServerApi(store);
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
+    private static final int LOST_ANSWER = -1;
     private final Object lifecycle = new Object();
     private volatile String requiredAuthorization;
     private volatile int port;
     private HttpServer server;
+    private javax.net.ssl.SSLContext tls;
     private ExecutorService executor;
     private boolean closed;
 
@@ -113,9 +117,19 @@ public final class MlflowTestServer implements AutoCloseable {
         return s;
     }
 
-    /** {@code http://127.0.0.1:<port>}, the tracking URI. */
+    /** Starts on 127.0.0.1 and a free port, speaking HTTPS with the certificate in {@code tls}. */
+    public static MlflowTestServer startTls(javax.net.ssl.SSLContext tls) {
+        MlflowTestServer s = new MlflowTestServer();
+        synchronized (s.lifecycle) {
+            s.tls = tls;
+            s.listen(0);
+        }
+        return s;
+    }
+
+    /** {@code http://127.0.0.1:<port>} ({@code https} with TLS), the tracking URI. */
     public String uri() {
-        return "http://" + LOOPBACK.getHostAddress() + ":" + port;
+        return (tls == null ? "http://" : "https://") + LOOPBACK.getHostAddress() + ":" + port;
     }
 
     public int port() {
@@ -204,6 +218,16 @@ public final class MlflowTestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code count} requests whose path ends with {@code pathSuffix} are carried out, but the connection
+     * is closed before the answer: the client cannot tell whether the server acted (a proxy timing out).
+     */
+    public void loseAnswerNext(String pathSuffix, int count) {
+        synchronized (faults) {
+            faults.add(new Fault(pathSuffix, new AtomicInteger(count), LOST_ANSWER));
+        }
+    }
+
     /** Requests without exactly this Authorization header get 401 UNAUTHENTICATED; null accepts any request. */
     public void requireAuthorization(String expectedHeaderValue) {
         requiredAuthorization = expectedHeaderValue;
@@ -258,7 +282,15 @@ public final class MlflowTestServer implements AutoCloseable {
         long deadline = System.currentTimeMillis() + REBIND_TIMEOUT_MS;
         while (true) {
             try {
-                HttpServer s = HttpServer.create(new InetSocketAddress(LOOPBACK, requestedPort), 0);
+                InetSocketAddress address = new InetSocketAddress(LOOPBACK, requestedPort);
+                HttpServer s;
+                if (tls == null) {
+                    s = HttpServer.create(address, 0);
+                } else {
+                    HttpsServer https = HttpsServer.create(address, 0);
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                    s = https;
+                }
                 s.createContext("/", this::exchange);
                 executor = Executors.newCachedThreadPool(r -> {
                     Thread t = new Thread(r, "mlflow-test-server");
@@ -294,7 +326,11 @@ public final class MlflowTestServer implements AutoCloseable {
             String rawQuery = ex.getRequestURI().getRawQuery();
             MlflowTestServerApi.Request request = new MlflowTestServerApi.Request(ex.getRequestMethod(),
                     ex.getRequestURI().getRawPath(), rawQuery, headers, body);
+            boolean loseAnswer = takeLostAnswer(request.path());
             MlflowTestServerApi.Reply reply = respond(request);
+            if (loseAnswer) {
+                throw new IOException("the request was carried out; its answer is dropped on purpose");
+            }
             synchronized (requests) {
                 requests.add(new RecordedRequest(request.method(),
                         request.path() + (rawQuery == null ? "" : "?" + rawQuery), headers, body, time, reply.status()));
@@ -337,7 +373,15 @@ public final class MlflowTestServer implements AutoCloseable {
         }
     }
 
+    private boolean takeLostAnswer(String path) {
+        return take(path, true) != null;
+    }
+
     private Integer takeFault(String path) {
+        return take(path, false);
+    }
+
+    private Integer take(String path, boolean lostAnswer) {
         if (!path.startsWith("/api/")) {
             return null;
         }
@@ -346,7 +390,7 @@ public final class MlflowTestServer implements AutoCloseable {
                 Fault f = it.next();
                 if (f.remaining().get() <= 0) {
                     it.remove();
-                } else if (path.endsWith(f.pathSuffix())) {
+                } else if ((f.status() == LOST_ANSWER) == lostAnswer && path.endsWith(f.pathSuffix())) {
                     if (f.remaining().decrementAndGet() == 0) {
                         it.remove();
                     }

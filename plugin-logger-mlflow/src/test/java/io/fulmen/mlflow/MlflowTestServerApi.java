@@ -68,6 +68,7 @@ final class MlflowTestServerApi {
         endpoint("POST", "runs/log-metric", this::logMetric);
         endpoint("POST", "runs/log-parameter", this::logParam);
         endpoint("POST", "runs/set-tag", this::setTag);
+        endpoint("POST", "runs/search", this::searchRuns);
     }
 
     private void endpoint(String method, String path, Function<Request, Message> handler) {
@@ -167,6 +168,35 @@ final class MlflowTestServerApi {
         store.setTag(runId, Service.RunTag.newBuilder().setKey(req.getKey()).setValue(req.getValue()).build());
         return Service.SetTag.Response.getDefaultInstance();
     }
+
+    /**
+     * {@code runs/search} for what a client needs to find its own run again: filters made of
+     * {@code tags.<key> = '<value>'} terms joined by {@code and} (keys may be quoted with backticks or double
+     * quotes, as in MLflow's grammar). Other filters are refused rather than misread.
+     */
+    private Message searchRuns(Request r) {
+        Service.SearchRuns req = body(r, Service.SearchRuns.newBuilder()).build();
+        Map<String, String> tags = new LinkedHashMap<>();
+        String filter = req.getFilter().trim();
+        if (!filter.isEmpty()) {
+            for (String term : filter.split("(?i)\\s+and\\s+")) {
+                java.util.regex.Matcher m = TAG_TERM.matcher(term.trim());
+                if (!m.matches()) {
+                    throw invalidParameter("MlflowTestServer supports only tags.<key> = '<value>' filters, got '"
+                            + term + "'");
+                }
+                String key = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                tags.put(key, m.group(4).replace("\\'", "'"));
+            }
+        }
+        int max = req.hasMaxResults() ? req.getMaxResults() : 1000;
+        List<Service.Run> found = store.searchRuns(req.getExperimentIdsList(), tags);
+        return Service.SearchRuns.Response.newBuilder().addAllRuns(found.subList(0, Math.min(max, found.size())))
+                .build();
+    }
+
+    private static final Pattern TAG_TERM =
+            Pattern.compile("tags\\.(?:`([^`]+)`|\"([^\"]+)\"|([\\w.]+))\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'");
 
     private Message logBatch(Request r) {
         Service.LogBatch req = body(r, Service.LogBatch.newBuilder()).build();

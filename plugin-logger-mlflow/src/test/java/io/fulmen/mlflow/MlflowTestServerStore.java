@@ -115,6 +115,18 @@ final class MlflowTestServerStore {
         return run.toProto(false);
     }
 
+    /** Active runs of these experiments whose tags include all of {@code tags}, newest first. */
+    synchronized List<Service.Run> searchRuns(List<String> experimentIds, Map<String, String> tags) {
+        List<Service.Run> found = new ArrayList<>();
+        for (StoredRun run : runs.values()) {
+            if (experimentIds.contains(run.experimentId) && run.lifecycleStage.equals("active")
+                    && tags.entrySet().stream().allMatch(t -> t.getValue().equals(run.tags.get(t.getKey())))) {
+                found.add(0, run.toProto(false));
+            }
+        }
+        return found;
+    }
+
     synchronized Service.Run getRun(String runId) {
         return runOrThrow(runId).toProto(true);
     }
