@@ -48,6 +48,7 @@ import java.util.Set;
  */
 public final class MlflowLogger implements ExperimentLogger {
     private static final Logger LOG = LoggerFactory.getLogger(MlflowLogger.class);
+    private static final Duration EXIT_PATIENCE = Duration.ofSeconds(5);
 
     private final MlflowSettings settings;
     private final PrintStream console;
@@ -58,6 +59,7 @@ public final class MlflowLogger implements ExperimentLogger {
     private CheckpointSaved latestCheckpoint;
     private Thread shutdownHook;
     private int stagedFiles;
+    private long lastTimestamp;
     private boolean finished;
     private MlflowClient client;
 
@@ -132,7 +134,10 @@ public final class MlflowLogger implements ExperimentLogger {
             return;
         }
         MlflowSender s = started();
-        long now = System.currentTimeMillis();
+        // Each call gets its own millisecond: MLflow's SQL store keeps one of two equal points with equal
+        // timestamps, and the Trainer may log the same value (e.g. "epoch") twice at one step.
+        long now = Math.max(System.currentTimeMillis(), lastTimestamp + 1);
+        lastTimestamp = now;
         List<Metric> points = new ArrayList<>(metrics.size());
         metrics.forEach((name, value) -> {
             if (value != null) {
@@ -323,7 +328,11 @@ public final class MlflowLogger implements ExperimentLogger {
         };
     }
 
-    /** The JVM exits while the run is open (the Trainer was never closed): keep what was not delivered. */
+    /**
+     * The JVM exits while the run is open: training was interrupted (Ctrl-C, SIGTERM, System.exit) or the Trainer
+     * was never closed. What is pending is delivered (briefly: exit must not hang on a dead server) and the run
+     * ends KILLED; what cannot be delivered goes to the undelivered file as usual.
+     */
     private void exitWithoutFinish() {
         MlflowSender s;
         synchronized (this) {
@@ -333,7 +342,13 @@ public final class MlflowLogger implements ExperimentLogger {
             finished = true;
             s = sender;
         }
-        report(s.abandon());
+        console.println("MLflow: the JVM is exiting while the run is open (interrupted, or the Trainer was not "
+                + "closed): ending it KILLED");
+        UpdateRun end = UpdateRun.newBuilder().setStatus(Service.RunStatus.KILLED)
+                .setEndTime(System.currentTimeMillis()).build();
+        Duration patience = settings.flushTimeout().compareTo(EXIT_PATIENCE) < 0 ? settings.flushTimeout()
+                : EXIT_PATIENCE;
+        report(s.drain(new RunOp.EndRun(end), patience));
     }
 
     private void removeShutdownHook() {

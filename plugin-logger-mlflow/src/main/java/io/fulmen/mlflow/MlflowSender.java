@@ -95,6 +95,11 @@ final class MlflowSender {
      * failing for {@code flushTimeout}; stops the sender either way.
      */
     DeliveryReport drain(RunOp last) {
+        return drain(last, flushTimeout);
+    }
+
+    /** {@link #drain(RunOp)} with its own patience for an unreachable server. */
+    DeliveryReport drain(RunOp last, Duration flushTimeout) {
         synchronized (lock) {
             takeBackSpill();
             if (last != null && !abandoned) {
@@ -117,17 +122,6 @@ final class MlflowSender {
                 abandoned = true;
                 Thread.currentThread().interrupt();
             }
-        }
-        return stop();
-    }
-
-    /** Stops at once (JVM shutdown): whatever is pending comes back undelivered. */
-    DeliveryReport abandon() {
-        synchronized (lock) {
-            takeBackSpill();
-            closing = true;
-            abandoned = true;
-            lock.notifyAll();
         }
         return stop();
     }
@@ -184,7 +178,7 @@ final class MlflowSender {
                 }
             }
         } catch (InterruptedException e) {
-            // stopped by drain() or abandon(): what is queued is reported as undelivered
+            // stopped by drain(): what is queued is reported as undelivered
         } finally {
             synchronized (lock) {
                 stopped = true;

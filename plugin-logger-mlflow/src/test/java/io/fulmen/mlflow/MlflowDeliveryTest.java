@@ -181,6 +181,19 @@ class MlflowDeliveryTest {
     }
 
     @Test
+    void aBatchWhoseAnswerWasLostIsSentAgainAndTheServerKeepsItOnce() throws Exception {
+        MlflowLogger mlflow = logger();
+        mlflow.awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
+        server.loseAnswerNext("runs/log-batch", 2);
+        List<RecordingLogger.Point> points = points(10, "loss", "acc");
+        log(mlflow, points);
+        mlflow.finish(RunStatus.SUCCESS);
+        MlflowTestServer.RunRecord run = server.run(mlflow.runId().orElseThrow());
+        MlflowFitTest.assertSamePoints(points, run.metrics());
+        assertTrue(run.duplicatesDropped() > 0, "the retried batches were applied before their answers were lost");
+    }
+
+    @Test
     void batchesBeyondTheMemoryBoundWaitInASpillFileAndArriveAtTheEnd() throws Exception {
         server.stop();
         MlflowLogger mlflow = logger("max_buffered_points", "10");
@@ -288,6 +301,20 @@ class MlflowDeliveryTest {
         assertTrue(console().contains("NOT delivered"), console());
         assertFalse(console().contains("s3cret"), console());
         assertFalse(Files.readString(offline.undeliveredFile()).contains("s3cret"));
+    }
+
+    @Test
+    void aJvmExitingWithTheRunOpenDeliversWhatIsPendingAndEndsItKilled() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ExitingChild.class.getName(), server.uri(),
+                root.toString(), "200").redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue(), output);
+        assertTrue(output.contains("ending it KILLED"), output);
+        MlflowTestServer.RunRecord run = server.runs().get(0);
+        assertEquals(200, run.metrics().size());
+        assertEquals(List.of(Service.RunStatus.KILLED), run.statusHistory());
     }
 
     @Test

@@ -74,11 +74,12 @@ class MlflowFitTest {
                 .build();
         String runId;
         Path logDir;
+        MlflowLogger logger;
         try (var module = new Regression(); var t = trainer(recorder, 3).enableModelSummary(true)
                 .option("run_name", "first").option("tag.team", "vision").option("log_model", "true")
                 .callbacks(checkpoints).build()) {
             t.fit(module, Regression.data(256, 1), Regression.data(64, 2));
-            MlflowLogger logger = mlflow(t);
+            logger = mlflow(t);
             runId = logger.awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
             assertEquals(runId, logger.version());
             logDir = logger.logDir();
@@ -117,6 +118,8 @@ class MlflowFitTest {
         assertEquals(8, artifacts.keySet().stream().filter(k -> k.startsWith(base)).count(), artifacts.keySet()
                 .toString());
         assertFalse(Files.exists(logDir.resolve(UndeliveredFile.FILE_NAME)));
+        assertEquals(Service.RunStatus.FINISHED, logger.experiment().getRun(runId).getInfo().getStatus(),
+                "experiment() is MLflow's own client, for what the logger does not cover");
         try (var staged = Files.list(logDir.resolve(".mlflow-staging"))) {
             assertEquals(0, staged.count(), "staged copies are removed once uploaded");
         }

@@ -74,12 +74,14 @@ public final class MlflowTestServer implements AutoCloseable {
     }
 
     /**
-     * A run as the server holds it: the current info, tags and params, every accepted metric point in arrival order
-     * (GetRun answers only the latest per key) and every status that runs/update gave it, in order (a new run is
-     * RUNNING without an entry).
+     * A run as the server holds it: the current info, tags and params, every stored metric point in arrival order
+     * (GetRun answers only the latest per key; an exact repeat of a stored point is dropped, as MLflow's SQL store
+     * does, and counted in {@code duplicatesDropped}) and every status that runs/update gave it, in order (a new
+     * run is RUNNING without an entry).
      */
     public record RunRecord(Service.RunInfo info, Map<String, String> tags, Map<String, String> params,
-                            List<Service.Metric> metrics, List<Service.RunStatus> statusHistory) {
+                            List<Service.Metric> metrics, List<Service.RunStatus> statusHistory,
+                            int duplicatesDropped) {
         public String runId() {
             return info.getRunId();
         }

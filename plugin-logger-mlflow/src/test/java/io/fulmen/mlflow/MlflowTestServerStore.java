@@ -319,6 +319,8 @@ final class MlflowTestServerStore {
         final List<Service.Metric> metrics = new ArrayList<>();
         final Map<String, Service.Metric> latestMetrics = new LinkedHashMap<>();
         final List<Service.RunStatus> statusHistory = new ArrayList<>();
+        final java.util.Set<Service.Metric> stored = new java.util.HashSet<>();
+        int duplicatesDropped;
 
         StoredRun(String id, String experimentId, String userId, long startTime, String name, String artifactUri) {
             this.id = id;
@@ -329,10 +331,18 @@ final class MlflowTestServerStore {
             this.artifactUri = artifactUri;
         }
 
-        /** Keeps every point in arrival order (the SQL store drops exact duplicates; here they stay visible). */
+        /**
+         * Keeps each point once, in arrival order: like MLflow's SQL store, whose primary key (run, key, timestamp,
+         * step, value) makes it drop a point it already has (sqlalchemy_store._log_metrics), so a batch retried
+         * after a lost answer changes nothing. How many were dropped is counted.
+         */
         void addMetric(Service.Metric m) {
             Service.Metric point = Service.Metric.newBuilder().setKey(m.getKey()).setValue(m.getValue())
                     .setTimestamp(m.getTimestamp()).setStep(m.getStep()).build();
+            if (!stored.add(point)) {
+                duplicatesDropped++;
+                return;
+            }
             metrics.add(point);
             latestMetrics.merge(point.getKey(), point, (old, neu) -> LATEST.compare(neu, old) > 0 ? neu : old);
         }
@@ -374,7 +384,7 @@ final class MlflowTestServerStore {
         MlflowTestServer.RunRecord snapshot() {
             return new MlflowTestServer.RunRecord(info(), Collections.unmodifiableMap(new LinkedHashMap<>(tags)),
                     Collections.unmodifiableMap(new LinkedHashMap<>(params)), List.copyOf(metrics),
-                    List.copyOf(statusHistory));
+                    List.copyOf(statusHistory), duplicatesDropped);
         }
     }
 }
