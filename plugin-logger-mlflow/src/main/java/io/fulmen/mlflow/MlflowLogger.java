@@ -54,6 +54,7 @@ public final class MlflowLogger implements ExperimentLogger {
     private final PrintStream console;
     private final CheckpointArtifacts checkpoints = new CheckpointArtifacts();
     private final Set<String> warnedNames = new HashSet<>();
+    private final Map<String, String> metricKeys = new java.util.HashMap<>();
     private MlflowSender sender;
     private Path logDir;
     private CheckpointSaved latestCheckpoint;
@@ -141,14 +142,25 @@ public final class MlflowLogger implements ExperimentLogger {
         List<Metric> points = new ArrayList<>(metrics.size());
         metrics.forEach((name, value) -> {
             if (value != null) {
-                points.add(RunData.metric(RunData.metricName(name, settings.prefix(), this::warnOnce), value, now,
-                        step));
+                points.add(RunData.metric(metricKey(name), value, now, step));
             }
         });
         for (int i = 0; i < points.size(); i += MlflowSender.MAX_METRICS_PER_BATCH) {
             List<Metric> chunk = points.subList(i, Math.min(points.size(), i + MlflowSender.MAX_METRICS_PER_BATCH));
             s.submit(new RunOp.Log(LogBatch.newBuilder().addAllMetrics(chunk).build()));
         }
+    }
+
+    /** The MLflow name of a metric; names repeat every step, so each is worked out once. */
+    private String metricKey(String name) {
+        String key = metricKeys.get(name);
+        if (key == null) {
+            key = RunData.metricName(name, settings.prefix(), this::warnOnce);
+            if (metricKeys.size() < 10_000) {
+                metricKeys.put(name, key);
+            }
+        }
+        return key;
     }
 
     @Override
@@ -213,7 +225,8 @@ public final class MlflowLogger implements ExperimentLogger {
         if (sender == null) {
             RunWriter writer = new RunWriter(new MlflowRest(settings.trackingUri(), settings.credentials(),
                     settings.requestTimeout()), false);
-            sender = new MlflowSender(writer, settings.flushTimeout(), settings.maxBufferedPoints(),
+            sender = new MlflowSender(writer, settings.flushTimeout(), settings.flushInterval(),
+                    settings.maxBufferedPoints(),
                     () -> logDir().resolve("mlflow-spill.jsonl"));
             sender.submit(startRun());
             shutdownHook = new Thread(this::exitWithoutFinish, "fulmen-mlflow-shutdown");

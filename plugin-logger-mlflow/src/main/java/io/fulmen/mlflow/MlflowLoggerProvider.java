@@ -10,7 +10,8 @@ import io.fulmen.spi.PluginOptions;
  * Options (Lightning's {@code MLFlowLogger} arguments): {@code tracking_uri} (else {@code MLFLOW_TRACKING_URI}),
  * {@code experiment_name} (default {@code fulmen_logs}), {@code run_name}, {@code run_id}, {@code tag.<key>},
  * {@code log_model} (false, true, all), {@code prefix}, {@code artifact_location}; and for delivery
- * {@code request_timeout_s} (30), {@code flush_timeout_s} (30) and {@code max_buffered_points} (100000).
+ * {@code request_timeout_s} (30), {@code flush_timeout_s} (30), {@code flush_interval_s} (1) and
+ * {@code max_buffered_points} (100000).
  */
 public final class MlflowLoggerProvider implements ExperimentLoggerProvider {
     @Override

@@ -75,7 +75,8 @@ public final class MlflowReplay {
             return 1;
         }
         Path spill = file.resolveSibling(".replay-spill.jsonl");
-        MlflowSender sender = new MlflowSender(writer, flushTimeout, Integer.MAX_VALUE, () -> spill);
+        MlflowSender sender = new MlflowSender(writer, flushTimeout, Duration.ZERO, Integer.MAX_VALUE,
+                () -> spill);
         pending.ops().forEach(sender::submit);
         DeliveryReport report = sender.drain(null);
         String runId = report.run() == null ? pending.runId() : report.run().getRunId();

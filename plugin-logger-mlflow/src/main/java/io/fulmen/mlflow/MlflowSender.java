@@ -40,6 +40,7 @@ final class MlflowSender {
 
     private final RunWriter writer;
     private final Duration flushTimeout;
+    private final long lingerNanos;
     private final int maxBufferedPoints;
     private final Supplier<Path> spillFile;
     private final String server;
@@ -59,9 +60,15 @@ final class MlflowSender {
     private boolean warnedUnreachable;
     private long lastProgressNanos = System.nanoTime();
 
-    MlflowSender(RunWriter writer, Duration flushTimeout, int maxBufferedPoints, Supplier<Path> spillFile) {
+    /**
+     * @param linger how long metric batches may wait for more to join them in one request (fewer, larger requests
+     *               keep the sender's CPU and network use small next to training); the end of the run never waits
+     */
+    MlflowSender(RunWriter writer, Duration flushTimeout, Duration linger, int maxBufferedPoints,
+                 Supplier<Path> spillFile) {
         this.writer = writer;
         this.flushTimeout = flushTimeout;
+        this.lingerNanos = linger.toNanos();
         this.maxBufferedPoints = maxBufferedPoints;
         this.spillFile = spillFile;
         this.server = MlflowSettings.redact(writer.rest().trackingUri().toString());
@@ -84,9 +91,12 @@ final class MlflowSender {
                 spill(op);
                 return;
             }
+            boolean wasEmpty = queue.isEmpty();
             queue.addLast(op);
             bufferedPoints += op.points();
-            lock.notifyAll();
+            if (wasEmpty || !(op instanceof RunOp.Log) || bufferedPoints >= MAX_METRICS_PER_BATCH) {
+                lock.notifyAll(); // otherwise the sender is lingering and needs no wake-up per step
+            }
         }
     }
 
@@ -152,6 +162,10 @@ final class MlflowSender {
                     if (abandoned || queue.isEmpty()) {
                         return;
                     }
+                    linger();
+                    if (abandoned) {
+                        return;
+                    }
                     taken = take(alone);
                 }
                 try {
@@ -184,6 +198,21 @@ final class MlflowSender {
                 stopped = true;
                 lock.notifyAll();
             }
+        }
+    }
+
+    /** Lets metric batches gather for up to the linger time, until a request's worth is queued or the run ends. */
+    private void linger() throws InterruptedException {
+        if (!(queue.peekFirst() instanceof RunOp.Log) || lastFailure != null) {
+            return;
+        }
+        long until = System.nanoTime() + lingerNanos;
+        while (!closing && !abandoned && bufferedPoints < MAX_METRICS_PER_BATCH) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            lock.wait(Math.max(1, left / 1_000_000));
         }
     }
 

@@ -26,11 +26,13 @@ import java.util.Map;
  * @param saveDir            where the local files of runs go ({@code <root>/mlflow})
  * @param requestTimeout     per HTTP request
  * @param flushTimeout       how long the end of a run waits for an unreachable server before saving the rest
+ * @param flushInterval      how long metrics may wait to be sent together in one request
  * @param maxBufferedPoints  metric points kept in memory while the server lags; more go to the undelivered file
  */
 record MlflowSettings(URI trackingUri, String experimentName, String runName, String runId, Map<String, String> tags,
                       LogModel logModel, String prefix, String artifactLocation, Credentials credentials,
-                      Path saveDir, Duration requestTimeout, Duration flushTimeout, int maxBufferedPoints) {
+                      Path saveDir, Duration requestTimeout, Duration flushTimeout, Duration flushInterval,
+                      int maxBufferedPoints) {
     static final String DEFAULT_EXPERIMENT = "fulmen_logs";
     static final String TAG_OPTION_PREFIX = "tag.";
 
@@ -65,6 +67,7 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
                 rootDir.resolve("mlflow"),
                 Duration.ofMillis(millis(o, "request_timeout_s", 30)),
                 Duration.ofMillis(millis(o, "flush_timeout_s", 30)),
+                Duration.ofMillis(millis(o, "flush_interval_s", 1)),
                 o.getInt("max_buffered_points", 100_000));
     }
 
