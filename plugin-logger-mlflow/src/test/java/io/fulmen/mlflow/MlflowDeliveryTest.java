@@ -318,6 +318,31 @@ class MlflowDeliveryTest {
     }
 
     @Test
+    void aRunIsContinuedByIdAndANewExperimentGetsItsArtifactLocation() throws Exception {
+        MlflowLogger first = logger("experiment_name", "continued", "artifact_location", "file:///srv/mlflow/continued");
+        log(first, points(3, "loss"));
+        first.finish(RunStatus.FAILED);
+        String runId = first.runId().orElseThrow();
+        assertEquals("file:///srv/mlflow/continued",
+                server.experimentByName("continued").orElseThrow().getArtifactLocation());
+
+        MlflowLogger second = logger("experiment_name", "continued", "run_id", runId);
+        List<RecordingLogger.Point> more = new ArrayList<>();
+        for (int step = 3; step < 6; step++) {
+            more.add(new RecordingLogger.Point("loss", step, step));
+        }
+        log(second, more);
+        second.finish(RunStatus.SUCCESS);
+        assertEquals(runId, second.version());
+        assertEquals(runId, second.logDir().getFileName().toString());
+        assertEquals(1, server.runs().size());
+        List<RecordingLogger.Point> all = new ArrayList<>(points(3, "loss"));
+        all.addAll(more);
+        MlflowFitTest.assertSamePoints(all, server.run(runId).metrics());
+        assertEquals(List.of(Service.RunStatus.FAILED, Service.RunStatus.FINISHED), server.run(runId).statusHistory());
+    }
+
+    @Test
     void aWrongRunIdStopsDeliveryAndKeepsEverythingForLater() throws Exception {
         MlflowLogger mlflow = logger("run_id", "0123456789abcdef0123456789abcdef", "flush_timeout_s", "0.3");
         log(mlflow, points(3, "loss"));
