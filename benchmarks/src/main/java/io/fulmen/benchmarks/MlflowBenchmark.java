@@ -17,9 +17,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -52,31 +49,9 @@ public final class MlflowBenchmark {
             round(server, loader, dir.resolve("warmup"), true);
             round(server, loader, dir.resolve("warmup"), false);
 
-            List<Double> ratios = new ArrayList<>();
-            for (int r = 0; r < ROUNDS; r++) {
-                boolean withFirst = r % 2 == 0;
-                CpuMonitor cpu = CpuMonitor.start();
-                double a = round(server, loader, dir.resolve("r" + r), withFirst);
-                double b = round(server, loader, dir.resolve("r" + r), !withFirst);
-                double other = cpu.otherCores();
-                double with = withFirst ? a : b;
-                double without = withFirst ? b : a;
-                boolean counted = other <= BUSY;
-                if (counted) {
-                    ratios.add(with / without);
-                }
-                System.out.printf(Locale.ROOT, "round %d: with mlflow %.3f ms/step, without %.3f ms/step, ratio "
-                        + "%.3f; others %.2f cores%s%n", r + 1, with, without, with / without, other,
-                        counted ? "" : ", not counted");
-            }
-            if (ratios.isEmpty()) {
-                throw new IllegalStateException("every round was disturbed by other processes; run on a quieter "
-                        + "machine");
-            }
-            Collections.sort(ratios);
-            double median = ratios.get(ratios.size() / 2);
-            System.out.printf(Locale.ROOT, "counted %d rounds of %d; median ratio %.4f%n", ratios.size(), ROUNDS,
-                    median);
+            double median = PairedRounds.medianRatio("mlflow", ROUNDS, BUSY,
+                    () -> round(server, loader, dir.resolve("rounds"), true),
+                    () -> round(server, loader, dir.resolve("rounds"), false));
             System.out.printf(Locale.ROOT, "mlflow: with/without = %.3f%n", median);
         }
     }
