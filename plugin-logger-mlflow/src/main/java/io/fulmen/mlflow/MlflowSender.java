@@ -361,11 +361,4 @@ final class MlflowSender {
             LOG.debug("cannot delete staged artifact {}", file, e);
         }
     }
-
-    /** For tests and diagnostics: operations not yet delivered. */
-    int pending() {
-        synchronized (lock) {
-            return queue.size();
-        }
-    }
 }
