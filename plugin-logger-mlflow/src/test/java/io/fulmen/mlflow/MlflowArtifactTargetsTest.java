@@ -1,5 +1,6 @@
 package io.fulmen.mlflow;
 
+import io.fulmen.spi.CheckpointSaved;
 import io.fulmen.spi.PluginOptions;
 import io.fulmen.spi.RunStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +44,30 @@ class MlflowArtifactTargetsTest {
         logger.logModelSummary("  | Name | Type\n0 | net  | Linear");
         logger.finish(RunStatus.SUCCESS);
         return logger;
+    }
+
+    @Test
+    void aLargeCheckpointIsStreamedToTheProxyAndItsUploadRetried() throws Exception {
+        Path checkpoint = root.resolve("checkpoints/epoch=3-step=400.ckpt");
+        Files.createDirectories(checkpoint.getParent());
+        byte[] bytes = new byte[24 << 20];
+        new SplittableRandom(7).nextBytes(bytes);
+        Files.write(checkpoint, bytes);
+        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(new PluginOptions(Map.of("tracking_uri",
+                server.uri(), "log_model", "all")), Map.of(), root), new PrintStream(console, true,
+                StandardCharsets.UTF_8));
+        server.failNextMatching(".ckpt", 2, 503);
+        logger.afterSaveCheckpoint(new CheckpointSaved(checkpoint, "val_loss", "min", 1, false, false,
+                null, 0.25, checkpoint, 0.25, Map.of(checkpoint, 0.25)));
+        Files.delete(checkpoint); // the callback may delete it before the upload: the staged link keeps it
+        logger.finish(RunStatus.SUCCESS);
+        MlflowTestServer.RunRecord run = server.run(logger.runId().orElseThrow());
+        String dir = run.info().getExperimentId() + "/" + run.runId() + "/artifacts/epoch=3-step=400/";
+        assertArrayEquals(bytes, server.artifacts().get(dir + "epoch=3-step=400.ckpt"));
+        assertEquals("['latest', 'best']", new String(server.artifacts().get(dir + "aliases.txt")));
+        assertTrue(new String(server.artifacts().get(dir + "metadata.yaml")).contains("score: 0.25"));
+        assertEquals(3, server.requests().stream().filter(r -> r.method().equals("PUT")
+                && r.path().endsWith(".ckpt")).count(), "two 503 answers, then the upload");
     }
 
     @Test
