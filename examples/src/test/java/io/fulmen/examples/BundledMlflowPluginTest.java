@@ -10,13 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service;
 
-import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipFile;
 
@@ -34,23 +29,6 @@ class BundledMlflowPluginTest {
     @TempDir
     Path root;
 
-    /** The test class loader without the MLflow plugin's service registration. */
-    private static ClassLoader withoutMlflowPluginJar() {
-        ClassLoader parent = BundledMlflowPluginTest.class.getClassLoader();
-        return new ClassLoader(parent) {
-            @Override
-            public Enumeration<URL> getResources(String name) throws IOException {
-                List<URL> kept = new ArrayList<>();
-                for (URL url : Collections.list(parent.getResources(name))) {
-                    if (!url.toString().contains("plugin-logger-mlflow")) {
-                        kept.add(url);
-                    }
-                }
-                return Collections.enumeration(kept);
-            }
-        };
-    }
-
     @Test
     void theMlflowBundleLogsAFitWithItsOwnLibraries() throws Exception {
         Path bundle = Path.of("..", "plugins", "fulmen-plugin-logger-mlflow.zip").toAbsolutePath().normalize();
@@ -67,7 +45,7 @@ class BundledMlflowPluginTest {
         ExperimentLogger logger;
         long steps;
         try (MlflowTestServer server = MlflowTestServer.start();
-             PluginRegistry registry = PluginRegistry.discover(withoutMlflowPluginJar(), plugins)) {
+             PluginRegistry registry = PluginRegistry.discover(BundledPluginsTest.hiding("plugin-logger-mlflow"), plugins)) {
             assertEquals(List.of(), registry.failures());
             assertTrue(registry.describe().stream().anyMatch(i -> i.name().equals("mlflow")
                     && i.origin().contains("bundle fulmen-logger-mlflow")), registry.render());

@@ -35,7 +35,7 @@ class BundledPluginsTest {
     }
 
     /** The test class loader with the service registrations of the named modules hidden. */
-    private static ClassLoader hiding(String... modules) {
+    static ClassLoader hiding(String... modules) {
         ClassLoader parent = BundledPluginsTest.class.getClassLoader();
         return new ClassLoader(parent) {
             @Override

@@ -50,19 +50,16 @@ public final class MlflowReplay {
             return 2;
         }
         UndeliveredFile pending;
-        URI uri;
+        MlflowSettings.Server target;
         try {
             pending = UndeliveredFile.read(file);
-            uri = MlflowSettings.trackingUri(uriOverride != null ? uriOverride : pending.trackingUri());
+            target = MlflowSettings.server(uriOverride != null ? uriOverride : pending.trackingUri(), env);
         } catch (RuntimeException e) {
             err.println("MLflow replay: " + e.getMessage());
             return 2;
         }
-        Credentials credentials = Credentials.fromEnvironment(env);
-        if (uri.getRawUserInfo() != null) {
-            String[] userInfo = uri.getUserInfo().split(":", 2);
-            credentials = credentials.withBasic(userInfo[0], userInfo.length > 1 ? userInfo[1] : "");
-        }
+        URI uri = target.uri();
+        Credentials credentials = target.credentials();
         RunWriter writer = new RunWriter(new MlflowRest(uri, credentials, Duration.ofSeconds(30)), true);
         String server = MlflowSettings.redact(uri.toString());
         try {

@@ -42,20 +42,13 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
 
     /** Options as Lightning names its arguments; {@code tag.<key>=<value>} adds a tag. */
     static MlflowSettings from(PluginOptions o, Map<String, String> env, Path rootDir) {
-        String uri = o.get("tracking_uri").orElse(env.get("MLFLOW_TRACKING_URI"));
-        Credentials credentials = Credentials.fromEnvironment(env);
-        URI tracking = trackingUri(uri);
-        if (tracking.getRawUserInfo() != null) {
-            String[] userInfo = tracking.getRawUserInfo().split(":", 2);
-            credentials = credentials.withBasic(decode(userInfo[0]), userInfo.length > 1 ? decode(userInfo[1]) : "");
-            tracking = withoutUserInfo(tracking);
-        }
+        Server server = server(o.get("tracking_uri").orElse(env.get("MLFLOW_TRACKING_URI")), env);
         Map<String, String> tags = new LinkedHashMap<>();
         o.values().entrySet().stream()
                 .filter(e -> e.getKey().startsWith(TAG_OPTION_PREFIX))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> tags.put(e.getKey().substring(TAG_OPTION_PREFIX.length()), e.getValue()));
-        return new MlflowSettings(tracking,
+        return new MlflowSettings(server.uri(),
                 o.get("experiment_name", DEFAULT_EXPERIMENT),
                 o.get("run_name").orElse(null),
                 o.get("run_id").orElse(null),
@@ -63,12 +56,26 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
                 LogModel.parse(o.get("log_model", "false")),
                 o.get("prefix", ""),
                 o.get("artifact_location").orElse(null),
-                credentials,
+                server.credentials(),
                 rootDir.resolve("mlflow"),
                 Duration.ofMillis(millis(o, "request_timeout_s", 30)),
                 Duration.ofMillis(millis(o, "flush_timeout_s", 30)),
                 Duration.ofMillis(millis(o, "flush_interval_s", 1)),
                 o.getInt("max_buffered_points", 100_000));
+    }
+
+    /** A tracking server and how to authenticate to it: user info in the URI becomes basic credentials. */
+    record Server(URI uri, Credentials credentials) {}
+
+    static Server server(String uri, Map<String, String> env) {
+        Credentials credentials = Credentials.fromEnvironment(env);
+        URI tracking = trackingUri(uri);
+        if (tracking.getRawUserInfo() == null) {
+            return new Server(tracking, credentials);
+        }
+        String[] userInfo = tracking.getRawUserInfo().split(":", 2);
+        return new Server(withoutUserInfo(tracking),
+                credentials.withBasic(decode(userInfo[0]), userInfo.length > 1 ? decode(userInfo[1]) : ""));
     }
 
     static URI trackingUri(String uri) {

@@ -92,10 +92,7 @@ class MlflowDeliveryTest {
             @Override
             public void onTrainBatchEnd(TrainerView t, LightningModule m, NDArray loss, Batch b, int i) {
                 if (t.globalStep() == 4) {
-                    long deadline = System.nanoTime() + 10_000_000_000L;
-                    while (mlflow.runId().isEmpty() && System.nanoTime() < deadline) {
-                        MlflowFitTest.sleep(10);
-                    }
+                    MlflowFitTest.awaitRun(mlflow);
                     server.stop();
                 }
             }

@@ -209,7 +209,8 @@ class MlflowFitTest {
         assertEquals(1, server.runs().size());
     }
 
-    private static void awaitRun(MlflowLogger logger) {
+    /** Waits until the logger knows its run (created on the server and answered). */
+    static void awaitRun(MlflowLogger logger) {
         try {
             logger.awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
         } catch (InterruptedException e) {
