@@ -1,6 +1,7 @@
 package io.fulmen;
 
 import io.fulmen.data.DataLoader;
+import io.fulmen.data.DataSource;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +11,7 @@ import java.util.Map;
  * The data of an experiment in one place (Lightning's {@code LightningDataModule}): download or locate it in
  * {@link #prepareData()}, split it in {@link #setup(Stage)}, and hand out loaders.
  */
-public abstract class LightningDataModule {
+public abstract class LightningDataModule implements DataSource {
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
 
     /** Called once per fit/validate/test/predict, on global rank 0 only: download, locate or unpack. */

@@ -10,7 +10,7 @@ import java.util.Objects;
  * epoch), {@code drop_last}, and background prefetching so the step does not wait for data. The Trainer opens it
  * once per epoch with {@link #open}; batches are created on a sub-manager of the Trainer's, closed after each step.
  */
-public final class DataLoader {
+public final class DataLoader implements DataSource {
     private final BatchSource source;
     private final int batchSize;
     private final boolean shuffle;

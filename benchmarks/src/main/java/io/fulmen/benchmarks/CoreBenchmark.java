@@ -7,6 +7,7 @@ import io.fulmen.data.TensorDataset;
 import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -238,7 +239,7 @@ public final class CoreBenchmark {
     /** One fit of at most {@code limit} batches (-1: a whole epoch), lean or with Fulmen's defaults. */
     private FitRun fit(LitClassifier model, DataLoader train, long seed, boolean defaults, long limit) {
         StepClock clock = new StepClock();
-        Trainer.Builder b = Trainer.builder().defaultRootDir(root).seed(seed).maxEpochs(1).callbacks(clock);
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).seed(seed).maxEpochs(1).callbacks(clock);
         if (limit > 0) {
             b.limitTrainBatches(Math.toIntExact(limit));
         }

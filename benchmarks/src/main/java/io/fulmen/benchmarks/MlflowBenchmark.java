@@ -7,6 +7,7 @@ import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.mlflow.MlflowLoggerProvider;
 import io.fulmen.mlflow.MlflowTestServer;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.LoggerContext;
 import io.fulmen.spi.PluginOptions;
@@ -78,7 +79,7 @@ public final class MlflowBenchmark {
     /** One timed run of {@link #STEPS} training steps; the median step time in milliseconds. */
     private static double round(MlflowTestServer server, DataLoader loader, Path root, boolean withMlflow) {
         StepClock clock = new StepClock();
-        Trainer.Builder b = Trainer.builder().defaultRootDir(root).maxSteps(STEPS).numSanityValSteps(0)
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).maxSteps(STEPS).numSanityValSteps(0)
                 .limitValBatches(0).enableCheckpointing(false).enableModelSummary(false).enableProgressBar(false)
                 .logEveryNSteps(1).seed(1).callbacks(clock)
                 .output(new PrintStream(OutputStream.nullOutputStream()), false);

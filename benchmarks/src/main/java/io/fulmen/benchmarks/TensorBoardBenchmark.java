@@ -5,6 +5,7 @@ import io.fulmen.data.DataLoader;
 import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.tensorboard.TensorBoardLogger;
 
@@ -64,7 +65,7 @@ public final class TensorBoardBenchmark {
     /** One timed run of {@link #STEPS} training steps; the median step time in milliseconds. */
     private static double round(DataLoader loader, Path root, boolean withTensorBoard) {
         StepClock clock = new StepClock();
-        Trainer.Builder b = Trainer.builder().defaultRootDir(root).maxSteps(STEPS).numSanityValSteps(0)
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).maxSteps(STEPS).numSanityValSteps(0)
                 .limitValBatches(0).enableCheckpointing(false).enableModelSummary(false).enableProgressBar(false)
                 .logEveryNSteps(1).seed(1).callbacks(clock)
                 .output(new PrintStream(OutputStream.nullOutputStream()), false);

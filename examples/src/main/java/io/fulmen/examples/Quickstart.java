@@ -2,7 +2,9 @@ package io.fulmen.examples;
 
 import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
+import io.fulmen.runtime.CkptPath;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.runtime.callbacks.ModelCheckpoint;
 import io.fulmen.runtime.plugin.PluginRegistry;
 
@@ -57,7 +59,7 @@ public final class Quickstart {
         data.prepareData();
         System.out.println(data.source().describe());
 
-        Trainer.Builder builder = Trainer.builder()
+        TrainerBuilder builder = Trainer.builder()
                 .accelerator(o.accelerator).devices(o.devices).precision(o.precision)
                 .defaultRootDir(o.rootDir);
         if (o.epochs != null) {
@@ -85,7 +87,7 @@ public final class Quickstart {
         builder.callbacks(checkpoints);
         try (LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
             if (o.ckptPath != null) {
-                trainer.fit(model, data, o.ckptPath);
+                trainer.fit(model, data, CkptPath.parse(o.ckptPath));
             } else {
                 trainer.fit(model, data);
             }
@@ -97,10 +99,10 @@ public final class Quickstart {
             if (acc == null || loss == null) {
                 throw new IllegalStateException("the test loop logged no test_acc/test_loss: " + test);
             }
-            if (trainer.logDir() != null && !trainer.loggers().isEmpty()) {
-                System.out.println("logs: " + trainer.logDir());
+            if (trainer.view().logDir() != null && !trainer.view().loggers().isEmpty()) {
+                System.out.println("logs: " + trainer.view().logDir());
             }
-            trainer.loggers().forEach(l -> System.out.println("logger " + l.name() + ": version " + l.version()));
+            trainer.view().loggers().forEach(l -> System.out.println("logger " + l.name() + ": version " + l.version()));
             System.out.printf(Locale.ROOT, "test_acc=%.4f test_loss=%.4f%n", acc, loss);
         }
         return 0;

@@ -53,7 +53,7 @@ class BundledMlflowPluginTest {
                     .logger("mlflow").option("tracking_uri", server.uri()).option("experiment_name", "bundled")
                     .defaultRootDir(root).maxEpochs(1).logEveryNSteps(1).enableProgressBar(false)
                     .enableModelSummary(false).enableCheckpointing(false).build()) {
-                logger = trainer.loggers().get(0);
+                logger = trainer.view().loggers().get(0);
                 ClassLoader pluginLoader = logger.getClass().getClassLoader();
                 assertTrue(pluginLoader instanceof org.pf4j.PluginClassLoader, pluginLoader.toString());
                 Object client = logger.experiment();
@@ -65,7 +65,7 @@ class BundledMlflowPluginTest {
                 Class<?> gson = pluginLoader.loadClass("com.google.gson.Gson");
                 assertNotSame(com.google.gson.Gson.class, gson, "the bundle's gson is private");
                 trainer.fit(model, data);
-                steps = trainer.globalStep();
+                steps = trainer.view().globalStep();
             }
             assertEquals(1, server.runs().size());
             MlflowTestServer.RunRecord run = server.runs().get(0);

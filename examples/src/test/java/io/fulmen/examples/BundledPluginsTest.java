@@ -77,7 +77,7 @@ class BundledPluginsTest {
             try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
                     .accelerator("cpu").logger("tensorboard").defaultRootDir(root).maxEpochs(1).logEveryNSteps(2)
                     .enableProgressBar(false).enableModelSummary(false).enableCheckpointing(false).build()) {
-                Object experiment = trainer.loggers().get(0).experiment();
+                Object experiment = trainer.view().loggers().get(0).experiment();
                 assertTrue(experiment.getClass().getClassLoader() instanceof org.pf4j.PluginClassLoader,
                         "the TensorBoard writer comes from its bundle: " + experiment.getClass().getClassLoader());
                 trainer.fit(model, data);

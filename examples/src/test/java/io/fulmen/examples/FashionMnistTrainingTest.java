@@ -50,7 +50,7 @@ class FashionMnistTrainingTest {
         try (var model = new LitClassifier(32, 1e-3f); var trainer = Trainer.builder().defaultRootDir(root)
                 .maxEpochs(1).logEveryNSteps(5).enableProgressBar(false).enableModelSummary(false)
                 .enableCheckpointing(false).build()) {
-            assertEquals("TensorBoardLogger", trainer.loggers().get(0).getClass().getSimpleName());
+            assertEquals("TensorBoardLogger", trainer.view().loggers().get(0).getClass().getSimpleName());
             trainer.fit(model, data);
         }
         Path version = root.resolve("fulmen_logs/version_0");
@@ -70,7 +70,7 @@ class FashionMnistTrainingTest {
                 .seed(1).logger(false).enableProgressBar(false).enableModelSummary(false).build()) {
             double before = trainer.validate(model, data).get(0).get("val_loss");
             trainer.fit(model, data);
-            double after = trainer.callbackMetrics().get("val_loss");
+            double after = trainer.view().callbackMetrics().get("val_loss");
             assertTrue(after < before * 0.8, "val_loss before " + before + ", after " + after);
             List<Object> predictions = trainer.predict(model, data);
             NDArray first = (NDArray) predictions.get(0);

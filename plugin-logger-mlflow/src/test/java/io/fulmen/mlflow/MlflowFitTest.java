@@ -6,6 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.runtime.callbacks.ModelCheckpoint;
 import io.fulmen.runtime.loop.TrainingCancelledException;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class MlflowFitTest {
         server.close();
     }
 
-    private Trainer.Builder trainer(RecordingLogger recorder, int epochs) {
+    private TrainerBuilder trainer(RecordingLogger recorder, int epochs) {
         return Trainer.builder().defaultRootDir(root).logger(recorder).logger("mlflow")
                 .option("tracking_uri", server.uri()).option("experiment_name", "regression")
                 .maxEpochs(epochs).logEveryNSteps(1).enableProgressBar(false).enableModelSummary(false);
@@ -79,7 +80,7 @@ class MlflowFitTest {
                 .option("run_name", "first").option("tag.team", "vision").option("log_model", "true")
                 .callbacks(checkpoints).build()) {
             t.fit(module, Regression.data(256, 1), Regression.data(64, 2));
-            logger = mlflow(t);
+            logger = mlflow(t.view());
             runId = logger.awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
             assertEquals(runId, logger.version());
             logDir = logger.logDir();
@@ -165,7 +166,7 @@ class MlflowFitTest {
         try (var module = new Regression(); var t = trainer(new RecordingLogger(), 3).option("log_model", "all")
                 .callbacks(checkpoints).build()) {
             t.fit(module, Regression.data(256, 1), Regression.data(64, 2));
-            runId = mlflow(t).awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
+            runId = mlflow(t.view()).awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
         }
         try (var kept = Files.list(Path.of(checkpoints.bestModelPath()).getParent())) {
             assertEquals(1, kept.count());
@@ -200,7 +201,7 @@ class MlflowFitTest {
         try (var module = new Regression(); var t = trainer(recorder, 3).enableCheckpointing(false)
                 .callbacks(outage).build()) {
             t.fit(module, Regression.data(512, 1));
-            runId = mlflow(t).awaitRunId(java.time.Duration.ofSeconds(30)).orElseThrow();
+            runId = mlflow(t.view()).awaitRunId(java.time.Duration.ofSeconds(30)).orElseThrow();
         }
         assertEquals(24, loggedWhileDown.size());
         MlflowTestServer.RunRecord run = server.run(runId);

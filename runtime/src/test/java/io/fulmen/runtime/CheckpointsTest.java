@@ -77,7 +77,7 @@ class CheckpointsTest {
         Path file = trainAndSave(expected);
         var val = Fixtures.loader(Fixtures.blobs(256, 8, 2), 64, false);
         try (var fresh = new HpClassifier(12, 1e-2f); var t = Fixtures.quietTrainer(root).build()) {
-            Map<String, Double> r = t.test(fresh, val, file.toString()).get(0);
+            Map<String, Double> r = t.test(fresh, val, CkptPath.of(file)).get(0);
             assertEquals(expected.get("test_acc"), r.get("test_acc"));
         }
     }

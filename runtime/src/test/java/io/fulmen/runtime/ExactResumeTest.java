@@ -1,5 +1,6 @@
 package io.fulmen.runtime;
 
+import io.fulmen.data.DataSource;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -95,7 +96,7 @@ class ExactResumeTest {
         }
     }
 
-    private Trainer.Builder trainer(long maxSteps, Callback... callbacks) {
+    private TrainerBuilder trainer(long maxSteps, Callback... callbacks) {
         return Fixtures.quietTrainer(root).seed(3).maxSteps(maxSteps).deterministic(true).callbacks(callbacks);
     }
 
@@ -105,7 +106,7 @@ class ExactResumeTest {
         FinalState straight = new FinalState();
         try (var m = new Model(optimizer, cosine); var t = trainer(N, straight).build()) {
             t.fit(m, train, val);
-            assertEquals(N, t.globalStep());
+            assertEquals(N, t.view().globalStep());
         }
         Path ckpt = root.resolve("mid.ckpt");
         try (var m = new Model(optimizer, cosine); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
@@ -114,9 +115,9 @@ class ExactResumeTest {
         assertTrue(Files.isRegularFile(ckpt));
         FinalState resumed = new FinalState();
         try (var m = new Model(optimizer, cosine); var t = trainer(N, resumed).build()) {
-            t.fit(m, train, val, ckpt.toString());
-            assertEquals(N, t.globalStep());
-            assertEquals(N / 16 + 1, t.currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
+            t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));
+            assertEquals(N, t.view().globalStep());
+            assertEquals(N / 16 + 1, t.view().currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
         }
         assertEquals(straight.values.keySet(), resumed.values.keySet());
         straight.values.forEach((k, v) -> assertArrayEquals(v, resumed.values.get(k), k));
@@ -164,10 +165,10 @@ class ExactResumeTest {
         var train = Fixtures.loader(Fixtures.blobs(128, 8, 9), 16, true);
         Path ckpt = root.resolve("counting.ckpt");
         try (var m = new Counting(); var t = trainer(5, new SaveAt(5, ckpt)).build()) {
-            t.fit(m, train, null);
+            t.fit(m, train);
         }
         try (var m = new Counting(); var t = trainer(12).build()) {
-            t.fit(m, train, null, ckpt.toString());
+            t.fit(m, DataSource.loaders(train, null), CkptPath.of(ckpt));
             // The save ran in a callback's on_train_batch_end of the 5th batch, before the module's own hook for
             // that batch (callbacks first, as in Lightning): 4 were counted then, 7 more after resuming.
             assertEquals(4, ((Number) m.loaded.get("batches_seen")).longValue());
@@ -182,7 +183,7 @@ class ExactResumeTest {
         var train = Fixtures.loader(Fixtures.blobs(64, 8, 9), 16, true);
         try (var m = new Model(() -> Sgd.builder().lr(0.1f).build(), false); var t = trainer(4).build()) {
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> t.fit(m, train, null, bad.toString()));
+                    () -> t.fit(m, DataSource.loaders(train, null), CkptPath.of(bad)));
             assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         }
     }

@@ -75,7 +75,7 @@ class FailureTest {
             assertEquals(1, seen.size());
             assertSame(e, seen.get(0));
             assertEquals(List.of(RunStatus.FAILED), logger.finished);
-            assertEquals(2, t.globalStep());
+            assertEquals(2, t.view().globalStep());
             var metrics = t.validate(m, val).get(0);
             assertEquals(true, metrics.containsKey("val_loss"));
         }

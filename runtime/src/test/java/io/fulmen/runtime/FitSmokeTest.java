@@ -20,9 +20,9 @@ class FitSmokeTest {
         var val = Fixtures.blobs(512, 8, 2);
         try (var model = new Fixtures.Classifier(); var trainer = Fixtures.quietTrainer(root).maxEpochs(3).build()) {
             trainer.fit(model, Fixtures.loader(train, 32, true), Fixtures.loader(val, 128, false));
-            assertEquals(3, trainer.currentEpoch());
-            assertEquals(3 * 64, trainer.globalStep());
-            Map<String, Double> m = trainer.callbackMetrics();
+            assertEquals(3, trainer.view().currentEpoch());
+            assertEquals(3 * 64, trainer.view().globalStep());
+            Map<String, Double> m = trainer.view().callbackMetrics();
             assertTrue(m.get("val_acc") > 0.8, "val_acc " + m);
             List<Map<String, Double>> test = trainer.test(model, Fixtures.loader(val, 128, false));
             assertTrue(test.get(0).get("test_acc") > 0.8, "test " + test);

@@ -97,7 +97,7 @@ final class Fixtures {
         }
     }
 
-    static Trainer.Builder quietTrainer(java.nio.file.Path root) {
+    static TrainerBuilder quietTrainer(java.nio.file.Path root) {
         return Trainer.builder().defaultRootDir(root).enableProgressBar(false).enableModelSummary(false)
                 .logger(false).enableCheckpointing(false).seed(7);
     }

@@ -82,7 +82,7 @@ class HookOrderTest {
         assertEquals(expected("hook_order_predict.txt"), rec.lines);
     }
 
-    private Trainer.Builder trainer(Recorder rec) {
+    private TrainerBuilder trainer(Recorder rec) {
         return Fixtures.quietTrainer(root).callbacks(new RecordingCallback(rec));
     }
 

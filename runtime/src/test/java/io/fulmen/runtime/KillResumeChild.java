@@ -1,5 +1,6 @@
 package io.fulmen.runtime;
 
+import io.fulmen.data.DataSource;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -148,11 +149,11 @@ public final class KillResumeChild {
                 var t = Fixtures.quietTrainer(dir.resolve("root")).seed(3).maxSteps(n).deterministic(true)
                         .callbacks(new Periodic(ckpt, every), state).build()) {
             if (mode.equals("resume") && Files.exists(ckpt)) {
-                t.fit(m, train, val, ckpt.toString());
+                t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));
             } else {
                 t.fit(m, train, val);
             }
-            steps = t.globalStep();
+            steps = t.view().globalStep();
         }
         if (steps != n) {
             throw new IllegalStateException("trained to step " + steps + ", expected " + n);

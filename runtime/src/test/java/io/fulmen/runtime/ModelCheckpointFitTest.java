@@ -1,5 +1,6 @@
 package io.fulmen.runtime;
 
+import io.fulmen.data.DataSource;
 import io.fulmen.LightningModule;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
@@ -73,9 +74,9 @@ class ModelCheckpointFitTest {
                 .saveLast(true).filename("{epoch:02d}-{val_loss:.3f}").build();
         try (var m = new Fixtures.Classifier(); var t = Fixtures.quietTrainer(root).maxEpochs(6)
                 .callbacks(again).build()) {
-            t.fit(m, train, val, "last");
-            assertEquals(6, t.currentEpoch());
-            assertEquals(6 * 8, t.globalStep());
+            t.fit(m, DataSource.loaders(train, val), CkptPath.LAST);
+            assertEquals(6, t.view().currentEpoch());
+            assertEquals(6 * 8, t.view().globalStep());
             assertTrue(again.bestKModels().size() == 2, again.bestKModels().toString());
         }
     }

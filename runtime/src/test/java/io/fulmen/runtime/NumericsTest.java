@@ -53,13 +53,13 @@ class NumericsTest {
         Map<String, float[]> accumulated;
         try (var m = sgdModel(0.1f); var t = Fixtures.quietTrainer(root).maxEpochs(2).build()) {
             t.fit(m, DataLoader.of(data).batchSize(64).build());
-            assertEquals(16, t.globalStep());
+            assertEquals(16, t.view().globalStep());
             big = weights(m);
         }
         try (var m = sgdModel(0.1f);
              var t = Fixtures.quietTrainer(root).maxEpochs(2).accumulateGradBatches(4).build()) {
             t.fit(m, DataLoader.of(data).batchSize(16).build());
-            assertEquals(16, t.globalStep());
+            assertEquals(16, t.view().globalStep());
             accumulated = weights(m);
         }
         for (String k : big.keySet()) {
@@ -177,7 +177,7 @@ class NumericsTest {
                             .maxEpochs(3).build()) {
                         t.fit(m, Fixtures.loader(Fixtures.blobs(1024, 8, run), 32, true),
                                 Fixtures.loader(Fixtures.blobs(256, 8, 100 + run), 128, false));
-                        return new double[] {t.globalStep(), t.currentEpoch(), t.callbackMetrics().get("val_acc")};
+                        return new double[] {t.view().globalStep(), t.view().currentEpoch(), t.view().callbackMetrics().get("val_acc")};
                     }
                 }));
             }

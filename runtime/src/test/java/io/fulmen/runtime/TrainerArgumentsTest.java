@@ -60,7 +60,7 @@ class TrainerArgumentsTest {
     }
 
     /** Builds a quiet Trainer with {@code rec} and fits the classifier on {@code train}/{@code val}. */
-    private Trainer fit(Trainer.Builder builder, ArgsRecorder rec, DataLoader train, DataLoader val) {
+    private Trainer fit(TrainerBuilder builder, ArgsRecorder rec, DataLoader train, DataLoader val) {
         Trainer trainer = builder.callbacks(rec).build();
         try (var model = new Fixtures.Classifier()) {
             trainer.fit(model, train, val);
@@ -72,8 +72,8 @@ class TrainerArgumentsTest {
         return trainer;
     }
 
-    private Trainer fit(Consumer<Trainer.Builder> args, ArgsRecorder rec) {
-        Trainer.Builder b = Fixtures.quietTrainer(root);
+    private Trainer fit(Consumer<TrainerBuilder> args, ArgsRecorder rec) {
+        TrainerBuilder b = Fixtures.quietTrainer(root);
         args.accept(b);
         return fit(b, rec, train16(), val4());
     }
@@ -85,13 +85,13 @@ class TrainerArgumentsTest {
         ArgsRecorder count = new ArgsRecorder();
         Trainer t = fit(Fixtures.quietTrainer(root).maxEpochs(2).limitTrainBatches(10), count, loader64(), val4());
         assertEquals(20, count.trainBatches, "limit_train_batches=10 over 2 epochs");
-        assertEquals(10, t.numTrainingBatches());
-        assertEquals(20, t.globalStep());
+        assertEquals(10, t.view().numTrainingBatches());
+        assertEquals(20, t.view().globalStep());
 
         ArgsRecorder fraction = new ArgsRecorder();
         t = fit(Fixtures.quietTrainer(root).maxEpochs(1).limitTrainBatches(0.25), fraction, loader64(), val4());
         assertEquals(16, fraction.trainBatches, "limit_train_batches=0.25 of 64 batches");
-        assertEquals(16, t.numTrainingBatches());
+        assertEquals(16, t.view().numTrainingBatches());
         assertEquals(List.of(16), fraction.validationAfterTrainBatches, "validation at the end of the limited epoch");
     }
 
@@ -191,10 +191,10 @@ class TrainerArgumentsTest {
     void fastDevRunTrueRunsOneBatchOfEachLoopWithoutLoggers() throws IOException {
         ArgsRecorder rec = new ArgsRecorder();
         // A logger is asked for (and the default would be CSV): fast_dev_run still logs nothing.
-        Trainer.Builder b = Trainer.builder().defaultRootDir(root).enableProgressBar(false)
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).enableProgressBar(false)
                 .enableModelSummary(false).seed(7).logger("csv").maxEpochs(5).fastDevRun(true);
         Trainer t = b.callbacks(rec).build();
-        assertTrue(t.loggers().isEmpty(), "fast_dev_run: no loggers, got " + t.loggers());
+        assertTrue(t.view().loggers().isEmpty(), "fast_dev_run: no loggers, got " + t.view().loggers());
         try (var model = new Fixtures.Classifier()) {
             t.fit(model, train16(), val4());
             assertEquals(1, rec.trainBatches);
@@ -202,8 +202,8 @@ class TrainerArgumentsTest {
             assertEquals(1, rec.validationRuns);
             assertEquals(0, rec.sanityBatches, "fast_dev_run skips the sanity check");
             assertEquals(1, rec.trainEpochStarts);
-            assertEquals(1, t.globalStep());
-            assertEquals(1, t.currentEpoch());
+            assertEquals(1, t.view().globalStep());
+            assertEquals(1, t.view().currentEpoch());
             t.test(model, loader64());
             assertEquals(1, rec.testBatches);
             assertEquals(1, t.predict(model, loader64()).size());
@@ -211,7 +211,7 @@ class TrainerArgumentsTest {
         } finally {
             t.close();
         }
-        assertTrue(t.loggers().isEmpty());
+        assertTrue(t.view().loggers().isEmpty());
         try (var files = Files.walk(root)) {
             assertEquals(List.of(root), files.toList(), "fast_dev_run wrote no logs");
         }
@@ -226,8 +226,8 @@ class TrainerArgumentsTest {
         assertEquals(List.of(3), rec.valBatchesPerRun);
         assertEquals(0, rec.sanityBatches);
         assertEquals(1, rec.trainEpochStarts);
-        assertEquals(3, t.globalStep());
-        assertEquals(1, t.currentEpoch());
+        assertEquals(3, t.view().globalStep());
+        assertEquals(1, t.view().currentEpoch());
     }
 
     // ------------------------------------------------------------------ max_steps / max_epochs / min_epochs
@@ -236,22 +236,22 @@ class TrainerArgumentsTest {
     void maxStepsStopsMidEpoch() {
         ArgsRecorder rec = new ArgsRecorder();
         Trainer t = fit(b -> b.maxEpochs(3).maxSteps(5), rec);
-        assertEquals(5, t.globalStep());
+        assertEquals(5, t.view().globalStep());
         assertEquals(5, rec.trainBatches, "stopped inside the first 16-batch epoch");
         assertEquals(1, rec.trainEpochStarts);
         assertEquals(1, rec.trainEpochEnds, "Lightning ends the interrupted epoch with on_train_epoch_end");
-        assertEquals(1, t.currentEpoch(), "Lightning counts the interrupted epoch as completed");
+        assertEquals(1, t.view().currentEpoch(), "Lightning counts the interrupted epoch as completed");
         assertEquals(0, rec.validationRuns, "val_check_batch=16 was never reached");
-        assertTrue(rec.trainBatches < t.numTrainingBatches(), "the epoch was not finished");
+        assertTrue(rec.trainBatches < t.view().numTrainingBatches(), "the epoch was not finished");
         assertEquals(3, rec.maxEpochsAtTrainStart, "max_epochs stays as given");
-        assertEquals(5, t.maxSteps());
+        assertEquals(5, t.view().maxSteps());
     }
 
     @Test
     void maxStepsCountsOptimizerStepsWithAccumulation() {
         ArgsRecorder rec = new ArgsRecorder();
         Trainer t = fit(b -> b.maxEpochs(10).maxSteps(5).accumulateGradBatches(4), rec);
-        assertEquals(5, t.globalStep());
+        assertEquals(5, t.view().globalStep());
         assertEquals(20, rec.trainBatches, "5 steps x 4 accumulated batches");
         assertEquals(2, rec.trainEpochStarts);
     }
@@ -260,10 +260,10 @@ class TrainerArgumentsTest {
     void maxEpochsRunsWholeEpochs() {
         ArgsRecorder rec = new ArgsRecorder();
         Trainer t = fit(b -> b.maxEpochs(3), rec);
-        assertEquals(3, t.currentEpoch());
+        assertEquals(3, t.view().currentEpoch());
         assertEquals(3, rec.trainEpochStarts);
         assertEquals(48, rec.trainBatches);
-        assertEquals(48, t.globalStep());
+        assertEquals(48, t.view().globalStep());
         assertEquals(3, rec.validationRuns);
         assertEquals(3, rec.maxEpochsAtTrainStart);
     }
@@ -308,7 +308,7 @@ class TrainerArgumentsTest {
         // Lightning keeps should_stop set; it takes effect as soon as min_epochs is met: after 2 whole epochs.
         assertEquals(2, rec.trainEpochStarts, "min_epochs=2 then the pending stop request");
         assertEquals(32, rec.trainBatches);
-        assertEquals(2, t.currentEpoch());
+        assertEquals(2, t.view().currentEpoch());
     }
 
     @Test
@@ -324,7 +324,7 @@ class TrainerArgumentsTest {
         Trainer t = fit(b -> b.maxEpochs(5), rec);
         assertEquals(4, rec.trainBatches);
         assertEquals(1, rec.trainEpochStarts);
-        assertEquals(1, t.currentEpoch());
+        assertEquals(1, t.view().currentEpoch());
         assertEquals(List.of(4), rec.validationAfterTrainBatches, "Lightning validates when stopping early");
     }
 
@@ -339,7 +339,7 @@ class TrainerArgumentsTest {
                 sleep(5);
             }
         };
-        Trainer.Builder b = Fixtures.quietTrainer(root).maxEpochs(50).maxTime(Duration.ofMillis(1));
+        TrainerBuilder b = Fixtures.quietTrainer(root).maxEpochs(50).maxTime(Duration.ofMillis(1));
         Trainer t = b.callbacks(rec).build();
         assertTrue(t.callbacks().stream().anyMatch(c -> c instanceof Timer), "Timer added: " + t.callbacks());
         try (var plain = Fixtures.quietTrainer(root).build()) {
@@ -350,9 +350,9 @@ class TrainerArgumentsTest {
         } finally {
             t.close();
         }
-        assertTrue(t.currentEpoch() < 50, "stopped early at epoch " + t.currentEpoch());
+        assertTrue(t.view().currentEpoch() < 50, "stopped early at epoch " + t.view().currentEpoch());
         assertEquals(1, rec.trainBatches, "the Timer checks after every training batch");
-        assertEquals(1, t.currentEpoch());
+        assertEquals(1, t.view().currentEpoch());
         assertEquals(1, rec.validationRuns, "Lightning validates when stopping early");
     }
 
@@ -448,8 +448,8 @@ class TrainerArgumentsTest {
         }
         assertNull(problem.get());
         assertEquals(3, rec.trainBatches, "stopped after the batch during which the stop was requested");
-        assertTrue(t.currentEpoch() < 5, "epoch " + t.currentEpoch());
-        assertEquals(1, t.currentEpoch());
+        assertTrue(t.view().currentEpoch() < 5, "epoch " + t.view().currentEpoch());
+        assertEquals(1, t.view().currentEpoch());
         assertTrue(rec.exceptions.isEmpty(), "a stop is not an error: " + rec.exceptions);
     }
 
@@ -532,7 +532,7 @@ class TrainerArgumentsTest {
         try (var model = new IndexLogging();
              var t = Fixtures.quietTrainer(root).maxEpochs(1).callbacks(spy).build()) {
             t.fit(model, train, val);
-            end = t.callbackMetrics();
+            end = t.view().callbackMetrics();
         }
         assertEquals(3, atTrainBatchEnd.size());
         for (int i = 0; i < 3; i++) {
@@ -565,7 +565,7 @@ class TrainerArgumentsTest {
             try (var model = new Fixtures.Classifier();
                  var t = Trainer.builder().defaultRootDir(root).enableProgressBar(false).enableModelSummary(false)
                          .seed(7).maxEpochs(1).logEveryNSteps(1).build()) {
-                assertEquals(1, t.loggers().size(), "one default logger: " + t.loggers());
+                assertEquals(1, t.view().loggers().size(), "one default logger: " + t.view().loggers());
                 t.fit(model, train16(), val4());
                 Path dir = root.resolve("fulmen_logs").resolve("version_" + run);
                 Path csv = dir.resolve("metrics.csv");
@@ -579,7 +579,7 @@ class TrainerArgumentsTest {
                         + "row: " + lines);
                 String hparams = Files.readString(dir.resolve("hparams.yaml"), StandardCharsets.UTF_8);
                 assertTrue(hparams.contains("hidden: 16"), hparams);
-                assertEquals(dir, t.logDir());
+                assertEquals(dir, t.view().logDir());
             }
         }
         assertTrue(Files.isDirectory(root.resolve("fulmen_logs/version_1")));

@@ -16,6 +16,7 @@ import io.fulmen.nn.Metrics;
 import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,12 +38,12 @@ public final class PluginTestKit {
     private PluginTestKit() {}
 
     /** Fits, validates and returns the Trainer's callback metrics ({@code train_loss}, {@code val_loss}, {@code val_acc}). */
-    public static Map<String, Double> fit(Path rootDir, UnaryOperator<Trainer.Builder> customize) {
-        Trainer.Builder builder = Trainer.builder().defaultRootDir(rootDir).maxEpochs(2).seed(1).logEveryNSteps(1)
+    public static Map<String, Double> fit(Path rootDir, UnaryOperator<TrainerBuilder> customize) {
+        TrainerBuilder builder = Trainer.builder().defaultRootDir(rootDir).maxEpochs(2).seed(1).logEveryNSteps(1)
                 .enableProgressBar(false).enableModelSummary(false).enableCheckpointing(false);
         try (Trainer trainer = customize.apply(builder).build(); TinyClassifier model = new TinyClassifier()) {
             trainer.fit(model, loader(256, 1), loader(64, 2));
-            return trainer.callbackMetrics();
+            return trainer.view().callbackMetrics();
         }
     }
 

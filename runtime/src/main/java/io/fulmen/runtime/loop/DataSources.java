@@ -2,7 +2,9 @@ package io.fulmen.runtime.loop;
 
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
+import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
+import io.fulmen.data.DataSource;
 
 import java.util.function.Supplier;
 
@@ -28,6 +30,36 @@ public final class DataSources {
                 module::testDataloader);
         this.predict = new Lazy(predictLoader, dataModule == null ? null : dataModule::predictDataloader,
                 module::predictDataloader);
+    }
+
+    /**
+     * The loaders of a {@code stage} call given {@code data}: a DataModule's hooks, one loader for the stage, or
+     * fit's train and validation loaders; null leaves the module's own hooks.
+     */
+    public static DataSources of(LightningModule module, DataSource data, Stage stage) {
+        if (data == null) {
+            return new DataSources(module, null, null, null, null, null);
+        }
+        if (data instanceof LightningDataModule dm) {
+            return new DataSources(module, dm, null, null, null, null);
+        }
+        if (data instanceof DataSource.Loaders l) {
+            if (stage != Stage.FIT) {
+                throw new IllegalArgumentException("DataSource.loaders(train, val) is for fit; pass one loader to "
+                        + stage.lightningName());
+            }
+            return new DataSources(module, null, l.train(), l.val(), null, null);
+        }
+        if (data instanceof DataLoader loader) {
+            return switch (stage) {
+                case FIT -> new DataSources(module, null, loader, null, null, null);
+                case VALIDATE -> new DataSources(module, null, null, loader, null, null);
+                case TEST -> new DataSources(module, null, null, null, loader, null);
+                case PREDICT -> new DataSources(module, null, null, null, null, loader);
+            };
+        }
+        throw new IllegalArgumentException("unsupported data source " + data.getClass().getName() + ": pass a "
+                + "LightningDataModule, a DataLoader or DataSource.loaders(train, val)");
     }
 
     /** Whether a validation loader is defined, without calling the hook (Lightning's {@code is_defined}). */

@@ -9,8 +9,8 @@ import io.fulmen.data.BatchStream;
 import io.fulmen.data.DataLoader;
 import io.fulmen.optim.Interval;
 import io.fulmen.optim.OptimizerConfig;
-import io.fulmen.runtime.BatchLimit;
-import io.fulmen.runtime.TrainerSettings;
+import io.fulmen.runtime.config.BatchLimit;
+import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.CheckpointWriter;
 import io.fulmen.runtime.metrics.MetricStore;
@@ -51,17 +51,15 @@ public final class FitLoop {
     private long batchesDoneInEpoch;
     private boolean epochFinished;
 
-    /** A fit from scratch. */
-    public FitLoop(RunContext run, DataSources data) {
-        this(run, data, null, null);
-    }
+    /** A checkpoint to resume from, and where it was read (for messages). */
+    public record Resume(Checkpoint checkpoint, String origin) {}
 
-    /** A fit that resumes from {@code checkpoint} (read from {@code origin}), or from scratch when it is null. */
-    public FitLoop(RunContext run, DataSources data, Checkpoint checkpoint, String origin) {
+    /** A fit that resumes from {@code resume}, or from scratch when it is null. */
+    public FitLoop(RunContext run, DataSources data, Resume resume) {
         this.run = run;
         this.data = data;
-        this.resumeFrom = checkpoint;
-        this.resumeOrigin = origin;
+        this.resumeFrom = resume == null ? null : resume.checkpoint();
+        this.resumeOrigin = resume == null ? null : resume.origin();
         this.settings = run.settings;
         this.state = run.state;
         this.module = run.module;
@@ -306,9 +304,7 @@ public final class FitLoop {
             }
         });
         run.logToLoggers(epochMetrics, Math.max(0, state.batchesThatStepped() - 1), true);
-        if (run.strategy.writesLogs() && !state.loggersFinished()) {
-            state.loggers().forEach(l -> l.save());
-        }
+        state.loggerConnector().save();
         state.currentEpoch(epoch + 1);
     }
 

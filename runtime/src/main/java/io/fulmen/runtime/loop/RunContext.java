@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
-import io.fulmen.runtime.TrainerSettings;
+import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.Autograd;
-import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
 
@@ -70,18 +69,8 @@ public final class RunContext {
         }
     }
 
-    /** Sends metrics to every logger this process writes to, adding Lightning's {@code epoch} column. */
+    /** Sends metrics to the loggers, adding Lightning's {@code epoch} column when {@code withEpoch}. */
     void logToLoggers(Map<String, Double> metrics, long step, boolean withEpoch) {
-        if (metrics.isEmpty() || !strategy.writesLogs() || state.loggers().isEmpty() || state.loggersFinished()) {
-            return;
-        }
-        Map<String, Double> row = new java.util.LinkedHashMap<>(metrics);
-        if (withEpoch) {
-            row.putIfAbsent("epoch", (double) state.currentEpoch());
-        }
-        for (ExperimentLogger l : state.loggers()) {
-            l.logMetrics(row, step);
-        }
-        state.metrics().recordLogged(row);
+        state.loggerConnector().logMetrics(metrics, step, withEpoch ? state.currentEpoch() : null);
     }
 }

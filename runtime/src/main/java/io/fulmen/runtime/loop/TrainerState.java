@@ -3,6 +3,7 @@ package io.fulmen.runtime.loop;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
+import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Strategy;
@@ -17,8 +18,8 @@ import java.util.Map;
  * the thread running the loops, except {@link #requestStop()} and {@link #cancel()}.
  */
 public final class TrainerState implements TrainerView {
-    private final MetricStore metrics = new MetricStore();
-    private final List<ExperimentLogger> loggers;
+    private final MetricStore metrics;
+    private final LoggerConnector loggers;
     private final Path rootDir;
     private final Strategy strategy;
 
@@ -35,10 +36,10 @@ public final class TrainerState implements TrainerView {
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
     private volatile CheckpointSaver saver;
-    private volatile boolean loggersFinished;
 
-    public TrainerState(List<ExperimentLogger> loggers, Path rootDir, Strategy strategy) {
-        this.loggers = List.copyOf(loggers);
+    public TrainerState(MetricStore metrics, LoggerConnector loggers, Path rootDir, Strategy strategy) {
+        this.metrics = metrics;
+        this.loggers = loggers;
         this.rootDir = rootDir;
         this.strategy = strategy;
     }
@@ -170,6 +171,11 @@ public final class TrainerState implements TrainerView {
 
     @Override
     public List<ExperimentLogger> loggers() {
+        return loggers.loggers();
+    }
+
+    /** The loggers' lifecycle: what the loops send metrics through. */
+    public LoggerConnector loggerConnector() {
         return loggers;
     }
 
@@ -180,7 +186,7 @@ public final class TrainerState implements TrainerView {
 
     @Override
     public Path logDir() {
-        for (ExperimentLogger l : loggers) {
+        for (ExperimentLogger l : loggers.loggers()) {
             Path p = l.logDir();
             if (p != null) {
                 return p;
@@ -241,15 +247,6 @@ public final class TrainerState implements TrainerView {
         if (strategy.writesCheckpoints()) {
             saver.save(file, weightsOnly);
         }
-    }
-
-    /** True once the loggers were finished (after a failed call or on close): nothing more is sent to them. */
-    public boolean loggersFinished() {
-        return loggersFinished;
-    }
-
-    public void markLoggersFinished() {
-        loggersFinished = true;
     }
 
     void saver(CheckpointSaver s) {

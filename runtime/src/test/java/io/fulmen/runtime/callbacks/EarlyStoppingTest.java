@@ -15,6 +15,7 @@ import io.fulmen.nn.Losses;
 import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.runtime.callbacks.EarlyStopping.StoppingReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -445,7 +446,7 @@ class EarlyStoppingTest {
         return DataLoader.of(ds).batchSize(16).shuffle(false).build();
     }
 
-    private Trainer.Builder quietTrainer() {
+    private TrainerBuilder quietTrainer() {
         return Trainer.builder().defaultRootDir(root).enableProgressBar(false).enableModelSummary(false)
                 .logger(false).seed(7);
     }
@@ -459,7 +460,7 @@ class EarlyStoppingTest {
         try (Trainer trainer = quietTrainer().maxEpochs(20).callbacks(es).build();
              Plateau model = new Plateau()) {
             trainer.fit(model, loader(64, 1), loader(32, 2));
-            assertEquals(3, trainer.currentEpoch());
+            assertEquals(3, trainer.view().currentEpoch());
             assertEquals(3, model.epochsRun);
         }
         assertEquals(2, es.stoppedEpoch());
@@ -476,7 +477,7 @@ class EarlyStoppingTest {
         try (Trainer trainer = quietTrainer().maxEpochs(20).checkValEveryNEpoch(2).callbacks(es).build();
              Plateau model = new Plateau()) {
             trainer.fit(model, loader(64, 1), loader(32, 2));
-            assertEquals(4, trainer.currentEpoch());
+            assertEquals(4, trainer.view().currentEpoch());
         }
         assertEquals(3, es.stoppedEpoch());
     }

@@ -86,7 +86,7 @@ class PluginBundlesTest {
                     .enableCheckpointing(false).enableProgressBar(false).enableModelSummary(false).maxEpochs(1)
                     .build()) {
                 trainer.fit(model, io.fulmen.runtime.BundleFixtures.loader());
-                assertEquals(4, trainer.globalStep());
+                assertEquals(4, trainer.view().globalStep());
                 assertTrue(trainer.accelerator().getClass().getClassLoader() instanceof org.pf4j.PluginClassLoader);
             }
         }

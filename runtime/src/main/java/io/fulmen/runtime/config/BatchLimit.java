@@ -1,4 +1,4 @@
-package io.fulmen.runtime;
+package io.fulmen.runtime.config;
 
 /**
  * Lightning's {@code limit_*_batches} and {@code val_check_interval}: a count of batches, or a fraction of the

@@ -1,0 +1,404 @@
+package io.fulmen.runtime;
+
+import io.fulmen.callback.Callback;
+import io.fulmen.runtime.config.BatchLimit;
+import io.fulmen.runtime.config.TrainerSettings;
+import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.spi.Accelerator;
+import io.fulmen.spi.DeviceSpec;
+import io.fulmen.spi.ExperimentLogger;
+import io.fulmen.spi.Precision;
+import io.fulmen.spi.Strategy;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Lightning's Trainer arguments with Lightning's defaults, from {@link Trainer#builder()}. Strings resolve through
+ * the plugin registries ({@code "auto"} picks the best available); every component also accepts an instance.
+ * Arguments are checked when set, so a bad value fails where it is written.
+ */
+public final class TrainerBuilder {
+    /** System property naming the plugins folder. */
+    public static final String PLUGINS_PROPERTY = "fulmen.plugins.dir";
+    /** Environment variable naming the plugins folder. */
+    public static final String PLUGINS_ENV = "FULMEN_PLUGINS_DIR";
+
+    final TrainerSettings.Builder settings = TrainerSettings.builder();
+    String accelerator = "auto";
+    Accelerator acceleratorInstance;
+    DeviceSpec devices = DeviceSpec.auto();
+    String strategy = "auto";
+    Strategy strategyInstance;
+    String precision = "32-true";
+    Precision precisionInstance;
+    int numNodes = 1;
+    final List<Callback> callbacks = new ArrayList<>();
+    final List<String> loggerNames = new ArrayList<>();
+    final List<ExperimentLogger> loggerInstances = new ArrayList<>();
+    boolean loggersOff;
+    final Map<String, String> options = new LinkedHashMap<>();
+    PluginRegistry plugins;
+    private Path pluginsDir;
+    final Set<String> allowedPlugins = new LinkedHashSet<>();
+    boolean allowWritablePluginsDir;
+    PrintStream out = System.out;
+    Boolean interactive;
+
+    TrainerBuilder() {}
+
+    /** {@code max_epochs}; unset means 1000 unless max_steps or max_time bound training; -1 for unbounded. */
+    public TrainerBuilder maxEpochs(int value) {
+        settings.maxEpochs(value);
+        return this;
+    }
+
+    /** {@code min_epochs}: a stop request is deferred until this many epochs ran. */
+    public TrainerBuilder minEpochs(int value) {
+        settings.minEpochs(value);
+        return this;
+    }
+
+    /** {@code max_steps}: optimizer steps; -1 (default) for unbounded. */
+    public TrainerBuilder maxSteps(long value) {
+        settings.maxSteps(value);
+        return this;
+    }
+
+    /** {@code min_steps}: a stop request is deferred until this many optimizer steps ran. */
+    public TrainerBuilder minSteps(long value) {
+        settings.minSteps(value);
+        return this;
+    }
+
+    /** {@code max_time}: stop training after this long (adds a {@link io.fulmen.runtime.callbacks.Timer}). */
+    public TrainerBuilder maxTime(Duration value) {
+        settings.maxTime(value);
+        return this;
+    }
+
+    /** {@code limit_train_batches} as a count. */
+    public TrainerBuilder limitTrainBatches(int count) {
+        settings.limitTrainBatches(BatchLimit.count(count));
+        return this;
+    }
+
+    /** {@code limit_train_batches} as a fraction of the loader. */
+    public TrainerBuilder limitTrainBatches(double fraction) {
+        settings.limitTrainBatches(BatchLimit.fraction(fraction));
+        return this;
+    }
+
+    /** {@code limit_val_batches} as a count (0 disables validation). */
+    public TrainerBuilder limitValBatches(int count) {
+        settings.limitValBatches(BatchLimit.count(count));
+        return this;
+    }
+
+    /** {@code limit_val_batches} as a fraction of the loader. */
+    public TrainerBuilder limitValBatches(double fraction) {
+        settings.limitValBatches(BatchLimit.fraction(fraction));
+        return this;
+    }
+
+    /** {@code limit_test_batches} as a count. */
+    public TrainerBuilder limitTestBatches(int count) {
+        settings.limitTestBatches(BatchLimit.count(count));
+        return this;
+    }
+
+    /** {@code limit_test_batches} as a fraction of the loader. */
+    public TrainerBuilder limitTestBatches(double fraction) {
+        settings.limitTestBatches(BatchLimit.fraction(fraction));
+        return this;
+    }
+
+    /** {@code limit_predict_batches} as a count. */
+    public TrainerBuilder limitPredictBatches(int count) {
+        settings.limitPredictBatches(BatchLimit.count(count));
+        return this;
+    }
+
+    /** {@code limit_predict_batches} as a fraction of the loader. */
+    public TrainerBuilder limitPredictBatches(double fraction) {
+        settings.limitPredictBatches(BatchLimit.fraction(fraction));
+        return this;
+    }
+
+    /** {@code val_check_interval} as a count of training batches. */
+    public TrainerBuilder valCheckInterval(int batches) {
+        settings.valCheckInterval(batches);
+        return this;
+    }
+
+    /** {@code val_check_interval} as a fraction of the training epoch. */
+    public TrainerBuilder valCheckInterval(double fraction) {
+        settings.valCheckInterval(fraction);
+        return this;
+    }
+
+    /** {@code check_val_every_n_epoch}; null counts {@code valCheckInterval} across epochs. */
+    public TrainerBuilder checkValEveryNEpoch(Integer value) {
+        settings.checkValEveryNEpoch(value);
+        return this;
+    }
+
+    /** {@code num_sanity_val_steps}: 2 by default, 0 to skip, -1 for the whole val loader. */
+    public TrainerBuilder numSanityValSteps(int value) {
+        settings.numSanityValSteps(value);
+        return this;
+    }
+
+    /** {@code fast_dev_run=True}: one batch of each loop, no loggers, no checkpoints. */
+    public TrainerBuilder fastDevRun(boolean value) {
+        settings.fastDevRun(value ? 1 : 0);
+        return this;
+    }
+
+    /** {@code fast_dev_run=n}: n batches of each loop. */
+    public TrainerBuilder fastDevRun(int batches) {
+        settings.fastDevRun(batches);
+        return this;
+    }
+
+    /** {@code accumulate_grad_batches}: one optimizer step every this many batches. */
+    public TrainerBuilder accumulateGradBatches(int value) {
+        settings.accumulateGradBatches(value);
+        return this;
+    }
+
+    /** {@code gradient_clip_val}; 0 disables clipping. */
+    public TrainerBuilder gradientClipVal(double value) {
+        settings.gradientClipVal(value);
+        return this;
+    }
+
+    /** {@code gradient_clip_algorithm}: "norm" (default) or "value". */
+    public TrainerBuilder gradientClipAlgorithm(String value) {
+        settings.gradientClipAlgorithm(value);
+        return this;
+    }
+
+    /** {@code deterministic}. */
+    public TrainerBuilder deterministic(boolean value) {
+        settings.deterministic(value);
+        return this;
+    }
+
+    /** Seeds parameter initialisation, shuffling and the engine's generator (Lightning's seed_everything). */
+    public TrainerBuilder seed(long value) {
+        settings.seed(value);
+        return this;
+    }
+
+    /** {@code default_root_dir}: where logs and checkpoints go (the working directory by default). */
+    public TrainerBuilder defaultRootDir(Path value) {
+        settings.defaultRootDir(value);
+        return this;
+    }
+
+    /** {@code enable_checkpointing}: adds a default ModelCheckpoint when none is given. */
+    public TrainerBuilder enableCheckpointing(boolean value) {
+        settings.enableCheckpointing(value);
+        return this;
+    }
+
+    /** {@code enable_progress_bar}. */
+    public TrainerBuilder enableProgressBar(boolean value) {
+        settings.enableProgressBar(value);
+        return this;
+    }
+
+    /** {@code enable_model_summary}. */
+    public TrainerBuilder enableModelSummary(boolean value) {
+        settings.enableModelSummary(value);
+        return this;
+    }
+
+    /** {@code log_every_n_steps}. */
+    public TrainerBuilder logEveryNSteps(int value) {
+        settings.logEveryNSteps(value);
+        return this;
+    }
+
+    /** {@code detect_anomaly}: fails on a NaN/inf loss or gradient, naming where. */
+    public TrainerBuilder detectAnomaly(boolean value) {
+        settings.detectAnomaly(value);
+        return this;
+    }
+
+    /** The DJL engine: "PyTorch" (default; trains) or an inference engine for validate/test/predict. */
+    public TrainerBuilder engine(String value) {
+        settings.engine(value);
+        return this;
+    }
+
+    /** {@code accelerator}: "auto" (default), "cpu", or any accelerator plugin's name. */
+    public TrainerBuilder accelerator(String name) {
+        this.accelerator = Objects.requireNonNull(name, "accelerator");
+        this.acceleratorInstance = null;
+        return this;
+    }
+
+    /** An accelerator instance, used as it is. */
+    public TrainerBuilder accelerator(Accelerator instance) {
+        this.acceleratorInstance = Objects.requireNonNull(instance, "accelerator");
+        return this;
+    }
+
+    /** {@code devices}: "auto", a count, -1 for all, or indices such as "0,1". */
+    public TrainerBuilder devices(String spec) {
+        this.devices = DeviceSpec.parse(spec);
+        return this;
+    }
+
+    /** {@code devices} as a count. */
+    public TrainerBuilder devices(int count) {
+        this.devices = DeviceSpec.count(count);
+        return this;
+    }
+
+    /** {@code strategy}: "auto" (default) or any strategy plugin's name. */
+    public TrainerBuilder strategy(String name) {
+        this.strategy = Objects.requireNonNull(name, "strategy");
+        this.strategyInstance = null;
+        return this;
+    }
+
+    /** A strategy instance; the Trainer sets it up with the resolved accelerator, devices and precision. */
+    public TrainerBuilder strategy(Strategy instance) {
+        this.strategyInstance = Objects.requireNonNull(instance, "strategy");
+        return this;
+    }
+
+    /** {@code precision}: "32-true" (default) or any precision plugin's name. */
+    public TrainerBuilder precision(String name) {
+        this.precision = Objects.requireNonNull(name, "precision");
+        this.precisionInstance = null;
+        return this;
+    }
+
+    /** A precision instance, used as it is. */
+    public TrainerBuilder precision(Precision instance) {
+        this.precisionInstance = Objects.requireNonNull(instance, "precision");
+        return this;
+    }
+
+    /** {@code num_nodes}. */
+    public TrainerBuilder numNodes(int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("numNodes must be positive, got " + value);
+        }
+        this.numNodes = value;
+        return this;
+    }
+
+    /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
+    public TrainerBuilder callbacks(Callback... values) {
+        for (Callback c : values) {
+            callbacks.add(Objects.requireNonNull(c, "callback"));
+        }
+        return this;
+    }
+
+    /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
+    public TrainerBuilder callbacks(List<? extends Callback> values) {
+        values.forEach(c -> callbacks.add(Objects.requireNonNull(c, "callback")));
+        return this;
+    }
+
+    /** Loggers by name ("csv", "tensorboard"…); "none" or "false" disables logging. */
+    public TrainerBuilder logger(String... names) {
+        for (String n : names) {
+            String key = n.trim().toLowerCase(Locale.ROOT);
+            if (key.equals("none") || key.equals("false")) {
+                loggersOff = true;
+            } else {
+                loggerNames.add(n);
+            }
+        }
+        return this;
+    }
+
+    /** Logger instances, used as they are. */
+    public TrainerBuilder logger(ExperimentLogger... instances) {
+        for (ExperimentLogger l : instances) {
+            loggerInstances.add(Objects.requireNonNull(l, "logger"));
+        }
+        return this;
+    }
+
+    /** {@code logger=False}. */
+    public TrainerBuilder logger(boolean enabled) {
+        this.loggersOff = !enabled;
+        return this;
+    }
+
+    /** An option handed to every plugin's provider (e.g. a logger's "name"). */
+    public TrainerBuilder option(String key, String value) {
+        options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * The folder of plugin bundles (PF4J) to load besides the classpath. Default: the system property
+     * {@value #PLUGINS_PROPERTY}, else the environment variable {@value #PLUGINS_ENV}, else {@code ./plugins}
+     * when it exists.
+     */
+    public TrainerBuilder pluginsDir(Path folder) {
+        this.pluginsDir = Objects.requireNonNull(folder, "folder");
+        return this;
+    }
+
+    /** Only these plugin ids may load from the plugins folder (default: any). */
+    public TrainerBuilder allowedPlugins(String... ids) {
+        allowedPlugins.addAll(List.of(ids));
+        return this;
+    }
+
+    /** Accepts a plugins folder writable by group or others (refused by default: plugins run as code here). */
+    public TrainerBuilder allowWritablePluginsDir(boolean allow) {
+        this.allowWritablePluginsDir = allow;
+        return this;
+    }
+
+    /** The plugins to resolve names from; by default those on the context class loader and the plugins folder. */
+    public TrainerBuilder plugins(PluginRegistry registry) {
+        this.plugins = Objects.requireNonNull(registry, "plugins");
+        return this;
+    }
+
+    /** Where the progress bar, model summary and result tables print (System.out by default). */
+    public TrainerBuilder output(PrintStream stream, boolean isTerminal) {
+        this.out = Objects.requireNonNull(stream, "stream");
+        this.interactive = isTerminal;
+        return this;
+    }
+
+    Path pluginsFolder() {
+        if (pluginsDir != null) {
+            return pluginsDir;
+        }
+        String configured = System.getProperty(PLUGINS_PROPERTY, System.getenv(PLUGINS_ENV));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path local = Path.of("plugins");
+        return Files.isDirectory(local) ? local : null;
+    }
+
+    /** Builds the Trainer: resolves every name through the plugins and sets the strategy up. */
+    public Trainer build() {
+        return new Trainer(this);
+    }
+}

@@ -1,0 +1,126 @@
+package io.fulmen.runtime;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.fulmen.LightningDataModule;
+import io.fulmen.LightningModule;
+import io.fulmen.Stage;
+import io.fulmen.callback.Callback;
+import io.fulmen.runtime.config.TrainerSettings;
+import io.fulmen.runtime.engine.Autograd;
+import io.fulmen.runtime.logger.LoggerConnector;
+import io.fulmen.runtime.loop.RunContext;
+import io.fulmen.runtime.loop.TrainerState;
+import io.fulmen.runtime.loop.TrainingCancelledException;
+import io.fulmen.spi.Precision;
+import io.fulmen.spi.RunStatus;
+import io.fulmen.spi.Strategy;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The one funnel every fit/validate/test/predict call goes through (Lightning's {@code _run} with
+ * {@code _call_and_handle_interrupt}): one call at a time, data preparation on rank zero, setup hooks, the stage's
+ * loop, teardown hooks, and on failure {@code onException} for every callback and the loggers finished as failed
+ * or interrupted.
+ */
+final class TrainerRun {
+    private final TrainerSettings settings;
+    private final Strategy strategy;
+    private final Precision precision;
+    private final TrainerState state;
+    private final LoggerConnector loggers;
+    private final CallbackConnector callbacks;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
+               LoggerConnector loggers, CallbackConnector callbacks) {
+        this.settings = settings;
+        this.strategy = strategy;
+        this.precision = precision;
+        this.state = state;
+        this.loggers = loggers;
+        this.callbacks = callbacks;
+    }
+
+    <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Function<RunContext, T> body) {
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("this Trainer is already running " + state.stage().lightningName()
+                    + "; one call at a time per Trainer");
+        }
+        state.resetForCall(stage);
+        List<Callback> all = callbacks.withModuleCallbacks(module.configureCallbacks());
+        try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
+            manager.setName("fulmen-" + stage.lightningName());
+            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
+                    manager);
+            module.attach(run.bridge());
+            try {
+                T result = setUpRunAndTearDown(stage, module, dm, all, run, body);
+                loggers.save();
+                return result;
+            } catch (RuntimeException | Error e) {
+                for (Callback c : all) {
+                    try {
+                        c.onException(state, module, e);
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED : RunStatus.FAILED, e);
+                throw e;
+            } finally {
+                module.detach(run.bridge());
+            }
+        } finally {
+            state.endCall();
+            running.set(false);
+        }
+    }
+
+    private <T> T setUpRunAndTearDown(Stage stage, LightningModule module, LightningDataModule dm,
+                                      List<Callback> all, RunContext run, Function<RunContext, T> body) {
+        if (stage == Stage.FIT && settings.seed() != null) {
+            Engine.getEngine(settings.engine()).setRandomSeed(mixedSeed(settings.seed()));
+        }
+        if (strategy.isGlobalZero()) {
+            if (dm != null) {
+                dm.prepareData();
+            }
+            module.prepareData();
+        }
+        if (dm != null) {
+            dm.setup(stage);
+        }
+        all.forEach(c -> c.setup(state, module, stage));
+        module.setup(stage);
+        module.configureModel();
+        loggers.logHyperparameters(module, dm);
+        T result = body.apply(run);
+        if (dm != null) {
+            dm.teardown(stage);
+        }
+        all.forEach(c -> c.teardown(state, module, stage));
+        module.teardown(stage);
+        return result;
+    }
+
+    /** The engine's seed is an int: a long seed is folded, not truncated, so seeds above 2^31 stay distinct. */
+    static int mixedSeed(long seed) {
+        return seed == (int) seed ? (int) seed : (int) (seed ^ (seed >>> 32));
+    }
+
+    /** The engine's autograd; an inference-only engine has none and can still validate, test and predict. */
+    private Autograd autograd(Stage stage) {
+        try {
+            return Autograd.forEngine(settings.engine());
+        } catch (IllegalArgumentException inferenceOnlyEngine) {
+            if (stage == Stage.FIT) {
+                throw inferenceOnlyEngine;
+            }
+            return null;
+        }
+    }
+}
