@@ -72,6 +72,12 @@ public interface TrainerView {
      */
     void saveCheckpoint(Path file, boolean weightsOnly);
 
+    /**
+     * Removes a checkpoint through the strategy's checkpoint I/O (Lightning's {@code strategy.remove_checkpoint}),
+     * after the saves issued before it; only the process that {@code writesCheckpoints} removes.
+     */
+    void removeCheckpoint(Path file);
+
     /** The optimizers of the current fit, empty outside fit. */
     List<LightningOptimizer> optimizers();
 }

@@ -2,39 +2,54 @@ package io.fulmen.spi;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.training.dataset.Batch;
+import io.fulmen.LightningModule;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How training is spread over devices and processes (Lightning's {@code Strategy}). A single-device strategy is
- * trivial; a data-parallel one launches or joins ranks, synchronises gradients after backward and reduces metrics.
- * Collectives return new arrays on the input's manager.
+ * How training runs on devices and processes (Lightning's {@code Strategy}): it owns execution. The loops call only
+ * the strategy to move a batch to the device, run backward, step an optimizer and save, load or remove
+ * checkpoints; the strategy composes the {@link Precision} and the {@link CheckpointIO} it was set up with. A
+ * single-device strategy is {@link SingleDeviceStrategy}, the base to extend; a data-parallel one also launches
+ * or joins ranks, synchronises gradients in {@link #backward} and reduces metrics.
+ *
+ * <p>Collectives return new arrays on the input's manager.
  */
 public interface Strategy {
+    /** The name users select it by. */
     String name();
 
+    /** Called once per Trainer, before any call: the accelerator, devices, precision and checkpoint I/O to use. */
     void setup(StrategyContext context);
 
     /** The device this process trains on. */
     Device rootDevice();
 
+    /** The rank of this process among all processes. */
     default int globalRank() {
         return 0;
     }
 
+    /** The rank of this process on its node. */
     default int localRank() {
         return 0;
     }
 
+    /** The rank of this node. */
     default int nodeRank() {
         return 0;
     }
 
+    /** The number of processes. */
     default int worldSize() {
         return 1;
     }
 
+    /** Whether this is the process of global rank zero. */
     default boolean isGlobalZero() {
         return globalRank() == 0;
     }
@@ -47,6 +62,7 @@ public interface Strategy {
         return array;
     }
 
+    /** The element-wise reduction of {@code array} over every rank. */
     default NDArray allReduce(NDArray array, ReduceOp op) {
         return array;
     }
@@ -61,8 +77,40 @@ public interface Strategy {
         return value;
     }
 
-    /** Called after every backward, before clipping and the step: where gradients are synchronised. */
-    default void afterBackward(List<Parameter> parameters) {}
+    /**
+     * One decision for every rank (Lightning's {@code reduce_boolean_decision}): true when every rank decided true
+     * ({@code all}), or when any did.
+     */
+    default boolean reduceBooleanDecision(boolean decision, boolean all) {
+        return decision;
+    }
+
+    /** Moves a batch to {@link #rootDevice()} through the module's three transfer hooks, in Lightning's order. */
+    Batch batchToDevice(Batch batch, LightningModule module, int dataloaderIdx);
+
+    /**
+     * Backward of {@code loss}: the precision's scaling, the engine's {@code autograd}, and whatever must happen to
+     * the gradients of {@code parameters} before the step (their synchronisation across ranks).
+     */
+    void backward(NDArray loss, Autograd autograd, List<Parameter> parameters);
+
+    /**
+     * One optimizer step in order: the closure, the precision's unscale-and-check, the step hooks, clipping and
+     * the update (skipped when the precision found inf/NaN), then the precision's update of its state.
+     */
+    void optimizerStep(OptimizerStep step);
+
+    /** Saves a checkpoint through the checkpoint I/O, on the process that {@link #writesCheckpoints()}. */
+    void saveCheckpoint(CheckpointData checkpoint, Path file);
+
+    /** Loads a checkpoint through the checkpoint I/O; every process reads. */
+    CheckpointData loadCheckpoint(Path file, NDManager manager);
+
+    /** Removes a checkpoint through the checkpoint I/O, on the process that {@link #writesCheckpoints()}. */
+    void removeCheckpoint(Path file);
+
+    /** Waits until the checkpoints saved and removed so far are on disk (called at the end of every call). */
+    void flushCheckpoints();
 
     /** Whether this process writes checkpoints. */
     default boolean writesCheckpoints() {
@@ -74,5 +122,6 @@ public interface Strategy {
         return isGlobalZero();
     }
 
-    default void teardown() {}
+    /** Frees what the strategy holds, its checkpoint I/O included (the Trainer is closing). */
+    void teardown();
 }

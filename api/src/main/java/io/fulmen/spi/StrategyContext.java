@@ -3,10 +3,18 @@ package io.fulmen.spi;
 import ai.djl.Device;
 
 import java.util.List;
+import java.util.Objects;
 
-/** What a {@link Strategy} is set up with: the accelerator, the devices of this node, and the node count. */
-public record StrategyContext(Accelerator accelerator, List<Device> devices, int numNodes) {
+/**
+ * What a {@link Strategy} is set up with, once per Trainer: the accelerator, the devices of this node, the node
+ * count, and the precision and checkpoint I/O it composes.
+ */
+public record StrategyContext(Accelerator accelerator, List<Device> devices, int numNodes, Precision precision,
+                              CheckpointIO checkpointIO) {
     public StrategyContext {
+        Objects.requireNonNull(accelerator, "accelerator");
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(checkpointIO, "checkpointIO");
         devices = List.copyOf(devices);
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("a strategy needs at least one device");

@@ -1,9 +1,12 @@
 package io.fulmen.runtime;
 
 import ai.djl.Device;
+import io.fulmen.runtime.checkpoint.AsyncCheckpointIO;
+import io.fulmen.runtime.checkpoint.FulmenCheckpointIO;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.PluginOptions;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
@@ -35,8 +38,21 @@ final class AcceleratorConnector {
                 : strategy(plugins, b.strategy, devices.size(), b.numNodes, options);
         Precision precision = b.precisionInstance != null ? b.precisionInstance
                 : precision(plugins, b.precision, accelerator, options);
-        strategy.setup(new StrategyContext(accelerator, devices, b.numNodes));
+        strategy.setup(new StrategyContext(accelerator, devices, b.numNodes, precision, checkpointIO(b)));
         return new Components(accelerator, devices, strategy, precision);
+    }
+
+    private static CheckpointIO checkpointIO(TrainerBuilder b) {
+        if (b.checkpointIOInstance != null) {
+            return b.checkpointIOInstance;
+        }
+        return switch (b.checkpointIO.trim().toLowerCase(Locale.ROOT)) {
+            case "default", "fulmen" -> new FulmenCheckpointIO();
+            case "async" -> new AsyncCheckpointIO();
+            default -> throw new IllegalArgumentException("Unknown checkpoint_io '" + b.checkpointIO
+                    + "'. Available: default (Fulmen's format, written in the training thread), async (the same "
+                    + "format written in the background)");
+        };
     }
 
     private static Accelerator accelerator(PluginRegistry plugins, String requested, PluginOptions options) {

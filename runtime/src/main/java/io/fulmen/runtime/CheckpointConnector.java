@@ -5,10 +5,8 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
-import io.fulmen.runtime.checkpoint.CheckpointReader;
+import io.fulmen.spi.Strategy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +43,11 @@ final class CheckpointConnector {
                 + "Trainer; pass the checkpoint's path instead");
     }
 
-    /** Reads {@code file} into {@code manager}; an unreadable or corrupt file fails naming it and the problem. */
-    static Checkpoint read(Path file, NDManager manager) {
-        try {
-            return CheckpointReader.read(file, manager);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);
-        }
+    /**
+     * Reads {@code file} into {@code manager} through the strategy's checkpoint I/O; an unreadable or corrupt file
+     * fails naming it and the problem.
+     */
+    static Checkpoint read(Strategy strategy, Path file, NDManager manager) {
+        return Checkpoint.of(strategy.loadCheckpoint(file, manager));
     }
 }

@@ -114,7 +114,7 @@ public final class Trainer implements AutoCloseable {
         Path file = resolve(ckpt);
         call(Stage.FIT, module, data, run -> {
             FitLoop.Resume resume = file == null ? null
-                    : new FitLoop.Resume(CheckpointConnector.read(file, run.manager()), file.toString());
+                    : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager()), file.toString());
             new FitLoop(run, DataSources.of(module, data, Stage.FIT), resume).run();
             return null;
         });
@@ -197,9 +197,9 @@ public final class Trainer implements AutoCloseable {
         return ckpt == null ? null : CheckpointConnector.resolve(ckpt, callbacks.callbacks(), state);
     }
 
-    private static void loadWeights(RunContext run, Path file) {
+    private void loadWeights(RunContext run, Path file) {
         if (file != null) {
-            Loops.restoreWeights(run, CheckpointConnector.read(file, run.manager()), file.toString());
+            Loops.restoreWeights(run, CheckpointConnector.read(strategy, file, run.manager()), file.toString());
         }
     }
 

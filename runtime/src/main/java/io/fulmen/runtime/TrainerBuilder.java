@@ -5,6 +5,7 @@ import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
+import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.DeviceSpec;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
@@ -43,6 +44,8 @@ public final class TrainerBuilder {
     String precision = "32-true";
     Precision precisionInstance;
     int numNodes = 1;
+    String checkpointIO = "default";
+    CheckpointIO checkpointIOInstance;
     final List<Callback> callbacks = new ArrayList<>();
     final List<String> loggerNames = new ArrayList<>();
     final List<ExperimentLogger> loggerInstances = new ArrayList<>();
@@ -291,6 +294,23 @@ public final class TrainerBuilder {
     /** A precision instance, used as it is. */
     public TrainerBuilder precision(Precision instance) {
         this.precisionInstance = Objects.requireNonNull(instance, "precision");
+        return this;
+    }
+
+    /**
+     * How checkpoints are written (Lightning's {@code CheckpointIO} plugin): {@code "default"} writes Fulmen's
+     * format in the training thread, {@code "async"} copies the tensors and writes them in the background (Lightning's
+     * {@code AsyncCheckpointIO}), with the same guarantee that a crash leaves the last completed checkpoint intact.
+     */
+    public TrainerBuilder checkpointIO(String name) {
+        this.checkpointIO = Objects.requireNonNull(name, "checkpointIO");
+        this.checkpointIOInstance = null;
+        return this;
+    }
+
+    /** A checkpoint I/O instance; the strategy saves, loads and removes checkpoints through it. */
+    public TrainerBuilder checkpointIO(CheckpointIO instance) {
+        this.checkpointIOInstance = Objects.requireNonNull(instance, "checkpointIO");
         return this;
     }
 

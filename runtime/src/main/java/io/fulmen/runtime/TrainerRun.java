@@ -7,7 +7,8 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.config.TrainerSettings;
-import io.fulmen.runtime.engine.Autograd;
+import io.fulmen.runtime.engine.Autograds;
+import io.fulmen.spi.Autograd;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.TrainerState;
@@ -58,17 +59,13 @@ final class TrainerRun {
                     manager);
             module.attach(run.bridge());
             try {
-                T result = setUpRunAndTearDown(stage, module, dm, all, run, body);
+                T result = setUpRunAndTearDown(stage, module, dm, run, body);
+                strategy.flushCheckpoints();
                 loggers.save();
                 return result;
             } catch (RuntimeException | Error e) {
-                for (Callback c : all) {
-                    try {
-                        c.onException(state, module, e);
-                    } catch (RuntimeException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
+                run.hooks().exception(e);
+                flushCheckpointsAfter(e);
                 loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED : RunStatus.FAILED, e);
                 throw e;
             } finally {
@@ -80,8 +77,17 @@ final class TrainerRun {
         }
     }
 
-    private <T> T setUpRunAndTearDown(Stage stage, LightningModule module, LightningDataModule dm,
-                                      List<Callback> all, RunContext run, Function<RunContext, T> body) {
+    /** Checkpoints already issued still reach the disk when a call fails; a failure there is added to the cause. */
+    private void flushCheckpointsAfter(Throwable cause) {
+        try {
+            strategy.flushCheckpoints();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private <T> T setUpRunAndTearDown(Stage stage, LightningModule module, LightningDataModule dm, RunContext run,
+                                      Function<RunContext, T> body) {
         if (stage == Stage.FIT && settings.seed() != null) {
             Engine.getEngine(settings.engine()).setRandomSeed(mixedSeed(settings.seed()));
         }
@@ -94,16 +100,14 @@ final class TrainerRun {
         if (dm != null) {
             dm.setup(stage);
         }
-        all.forEach(c -> c.setup(state, module, stage));
-        module.setup(stage);
+        run.hooks().setup(stage);
         module.configureModel();
         loggers.logHyperparameters(module, dm);
         T result = body.apply(run);
         if (dm != null) {
             dm.teardown(stage);
         }
-        all.forEach(c -> c.teardown(state, module, stage));
-        module.teardown(stage);
+        run.hooks().teardown(stage);
         return result;
     }
 
@@ -115,7 +119,7 @@ final class TrainerRun {
     /** The engine's autograd; an inference-only engine has none and can still validate, test and predict. */
     private Autograd autograd(Stage stage) {
         try {
-            return Autograd.forEngine(settings.engine());
+            return Autograds.forEngine(settings.engine());
         } catch (IllegalArgumentException inferenceOnlyEngine) {
             if (stage == Stage.FIT) {
                 throw inferenceOnlyEngine;

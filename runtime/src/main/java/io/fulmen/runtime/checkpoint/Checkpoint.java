@@ -1,7 +1,10 @@
 package io.fulmen.runtime.checkpoint;
 
 import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.fulmen.spi.CheckpointData;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +42,20 @@ public final class Checkpoint {
                 Objects.requireNonNull(array, () -> "tensor '" + name + "'")));
         this.manifest = manifest.deepCopy();
         this.tensors = Collections.unmodifiableMap(copy);
+    }
+
+    /** The checkpoint a {@link io.fulmen.spi.CheckpointIO} handed over; the manifest must be a JSON object. */
+    public static Checkpoint of(CheckpointData data) {
+        JsonElement manifest = JsonParser.parseString(data.manifestJson());
+        if (!manifest.isJsonObject()) {
+            throw new IllegalArgumentException("a checkpoint manifest must be a JSON object, got " + manifest);
+        }
+        return new Checkpoint(manifest.getAsJsonObject(), data.tensors());
+    }
+
+    /** This checkpoint as a {@link io.fulmen.spi.CheckpointIO} stores it. */
+    public CheckpointData toData() {
+        return new CheckpointData(manifest.toString(), tensors);
     }
 
     /** A builder, for assembling a checkpoint piece by piece. */

@@ -3,6 +3,7 @@ package io.fulmen.runtime.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.fulmen.spi.Autograd;
 
 /** Autograd on libtorch through DJL's JNI layer, without DJL's process-wide collector lock. */
 final class PyTorchAutograd implements Autograd {

@@ -37,11 +37,7 @@ final class FitCheckpoint {
 
     private FitCheckpoint() {}
 
-    /** Loop counters at the moment of a save. */
-    record Progress(int epoch, long globalStep, long batchesThatStepped, long batchesDoneInEpoch,
-                    boolean epochFinished, long totalBatchIdx) {}
-
-    static Checkpoint capture(RunContext run, Optimization optimization, Progress p, boolean weightsOnly,
+    static Checkpoint capture(RunContext run, Optimization optimization, FitProgress p, boolean weightsOnly,
                               NDManager scratch) {
         JsonObject m = new JsonObject();
         m.addProperty("fulmen_version", FitCheckpoint.class.getPackage().getImplementationVersion() == null
@@ -52,8 +48,7 @@ final class FitCheckpoint {
         if (run.dataModule != null) {
             m.add("datamodule_hyper_parameters", GSON.toJsonTree(run.dataModule.hparams()));
         }
-        m.addProperty("epoch", p.epoch());
-        m.addProperty("global_step", p.globalStep());
+        p.saveEpochAndStep(m);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         for (Pair<String, Parameter> named : run.module.block().getParameters()) {
             if (named.getValue().isInitialized()) {
@@ -61,12 +56,7 @@ final class FitCheckpoint {
             }
         }
         if (!weightsOnly) {
-            JsonObject loop = new JsonObject();
-            loop.addProperty("batches_that_stepped", p.batchesThatStepped());
-            loop.addProperty("batches_done_in_epoch", p.batchesDoneInEpoch());
-            loop.addProperty("epoch_finished", p.epochFinished());
-            loop.addProperty("total_batch_idx", p.totalBatchIdx());
-            m.add("loop", loop);
+            p.saveLoop(m);
             if (run.settings.seed() != null) {
                 m.addProperty("seed", run.settings.seed());
             }
@@ -154,8 +144,9 @@ final class FitCheckpoint {
         }
     }
 
-    /** Puts back optimizer and scheduler state, callback and precision state; returns the loop progress. */
-    static Progress restoreTraining(RunContext run, Optimization optimization, Checkpoint ckpt, String origin) {
+    /** Puts back optimizer and scheduler state, callback and precision state, and the loop progress. */
+    static void restoreTraining(RunContext run, Optimization optimization, FitProgress progress, Checkpoint ckpt,
+                                String origin) {
         JsonObject m = ckpt.manifest();
         if (!"full".equals(string(m, "kind", origin))) {
             throw new IllegalArgumentException(origin + " holds weights only and cannot resume training: start a "
@@ -217,10 +208,7 @@ final class FitCheckpoint {
             Map<String, Object> map = GSON.fromJson(precision.get("state"), Map.class);
             run.precision.loadStateDict(map);
         }
-        JsonObject loop = m.getAsJsonObject("loop");
-        return new Progress(m.get("epoch").getAsInt(), m.get("global_step").getAsLong(),
-                loop.get("batches_that_stepped").getAsLong(), loop.get("batches_done_in_epoch").getAsLong(),
-                loop.get("epoch_finished").getAsBoolean(), loop.get("total_batch_idx").getAsLong());
+        progress.load(m);
     }
 
     private static String string(JsonObject m, String key, String origin) {

@@ -1,6 +1,7 @@
 package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDManager;
+import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 
 import java.util.List;
@@ -13,13 +14,13 @@ public final class Loops {
     public static Map<String, Double> validate(RunContext run, DataSources data) {
         DataLoader loader = require(data.val(), "validation", "valDataloader()");
         long limit = run.settings.limitValBatches().of(loader.numBatches(), "limit_val_batches");
-        return new EvaluationLoop(run).validate(loader, limit, false, run.state.batchesThatStepped());
+        return new EvaluationLoop(run).run(Stage.VALIDATE, loader, limit, false, run.state.batchesThatStepped());
     }
 
     public static Map<String, Double> test(RunContext run, DataSources data) {
         DataLoader loader = require(data.test(), "test", "testDataloader()");
         long limit = run.settings.limitTestBatches().of(loader.numBatches(), "limit_test_batches");
-        return new EvaluationLoop(run).test(loader, limit);
+        return new EvaluationLoop(run).run(Stage.TEST, loader, limit, false, run.state.batchesThatStepped());
     }
 
     public static List<Object> predict(RunContext run, DataSources data, NDManager results) {

@@ -135,10 +135,4 @@ public final class ModuleBridge implements ModuleContext {
     public TrainerView trainer() {
         return run.state;
     }
-
-    /** The backward path (hooks, precision, autograd, strategy) installed by the fit loop. */
-    @FunctionalInterface
-    interface Backward {
-        void run(NDArray loss);
-    }
 }

@@ -3,13 +3,17 @@ package io.fulmen.runtime.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.fulmen.GradientClipper;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.optim.Interval;
 import io.fulmen.optim.LrScheduler;
 import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.spi.OptimizerStep;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,7 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
     private final Map<LightningOptimizer, ParameterList> parameters = new IdentityHashMap<>();
     private final Map<LightningOptimizer, List<Parameter>> parameterValues = new IdentityHashMap<>();
     /** Optimizers whose gradients are known to be zero: their next zero_grad has nothing to do. */
-    private final Set<LightningOptimizer> gradientsZero = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<LightningOptimizer> gradientsZero = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Optimization(RunContext run, OptimizerConfig config) {
         this.run = run;
@@ -79,26 +83,84 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
         return list;
     }
 
-    @Override
-    public void step(LightningOptimizer optimizer, Runnable closure) {
-        if (closure != null) {
-            closure.run();
-            if (closure instanceof TrainingClosure tc && tc.skipped()) {
-                return;
+    /** Every parameter some optimizer updates, each once: what backward produces gradients for. */
+    List<Parameter> allParameters() {
+        if (optimizers.size() == 1) {
+            return parameterValuesOf(optimizers.get(0));
+        }
+        Set<Parameter> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Parameter> out = new ArrayList<>();
+        for (LightningOptimizer o : optimizers) {
+            for (Parameter p : parameterValuesOf(o)) {
+                if (all.add(p)) {
+                    out.add(p);
+                }
             }
         }
-        run.eachCallback(c -> c.onBeforeOptimizerStep(run.state, run.module, optimizer));
-        run.module.onBeforeOptimizerStep(optimizer);
-        ParameterList params = parametersOf(optimizer);
-        boolean finite = run.precision.beforeOptimizerStep(parameterValuesOf(optimizer));
-        if (finite) {
+        return out;
+    }
+
+    /** A step of {@code optimizer}, ordered by the strategy; the global step counts it unless the closure had no loss. */
+    @Override
+    public void step(LightningOptimizer optimizer, Runnable closure) {
+        Step step = new Step(optimizer, closure);
+        run.strategy.optimizerStep(step);
+        if (step.closureRan) {
+            run.state.progress().optimizerStepped();
+        }
+    }
+
+    /** The parts of one step that the strategy orders. */
+    private final class Step implements OptimizerStep {
+        private final LightningOptimizer optimizer;
+        private final Runnable closure;
+        private boolean closureRan;
+
+        Step(LightningOptimizer optimizer, Runnable closure) {
+            this.optimizer = optimizer;
+            this.closure = closure;
+        }
+
+        @Override
+        public boolean runClosure() {
+            if (closure != null) {
+                closure.run();
+                if (closure instanceof TrainingClosure tc && tc.skipped()) {
+                    return false;
+                }
+            }
+            closureRan = true;
+            return true;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return parameterValuesOf(optimizer);
+        }
+
+        @Override
+        public void beforeOptimizerStep() {
+            run.hooks.beforeOptimizerStep(optimizer);
+        }
+
+        @Override
+        public void clipGradients() {
             boolean previous = run.autograd.setGradEnabled(false);
             try {
-                run.module.configureGradientClipping(optimizer, this);
+                run.module.configureGradientClipping(optimizer, Optimization.this);
                 if (run.settings.detectAnomaly()) {
-                    AnomalyCheck.gradients(params, run.state);
+                    AnomalyCheck.gradients(parametersOf(optimizer), run.state);
                 }
-                optimizer.optimizer().step(params);
+            } finally {
+                run.autograd.setGradEnabled(previous);
+            }
+        }
+
+        @Override
+        public void update() {
+            boolean previous = run.autograd.setGradEnabled(false);
+            try {
+                optimizer.optimizer().step(parametersOf(optimizer));
             } finally {
                 run.autograd.setGradEnabled(previous);
             }
@@ -106,8 +168,6 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
                 gradientsZero.add(optimizer);
             }
         }
-        run.precision.afterOptimizerStep(finite);
-        run.state.incrementGlobalStep();
     }
 
     @Override
@@ -192,10 +252,10 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
     }
 
     /** Every schedule's counters, for checkpoints. */
-    com.google.gson.JsonArray schedulesState() {
-        com.google.gson.JsonArray out = new com.google.gson.JsonArray();
+    JsonArray schedulesState() {
+        JsonArray out = new JsonArray();
         for (Schedule s : schedules) {
-            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            JsonObject o = new JsonObject();
             o.addProperty("optimizer", s.optimizer.index());
             o.addProperty("scheduler", s.scheduler.name());
             o.addProperty("interval", s.interval.name());
@@ -208,14 +268,14 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
     }
 
     /** Restores schedule counters saved by {@link #schedulesState()} and applies their learning rates. */
-    void restoreSchedules(com.google.gson.JsonArray saved, String origin) {
+    void restoreSchedules(JsonArray saved, String origin) {
         int count = saved == null ? 0 : saved.size();
         if (count != schedules.size()) {
             throw new IllegalArgumentException(origin + " has " + count + " learning-rate schedule(s) but "
                     + "configureOptimizers returned " + schedules.size());
         }
         for (int i = 0; i < count; i++) {
-            com.google.gson.JsonObject o = saved.get(i).getAsJsonObject();
+            JsonObject o = saved.get(i).getAsJsonObject();
             Schedule s = schedules.get(i);
             s.intervals = o.get("intervals").getAsLong();
             s.steps = o.get("steps").getAsLong();

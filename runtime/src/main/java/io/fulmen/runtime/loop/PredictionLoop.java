@@ -28,33 +28,27 @@ final class PredictionLoop {
         boolean previousGrad = run.autograd == null || run.autograd.setGradEnabled(false);
         List<Object> outputs = new ArrayList<>();
         try {
-            m.onPredictModelEval();
-            run.eachCallback(c -> c.onPredictStart(run.state, m));
-            m.onPredictStart();
-            run.eachCallback(c -> c.onPredictEpochStart(run.state, m));
-            m.onPredictEpochStart();
+            Hooks hooks = run.hooks;
+            hooks.predictModelEval();
+            hooks.predictStart();
+            hooks.predictEpochStart();
             try (BatchStream stream = loader.open(run.manager, 0, 0, limit)) {
                 int idx = 0;
                 while (stream.hasNext()) {
                     run.checkCancelled();
                     try (Batch raw = stream.next()) {
-                        Batch batch = BatchTransfer.toDevice(run, raw, 0);
-                        final int batchIdx = idx;
+                        Batch batch = run.strategy.batchToDevice(raw, m, 0);
                         run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize());
-                        run.eachCallback(c -> c.onPredictBatchStart(run.state, m, batch, batchIdx, 0));
-                        m.onPredictBatchStart(batch, batchIdx, 0);
-                        Object prediction = keep(m.predictStep(batch, batchIdx), results);
+                        hooks.predictBatchStart(batch, idx, 0);
+                        Object prediction = keep(m.predictStep(batch, idx), results);
                         outputs.add(prediction);
-                        run.eachCallback(c -> c.onPredictBatchEnd(run.state, m, prediction, batch, batchIdx, 0));
-                        m.onPredictBatchEnd(prediction, batch, batchIdx, 0);
+                        hooks.predictBatchEnd(prediction, batch, idx, 0);
                     }
                     idx++;
                 }
             }
-            run.eachCallback(c -> c.onPredictEpochEnd(run.state, m));
-            m.onPredictEpochEnd();
-            run.eachCallback(c -> c.onPredictEnd(run.state, m));
-            m.onPredictEnd();
+            hooks.predictEpochEnd();
+            hooks.predictEnd();
             return outputs;
         } finally {
             if (run.autograd != null) {

@@ -6,13 +6,12 @@ import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.config.TrainerSettings;
-import io.fulmen.runtime.engine.Autograd;
+import io.fulmen.spi.Autograd;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** Everything one fit/validate/test/predict call works with; lives for the call. */
 public final class RunContext {
@@ -28,6 +27,7 @@ public final class RunContext {
     final Device device;
     final NDManager manager;
     final ModuleBridge bridge;
+    final Hooks hooks;
 
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
@@ -44,6 +44,12 @@ public final class RunContext {
         this.device = strategy.rootDevice();
         this.manager = manager;
         this.bridge = new ModuleBridge(this);
+        this.hooks = new Hooks(this.callbacks, state, module);
+    }
+
+    /** The hook dispatcher of this call. */
+    public Hooks hooks() {
+        return hooks;
     }
 
     public ModuleBridge bridge() {
@@ -53,12 +59,6 @@ public final class RunContext {
     /** The manager of this call: freed when the call ends. */
     public NDManager manager() {
         return manager;
-    }
-
-    void eachCallback(Consumer<Callback> hook) {
-        for (Callback c : callbacks) {
-            hook.accept(c);
-        }
     }
 
     /** Throws when the run was cancelled from another thread. */

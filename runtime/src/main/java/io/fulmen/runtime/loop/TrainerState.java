@@ -26,9 +26,7 @@ public final class TrainerState implements TrainerView {
     private volatile Stage stage;
     private volatile boolean sanityChecking;
     private volatile boolean training;
-    private volatile int currentEpoch;
-    private volatile long globalStep;
-    private volatile long batchesThatStepped;
+    private final FitProgress progress = new FitProgress();
     private volatile int maxEpochs = -1;
     private volatile long maxSteps = -1;
     private volatile long numTrainingBatches = -1;
@@ -94,37 +92,24 @@ public final class TrainerState implements TrainerView {
         this.training = v;
     }
 
-    @Override
-    public int currentEpoch() {
-        return currentEpoch;
+    /** The fit counters, owned here so that they outlive a call, as a Trainer's do in Lightning. */
+    FitProgress progress() {
+        return progress;
     }
 
-    void currentEpoch(int e) {
-        this.currentEpoch = e;
+    @Override
+    public int currentEpoch() {
+        return progress.currentEpoch();
     }
 
     @Override
     public long globalStep() {
-        return globalStep;
-    }
-
-    void incrementGlobalStep() {
-        globalStep++;
-    }
-
-    void restoreCounters(int epoch, long step, long stepped) {
-        this.currentEpoch = epoch;
-        this.globalStep = step;
-        this.batchesThatStepped = stepped;
+        return progress.globalStep();
     }
 
     /** Lightning's {@code _batches_that_stepped}: the step number loggers see. */
     public long batchesThatStepped() {
-        return batchesThatStepped;
-    }
-
-    void incrementBatchesThatStepped() {
-        batchesThatStepped++;
+        return progress.batchesThatStepped();
     }
 
     @Override
@@ -244,9 +229,12 @@ public final class TrainerState implements TrainerView {
         if (saver == null) {
             throw new IllegalStateException("saveCheckpoint is only available while fit runs");
         }
-        if (strategy.writesCheckpoints()) {
-            saver.save(file, weightsOnly);
-        }
+        saver.save(file, weightsOnly);
+    }
+
+    @Override
+    public void removeCheckpoint(Path file) {
+        strategy.removeCheckpoint(file);
     }
 
     void saver(CheckpointSaver s) {

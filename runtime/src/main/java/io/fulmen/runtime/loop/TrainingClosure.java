@@ -11,7 +11,7 @@ import io.fulmen.LightningOptimizer;
  */
 final class TrainingClosure implements Runnable {
     private final RunContext run;
-    private final FitLoop loop;
+    private final Backward backward;
     private final Batch batch;
     private final int batchIdx;
     private final LightningOptimizer optimizer;
@@ -19,10 +19,10 @@ final class TrainingClosure implements Runnable {
     private NDArray loss;
     private boolean ran;
 
-    TrainingClosure(RunContext run, FitLoop loop, Batch batch, int batchIdx, LightningOptimizer optimizer,
+    TrainingClosure(RunContext run, Backward backward, Batch batch, int batchIdx, LightningOptimizer optimizer,
                     boolean zeroGradFirst) {
         this.run = run;
-        this.loop = loop;
+        this.backward = backward;
         this.batch = batch;
         this.batchIdx = batchIdx;
         this.optimizer = optimizer;
@@ -45,11 +45,10 @@ final class TrainingClosure implements Runnable {
         int accumulate = run.settings.accumulateGradBatches();
         NDArray toBackward = accumulate > 1 ? loss.div(accumulate) : loss;
         if (zeroGradFirst) {
-            run.eachCallback(c -> c.onBeforeZeroGrad(run.state, run.module, optimizer));
-            run.module.onBeforeZeroGrad(optimizer);
+            run.hooks.beforeZeroGrad(optimizer);
             run.module.optimizerZeroGrad(run.state.currentEpoch(), batchIdx, optimizer);
         }
-        loop.backward(toBackward);
+        backward.run(toBackward);
     }
 
     /** True when the training step returned no loss: backward and the step are skipped, as in Lightning. */

@@ -1,6 +1,7 @@
 package io.fulmen.runtime.strategy;
 
 import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.SingleDeviceStrategy;
 import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyProvider;
 

@@ -128,4 +128,9 @@ class ScriptedTrainerView implements TrainerView {
     public void saveCheckpoint(Path file, boolean weightsOnly) {
         throw new UnsupportedOperationException("this scripted trainer writes no checkpoints");
     }
+
+    @Override
+    public void removeCheckpoint(Path file) {
+        throw new UnsupportedOperationException("this scripted trainer removes no checkpoints");
+    }
 }

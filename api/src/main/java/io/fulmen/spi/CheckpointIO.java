@@ -1,0 +1,35 @@
+package io.fulmen.spi;
+
+import ai.djl.ndarray.NDManager;
+
+import java.nio.file.Path;
+
+/**
+ * Writes, reads and removes checkpoint files (Lightning's {@code CheckpointIO}); a {@link Strategy} owns one and
+ * is the only caller. Implementations must keep the crash guarantee of Fulmen's own format: a save is atomic (a
+ * reader sees the old file or the new one, never a part), and a save or removal issued after another takes effect
+ * after it, so a crash at any moment leaves the last completed checkpoint intact and loadable.
+ *
+ * <p>Errors are unchecked ({@link java.io.UncheckedIOException}, or the format's own exception) and name the file.
+ */
+public interface CheckpointIO {
+    /**
+     * Stores {@code checkpoint} at {@code file}, creating missing folders. The tensors may change as soon as this
+     * returns: an implementation that writes later copies them first.
+     */
+    void save(CheckpointData checkpoint, Path file);
+
+    /** Reads the checkpoint at {@code file}, its tensors created on {@code manager}. Pending saves complete first. */
+    CheckpointData load(Path file, NDManager manager);
+
+    /** Removes the checkpoint at {@code file} (a no-op when it does not exist), after the saves issued before. */
+    void remove(Path file);
+
+    /** Waits until every save and removal issued so far took effect; rethrows the first one that failed. */
+    default void flush() {}
+
+    /** Flushes and frees what this I/O holds (threads, buffers). */
+    default void teardown() {
+        flush();
+    }
+}

@@ -1,0 +1,65 @@
+package io.fulmen.runtime.checkpoint;
+
+import ai.djl.ndarray.NDManager;
+import io.fulmen.spi.CheckpointData;
+import io.fulmen.spi.CheckpointIO;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The default checkpoint I/O: Fulmen's own file format ({@code docs/checkpoint-format.md}), written atomically in
+ * the calling thread (Lightning's {@code TorchCheckpointIO}).
+ */
+public final class FulmenCheckpointIO implements CheckpointIO {
+    @Override
+    public void save(CheckpointData checkpoint, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            CheckpointWriter.write(file, Checkpoint.of(checkpoint));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CheckpointData load(Path file, NDManager manager) {
+        try {
+            return CheckpointReader.read(file, manager).toData();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void remove(Path file) {
+        try {
+            deleteRecursively(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(path)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public String toString() {
+        return "FulmenCheckpointIO";
+    }
+}
