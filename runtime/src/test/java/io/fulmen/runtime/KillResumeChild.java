@@ -51,6 +51,8 @@ import java.util.TreeMap;
 public final class KillResumeChild {
     static final String CKPT = "last.ckpt";
     static final String FINAL = "final.bin";
+    /** System property naming the checkpoint I/O the child trains with ("default" or "async"). */
+    static final String CHECKPOINT_IO_PROPERTY = "fulmen.test.checkpointIO";
     static final long SLEEP_MS = 20;
 
     private KillResumeChild() {}
@@ -147,6 +149,7 @@ public final class KillResumeChild {
         long steps;
         try (var m = new Model(adam, n);
                 var t = Fixtures.quietTrainer(dir.resolve("root")).seed(3).maxSteps(n).deterministic(true)
+                        .checkpointIO(System.getProperty(CHECKPOINT_IO_PROPERTY, "default"))
                         .callbacks(new Periodic(ckpt, every), state).build()) {
             if (mode.equals("resume") && Files.exists(ckpt)) {
                 t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));

@@ -48,12 +48,24 @@ class KillResumeTest {
     Path root;
 
     private int childCount;
+    private String checkpointIO = "default";
 
     /** An uninterrupted run: its final.bin, and how long training lasted after the first checkpoint appeared. */
     private record Reference(byte[] finalBytes, long windowMs) {}
 
     @Test
     void sigkilledTrainingResumesFromLastToTheUninterruptedResult() throws Exception {
+        killAndResume("default", TRIALS);
+    }
+
+    /** The same guarantee when checkpoints are written in the background ({@code checkpointIO("async")}). */
+    @Test
+    void sigkilledTrainingWithAsynchronousCheckpointsResumesToTheUninterruptedResult() throws Exception {
+        killAndResume("async", 2);
+    }
+
+    private void killAndResume(String checkpointIO, int trials) throws Exception {
+        this.checkpointIO = checkpointIO;
         long seed = Long.getLong("fulmen.killSeed", 20250611L);
         Random rng = new Random(seed);
         long began = System.nanoTime();
@@ -62,8 +74,8 @@ class KillResumeTest {
                 references.get("sgd").windowMs, references.get("adam").windowMs, seconds(began));
 
         int midRunKills = 0;
-        for (int trial = 0; trial < TRIALS; trial++) {
-            String optimizer = trial < TRIALS / 2 ? "sgd" : "adam";
+        for (int trial = 0; trial < trials; trial++) {
+            String optimizer = trial < trials / 2 ? "sgd" : "adam";
             Reference ref = references.get(optimizer);
             Path dir = Files.createDirectories(root.resolve("trial-" + trial));
             Set<Path> temps = new HashSet<>();
@@ -201,7 +213,8 @@ class KillResumeTest {
         // Surefire's own JVM may run from a manifest-only jar; its real class path is in this property.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = List.of(java, "-cp", classpath, "-Dai.djl.offline=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Xss4m", KillResumeChild.class.getName(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Xss4m",
+                "-D" + KillResumeChild.CHECKPOINT_IO_PROPERTY + "=" + checkpointIO, KillResumeChild.class.getName(),
                 dir.toString(), Integer.toString(N), Integer.toString(S), mode, optimizer);
         Path log = dir.resolve("child-" + (++childCount) + "-" + mode + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
