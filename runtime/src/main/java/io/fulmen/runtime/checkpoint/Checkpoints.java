@@ -6,7 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.fulmen.HyperParameter;
 import io.fulmen.LightningModule;
-import io.fulmen.runtime.loop.Loops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +46,7 @@ public final class Checkpoints {
             }
             values.putAll(overrides);
             T module = construct(type, values, file);
-            Loops.deferWeights(module, ckpt, file.toString());
+            SavedWeights.assignOrDefer(module.block().getParameters(), ckpt, file.toString());
             return module;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);

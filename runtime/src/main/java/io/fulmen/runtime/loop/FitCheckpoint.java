@@ -16,6 +16,7 @@ import io.fulmen.LightningOptimizer;
 import io.fulmen.callback.Callback;
 import io.fulmen.optim.OptimizerState;
 import io.fulmen.runtime.checkpoint.Checkpoint;
+import io.fulmen.runtime.checkpoint.SavedWeights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,7 @@ import java.util.Set;
  * {@code model/<parameter path>} and {@code optimizer/<index>/<parameter path>/<buffer>}.
  */
 final class FitCheckpoint {
-    static final String MODEL = "model/";
+    static final String MODEL = SavedWeights.MODEL;
     static final String OPTIMIZER = "optimizer/";
     private static final Gson GSON = new Gson();
 
@@ -134,7 +135,7 @@ final class FitCheckpoint {
                     // x*0 + saved is bitwise saved for the finite values of a live parameter.
                     w.muli(0).addi(saved.toDevice(w.getDevice(), false));
                 } else {
-                    p.setInitializer(new SavedValue(saved, named.getKey(), origin));
+                    p.setInitializer(new SavedWeights.SavedValue(saved, named.getKey(), origin));
                 }
             }
         } finally {
@@ -217,55 +218,5 @@ final class FitCheckpoint {
             throw new IllegalArgumentException(origin + ": manifest field '" + key + "' is missing");
         }
         return e.getAsString();
-    }
-
-    /**
-     * Initialises a lazily created parameter with its saved value. The bytes are held on the Java heap, so the
-     * checkpoint's native memory can be freed before the module first runs.
-     */
-    static final class SavedValue implements Initializer {
-        private final byte[] bytes;
-        private final Shape savedShape;
-        private final DataType savedType;
-        private final String name;
-        private final String origin;
-
-        SavedValue(NDArray saved, String name, String origin) {
-            ByteBuffer b = saved.toByteBuffer();
-            this.bytes = new byte[b.remaining()];
-            b.get(bytes);
-            this.savedShape = saved.getShape();
-            this.savedType = saved.getDataType();
-            this.name = name;
-            this.origin = origin;
-        }
-
-        @Override
-        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-            if (!shape.equals(savedShape)) {
-                throw new IllegalArgumentException(origin + ": parameter '" + name + "' has shape " + savedShape
-                        + " in the checkpoint but the module builds " + shape);
-            }
-            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
-            direct.put(bytes).flip();
-            NDArray value = manager.create(direct, savedShape, savedType);
-            if (savedType == dataType) {
-                return value;
-            }
-            NDArray cast = value.toType(dataType, true);
-            value.close();
-            return cast;
-        }
-    }
-
-    /** Makes each parameter of {@code params} start from its saved value: now if created, else when created. */
-    static void assignOrDefer(ParameterList params, Checkpoint ckpt, String origin) {
-        for (Pair<String, Parameter> named : params) {
-            NDArray saved = ckpt.tensors().get(MODEL + named.getKey());
-            if (saved == null) {
-                throw new IllegalArgumentException(origin + " has no value for parameter '" + named.getKey() + "'");
-            }
-            named.getValue().setInitializer(new SavedValue(saved, named.getKey(), origin));
-        }
     }
 }

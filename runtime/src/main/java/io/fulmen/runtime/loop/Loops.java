@@ -35,11 +35,6 @@ public final class Loops {
         FitCheckpoint.restoreParameters(run, checkpoint, origin);
     }
 
-    /** Makes the module's parameters start from the checkpoint's values when they are created. */
-    public static void deferWeights(io.fulmen.LightningModule module, io.fulmen.runtime.checkpoint.Checkpoint ckpt,
-                                    String origin) {
-        FitCheckpoint.assignOrDefer(module.block().getParameters(), ckpt, origin);
-    }
 
     private static DataLoader require(DataLoader loader, String what, String hook) {
         if (loader == null) {
