@@ -10,8 +10,8 @@ import java.math.BigInteger;
  * {@code s} for strings ({@code n} as in the C locale).
  *
  * <p>Java values map to Python's types as in {@link PyRepr}: {@link Long}, {@link Integer}, {@link Short},
- * {@link Byte} and {@link BigInteger} are ints, every other {@link Number} a float (its {@code doubleValue()}),
- * {@link Boolean} a bool, {@link CharSequence} and {@link Character} a str. A spec Python rejects is rejected with
+ * {@link Byte}, {@link BigInteger} and the atomic ones are ints, every other {@link Number} a float (its
+ * {@code doubleValue()}), {@link Boolean} a bool, {@link CharSequence} and {@link Character} a str. A spec Python rejects is rejected with
  * Python's message in an {@link IllegalArgumentException}.
  */
 public final class PyFormatSpec {

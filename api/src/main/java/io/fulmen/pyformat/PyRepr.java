@@ -7,17 +7,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Python's {@code repr()}, {@code str()} and {@code ascii()} of Java values, so that what Fulmen writes reads like
  * what Lightning writes and parses back to the same value.
  *
  * <p>The mapping to Python's types: null is {@code None}; {@link Boolean} a bool ({@code True}); {@link Long},
- * {@link Integer}, {@link Short}, {@link Byte} and {@link BigInteger} are ints; every other {@link Number} is a
- * float ({@code doubleValue()}: a {@code Float} is written with the digits of its exact value, as Python would
- * after the widening); {@link CharSequence} and {@link Character} are strs; a {@link Map} is a dict, a
- * {@link Collection} or an array a list; an enum constant is written as its name, anything else as its
- * {@code toString()}.
+ * {@link Integer}, {@link Short}, {@link Byte}, {@link BigInteger}, {@link AtomicInteger} and {@link AtomicLong}
+ * are ints; every other {@link Number} is a float ({@code doubleValue()}: a {@code Float} is written with the
+ * digits of its exact value, as Python would after the widening); {@link CharSequence} and {@link Character} are
+ * strs; a {@link Map} is a dict, a {@link Collection} or an array a list; an enum constant is written as its name,
+ * anything else as its {@code toString()}.
  */
 public final class PyRepr {
     private PyRepr() {}
@@ -195,7 +197,8 @@ public final class PyRepr {
     /** Whether Python sees this number as an int (else as a float). */
     static boolean isInt(Number value) {
         return value instanceof Long || value instanceof Integer || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger;
+                || value instanceof Byte || value instanceof BigInteger || value instanceof AtomicInteger
+                || value instanceof AtomicLong;
     }
 
     /** An int as a {@link BigInteger}. */

@@ -6,7 +6,10 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyFormat;
+import io.fulmen.pyformat.PyFormatSpec;
+import io.fulmen.pyformat.PyRepr;
+import io.fulmen.pyformat.PyTimedelta;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
 import io.fulmen.spi.CheckpointSaved;
 import org.slf4j.Logger;
@@ -14,10 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +24,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -215,7 +212,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (triggered > 1) {
             throw new IllegalArgumentException("Combination of parameters every_n_train_steps=" + everyNTrainSteps
                     + ", every_n_epochs=" + everyNEpochs + " and train_time_interval="
-                    + (trainTimeInterval == null ? "None" : Py.timedeltaStr(trainTimeInterval))
+                    + (trainTimeInterval == null ? "None" : PyTimedelta.str(trainTimeInterval))
                     + " should be mutually exclusive.");
         }
         if (monitor == null && saveTopK != -1 && saveTopK != 0 && saveTopK != 1) {
@@ -473,10 +470,10 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     /** Lightning's {@code _generate_state_key}: the class name and Python's repr of the distinguishing arguments. */
     @Override
     public String stateKey() {
-        return "ModelCheckpoint{'monitor': " + (monitor == null ? "None" : Py.repr(monitor)) + ", 'mode': "
-                + Py.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps + ", 'every_n_epochs': "
+        return "ModelCheckpoint{'monitor': " + (monitor == null ? "None" : PyRepr.repr(monitor)) + ", 'mode': "
+                + PyRepr.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps + ", 'every_n_epochs': "
                 + everyNEpochs + ", 'train_time_interval': "
-                + (trainTimeInterval == null ? "None" : Py.timedeltaRepr(trainTimeInterval)) + "}";
+                + (trainTimeInterval == null ? "None" : PyTimedelta.repr(trainTimeInterval)) + "}";
     }
 
     @Override
@@ -533,8 +530,8 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             LOG.warn("The dirpath has changed from {} to {}, therefore `best_model_score`, `kth_best_model_path`,"
                     + " `kth_value`, `last_model_path` and `best_k_models` won't be reloaded. Only"
                     + " `best_model_path` will be reloaded.",
-                    fromCkpt == null ? "None" : Py.repr(fromCkpt.toString()),
-                    dirpath == null ? "None" : Py.repr(dirpath));
+                    fromCkpt == null ? "None" : PyRepr.repr(fromCkpt.toString()),
+                    dirpath == null ? "None" : PyRepr.repr(dirpath));
         }
         bestModelPath = string(state.get("best_model_path"));
     }
@@ -726,9 +723,9 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         }
         if (monitor != null) {
             if (!candidates.containsKey(monitor)) {
-                String m = "`ModelCheckpoint(monitor=" + Py.repr(monitor) + ")` could not find the monitored key in"
-                        + " the returned metrics: " + Py.reprList(candidates.keySet()) + ". HINT: Did you call `log("
-                        + Py.repr(monitor) + ", value)` in the `LightningModule`?";
+                String m = "`ModelCheckpoint(monitor=" + PyRepr.repr(monitor) + ")` could not find the monitored key in"
+                        + " the returned metrics: " + PyRepr.repr(candidates.keySet()) + ". HINT: Did you call `log("
+                        + PyRepr.repr(monitor) + ", value)` in the `LightningModule`?";
                 if (valLoopHasRun) {
                     throw new IllegalStateException(m);
                 }
@@ -749,7 +746,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             updateBestAndSave(current, trainer, candidates);
         } else if (verbose) {
             LOG.info("Epoch {}, global step {}: {} was not in top {}", candidates.get("epoch"),
-                    candidates.get("step"), Py.repr(monitor), saveTopK);
+                    candidates.get("step"), PyRepr.repr(monitor), saveTopK);
         }
     }
 
@@ -806,8 +803,9 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         bestModelScore = bestKModels.get(bestModelPath);
         if (verbose) {
             LOG.info("Epoch {}, global step {}: {} reached {} (best {}), saving model to {} as top {}",
-                    candidates.get("epoch"), candidates.get("step"), Py.repr(monitor),
-                    Py.format(current, "0.5f"), Py.format(bestModelScore, "0.5f"), Py.repr(filepath), k);
+                    candidates.get("epoch"), candidates.get("step"), PyRepr.repr(monitor),
+                    PyFormatSpec.format(current, "0.5f"), PyFormatSpec.format(bestModelScore, "0.5f"),
+                    PyRepr.repr(filepath), k);
         }
         saveCheckpoint(trainer, filepath);
         if (delFilepath != null && !delFilepath.isEmpty() && shouldRemoveCheckpoint(delFilepath, filepath)) {
@@ -1121,7 +1119,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
                 metrics.put(name, 0L);
             }
         }
-        return Py.strFormat(filename, metrics);
+        return PyFormat.format(filename, List.of(metrics), Map.of());
     }
 
     private boolean isMin() {
@@ -1135,497 +1133,5 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
                 + (saveLast == SaveLast.OFF ? "None" : saveLast == SaveLast.COPY ? "True" : "'link'")
                 + ", every_n_epochs=" + everyNEpochs
                 + ", every_n_train_steps=" + everyNTrainSteps + ", train_time_interval=" + trainTimeInterval + ")";
-    }
-
-    // ------------------------------------------------------------------ Python formatting
-
-    /** The parts of Python's {@code str.format}, {@code format()} and {@code repr()} that checkpoint names use. */
-    static final class Py {
-        private Py() {}
-
-        /**
-         * {@code template.format(metrics)} for fields {@code {0[name]!conv:spec}}, with {@code {{}} and
-         * {@code }}} escapes and nested fields in specs.
-         */
-        static String strFormat(String template, Map<String, Number> metrics) {
-            StringBuilder out = new StringBuilder(template.length() + 16);
-            int n = template.length();
-            int i = 0;
-            while (i < n) {
-                char c = template.charAt(i);
-                if (c == '{') {
-                    if (i + 1 < n && template.charAt(i + 1) == '{') {
-                        out.append('{');
-                        i += 2;
-                        continue;
-                    }
-                    int depth = 1;
-                    int j = i + 1;
-                    while (j < n && depth > 0) {
-                        char d = template.charAt(j);
-                        if (d == '{') {
-                            depth++;
-                        } else if (d == '}') {
-                            depth--;
-                        }
-                        j++;
-                    }
-                    if (depth > 0) {
-                        throw new IllegalArgumentException("expected '}' before end of string in checkpoint name"
-                                + " template " + repr(template));
-                    }
-                    out.append(formatField(template.substring(i + 1, j - 1), metrics, template));
-                    i = j;
-                } else if (c == '}') {
-                    if (i + 1 < n && template.charAt(i + 1) == '}') {
-                        out.append('}');
-                        i += 2;
-                        continue;
-                    }
-                    throw new IllegalArgumentException("Single '}' encountered in format string "
-                            + repr(template));
-                } else {
-                    out.append(c);
-                    i++;
-                }
-            }
-            return out.toString();
-        }
-
-        private static String formatField(String field, Map<String, Number> metrics, String template) {
-            // field name up to the first '!' or ':' outside brackets
-            int end = 0;
-            while (end < field.length()) {
-                char c = field.charAt(end);
-                if (c == '[') {
-                    int close = field.indexOf(']', end);
-                    end = close < 0 ? field.length() : close + 1;
-                    continue;
-                }
-                if (c == '!' || c == ':') {
-                    break;
-                }
-                end++;
-            }
-            String fieldName = field.substring(0, end);
-            String conversion = null;
-            String spec = "";
-            if (end < field.length() && field.charAt(end) == '!') {
-                int colon = field.indexOf(':', end);
-                conversion = colon < 0 ? field.substring(end + 1) : field.substring(end + 1, colon);
-                spec = colon < 0 ? "" : field.substring(colon + 1);
-            } else if (end < field.length()) {
-                spec = field.substring(end + 1);
-            }
-            if (spec.indexOf('{') >= 0) {
-                spec = strFormat(spec, metrics);
-            }
-            if (!fieldName.startsWith("0[") || !fieldName.endsWith("]") || fieldName.length() == 3) {
-                throw new IllegalArgumentException("unsupported field {" + field + "} in checkpoint name template "
-                        + repr(template));
-            }
-            String key = fieldName.substring(2, fieldName.length() - 1);
-            Number value = metrics.get(key);
-            if (value == null) {
-                throw new IllegalArgumentException("KeyError: " + repr(key) + " in checkpoint name template "
-                        + repr(template));
-            }
-            if (conversion != null) {
-                if (!conversion.equals("r") && !conversion.equals("s") && !conversion.equals("a")) {
-                    throw new IllegalArgumentException("Unknown conversion specifier " + conversion);
-                }
-                return formatString(str(value), spec);
-            }
-            return format(value, spec);
-        }
-
-        /** Python's {@code str()} of an int or float. */
-        static String str(Number value) {
-            return isInt(value) ? value.toString() : repr(value.doubleValue());
-        }
-
-        private static boolean isInt(Number value) {
-            return value instanceof Long || value instanceof Integer || value instanceof Short
-                    || value instanceof Byte || value instanceof BigInteger;
-        }
-
-        /** Python's {@code format(value, spec)} for an int (Integer, Long, …) or a float (anything else). */
-        static String format(Number value, String spec) {
-            Spec s = Spec.parse(spec);
-            if (isInt(value)) {
-                switch (s.type) {
-                    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%':
-                        return formatFloat(value.doubleValue(), s);
-                    case 0: case 'd': case 'n': case 'b': case 'o': case 'x': case 'X':
-                        return formatInt(new BigInteger(value.toString()), s);
-                    default:
-                        throw new IllegalArgumentException("Unknown format code '" + s.type
-                                + "' for object of type 'int'");
-                }
-            }
-            switch (s.type) {
-                case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%': case 'n':
-                    return formatFloat(value.doubleValue(), s);
-                default:
-                    throw new IllegalArgumentException("Unknown format code '" + s.type
-                            + "' for object of type 'float'");
-            }
-        }
-
-        private static final class Spec {
-            char fill = ' ';
-            char align; // 0: default
-            char sign = '-';
-            boolean z;
-            boolean alt;
-            int width = -1;
-            char grouping; // 0, ',' or '_'
-            int precision = -1;
-            char type; // 0: none
-
-            static Spec parse(String spec) {
-                Spec s = new Spec();
-                int i = 0;
-                int n = spec.length();
-                boolean fillGiven = false;
-                if (n >= 2 && "<>=^".indexOf(spec.charAt(1)) >= 0) {
-                    s.fill = spec.charAt(0);
-                    s.align = spec.charAt(1);
-                    fillGiven = true;
-                    i = 2;
-                } else if (n >= 1 && "<>=^".indexOf(spec.charAt(0)) >= 0) {
-                    s.align = spec.charAt(0);
-                    i = 1;
-                }
-                if (i < n && "+- ".indexOf(spec.charAt(i)) >= 0) {
-                    s.sign = spec.charAt(i++);
-                }
-                if (i < n && spec.charAt(i) == 'z') {
-                    s.z = true;
-                    i++;
-                }
-                if (i < n && spec.charAt(i) == '#') {
-                    s.alt = true;
-                    i++;
-                }
-                if (i < n && spec.charAt(i) == '0') {
-                    if (!fillGiven) {
-                        s.fill = '0';
-                        if (s.align == 0) {
-                            s.align = '=';
-                        }
-                    }
-                    i++;
-                }
-                int start = i;
-                while (i < n && Character.isDigit(spec.charAt(i))) {
-                    i++;
-                }
-                if (i > start) {
-                    s.width = Integer.parseInt(spec.substring(start, i));
-                }
-                if (i < n && (spec.charAt(i) == ',' || spec.charAt(i) == '_')) {
-                    s.grouping = spec.charAt(i++);
-                }
-                if (i < n && spec.charAt(i) == '.') {
-                    i++;
-                    start = i;
-                    while (i < n && Character.isDigit(spec.charAt(i))) {
-                        i++;
-                    }
-                    if (i == start) {
-                        throw new IllegalArgumentException("Format specifier missing precision");
-                    }
-                    s.precision = Integer.parseInt(spec.substring(start, i));
-                }
-                if (i < n) {
-                    if (i + 1 < n) {
-                        throw new IllegalArgumentException("Invalid format specifier '" + spec + "'");
-                    }
-                    s.type = spec.charAt(i);
-                }
-                return s;
-            }
-        }
-
-        private static String formatInt(BigInteger v, Spec s) {
-            if (s.precision >= 0) {
-                throw new IllegalArgumentException("Precision not allowed in integer format specifier");
-            }
-            if (s.z) {
-                throw new IllegalArgumentException("Negative zero coercion (z) not allowed in integer format"
-                        + " specifier");
-            }
-            char type = s.type == 0 || s.type == 'n' ? 'd' : s.type;
-            if (s.grouping == ',' && type != 'd') {
-                throw new IllegalArgumentException("Cannot specify ',' with '" + type + "'.");
-            }
-            int radix = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
-            String digits = v.abs().toString(radix);
-            if (type == 'X') {
-                digits = digits.toUpperCase(Locale.ROOT);
-            }
-            if (s.grouping != 0) {
-                digits = group(digits, radix == 10 ? 3 : 4, s.grouping);
-            }
-            String prefix = "";
-            if (s.alt && radix != 10) {
-                prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'X' ? "0X" : "0x";
-            }
-            return pad(signOf(v.signum() < 0, s) + prefix, digits, s);
-        }
-
-        private static String formatFloat(double x, Spec s) {
-            boolean negative = !Double.isNaN(x) && (x < 0 || (x == 0 && 1 / x < 0));
-            double a = Math.abs(x);
-            String body;
-            char type = s.type;
-            boolean upper = type == 'E' || type == 'F' || type == 'G';
-            if (Double.isNaN(a) || Double.isInfinite(a)) {
-                body = Double.isNaN(a) ? "nan" : "inf";
-                if (type == '%') {
-                    body += "%";
-                }
-            } else {
-                int p = s.precision;
-                switch (type) {
-                    case 'f': case 'F':
-                        body = fixed(a, p < 0 ? 6 : p, s.alt);
-                        break;
-                    case '%':
-                        body = fixed(a * 100, p < 0 ? 6 : p, s.alt) + "%";
-                        break;
-                    case 'e': case 'E':
-                        body = scientific(a, p < 0 ? 6 : p, s.alt, false);
-                        break;
-                    case 'g': case 'G': case 'n':
-                        body = general(a, p < 0 ? 6 : Math.max(p, 1), s.alt, false);
-                        break;
-                    default: // none
-                        body = p < 0 ? repr(a) : general(a, Math.max(p, 1), s.alt, true);
-                        break;
-                }
-                if (s.z && negative && body.chars().noneMatch(ch -> ch >= '1' && ch <= '9')) {
-                    negative = false;
-                }
-            }
-            if (upper) {
-                body = body.toUpperCase(Locale.ROOT);
-            }
-            if (s.grouping != 0) {
-                int end = 0;
-                while (end < body.length() && Character.isDigit(body.charAt(end))) {
-                    end++;
-                }
-                body = group(body.substring(0, end), 3, s.grouping) + body.substring(end);
-            }
-            return pad(signOf(negative, s), body, s);
-        }
-
-        private static String fixed(double a, int decimals, boolean alt) {
-            String out = new BigDecimal(a).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-            return decimals == 0 && alt ? out + "." : out;
-        }
-
-        /** {@code digits} significant digits of {@code a > 0}, rounded half-even: [unscaled digits, exponent]. */
-        private static Object[] significant(double a, int digits) {
-            BigDecimal bd = new BigDecimal(a).round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            String unscaled = bd.unscaledValue().toString();
-            int exponent = bd.precision() - bd.scale() - 1;
-            StringBuilder d = new StringBuilder(unscaled);
-            while (d.length() < digits) {
-                d.append('0');
-            }
-            return new Object[] {d.substring(0, digits), exponent};
-        }
-
-        private static String scientific(double a, int decimals, boolean alt, boolean strip) {
-            String digits;
-            int exponent;
-            if (a == 0) {
-                digits = "0".repeat(decimals + 1);
-                exponent = 0;
-            } else {
-                Object[] sig = significant(a, decimals + 1);
-                digits = (String) sig[0];
-                exponent = (Integer) sig[1];
-            }
-            String mantissa = digits.substring(0, 1);
-            String fraction = digits.substring(1);
-            if (strip && !alt) {
-                fraction = fraction.replaceAll("0+$", "");
-            }
-            if (!fraction.isEmpty()) {
-                mantissa += "." + fraction;
-            } else if (alt) {
-                mantissa += ".";
-            }
-            int abs = Math.abs(exponent);
-            return mantissa + "e" + (exponent < 0 ? "-" : "+") + (abs < 10 ? "0" : "") + abs;
-        }
-
-        /** Python's {@code 'g'} (and, with {@code addDot0}, the no-type format with a precision). */
-        private static String general(double a, int p, boolean alt, boolean addDot0) {
-            int exponent = a == 0 ? 0 : (Integer) significant(a, p)[1];
-            boolean useExp = exponent < -4 || exponent >= (addDot0 ? p - 1 : p);
-            String out;
-            if (useExp) {
-                out = scientific(a, p - 1, alt, true);
-            } else {
-                out = fixed(a, Math.max(p - 1 - exponent, 0), false);
-                if (!alt && out.indexOf('.') >= 0) {
-                    out = out.replaceAll("0+$", "");
-                    if (out.endsWith(".")) {
-                        out = out.substring(0, out.length() - 1);
-                    }
-                } else if (alt && out.indexOf('.') < 0) {
-                    out += ".";
-                }
-            }
-            if (addDot0 && out.indexOf('.') < 0 && out.indexOf('e') < 0) {
-                out += ".0";
-            }
-            return out;
-        }
-
-        private static String group(String digits, int size, char separator) {
-            StringBuilder out = new StringBuilder();
-            int n = digits.length();
-            for (int i = 0; i < n; i++) {
-                if (i > 0 && (n - i) % size == 0) {
-                    out.append(separator);
-                }
-                out.append(digits.charAt(i));
-            }
-            return out.toString();
-        }
-
-        private static String signOf(boolean negative, Spec s) {
-            if (negative) {
-                return "-";
-            }
-            return s.sign == '+' ? "+" : s.sign == ' ' ? " " : "";
-        }
-
-        private static String pad(String prefix, String body, Spec s) {
-            int length = prefix.length() + body.length();
-            if (s.width <= length) {
-                return prefix + body;
-            }
-            String fill = String.valueOf(s.fill).repeat(s.width - length);
-            switch (s.align == 0 ? '>' : s.align) {
-                case '<':
-                    return prefix + body + fill;
-                case '^': {
-                    int left = (s.width - length) / 2;
-                    return fill.substring(0, left) + prefix + body + fill.substring(left);
-                }
-                case '=':
-                    return prefix + fill + body;
-                default:
-                    return fill + prefix + body;
-            }
-        }
-
-        /** Python's {@code format(str, spec)} (after a {@code !r}/{@code !s} conversion). */
-        private static String formatString(String value, String spec) {
-            Spec s = Spec.parse(spec);
-            if (s.type != 0 && s.type != 's') {
-                throw new IllegalArgumentException("Unknown format code '" + s.type + "' for object of type 'str'");
-            }
-            if (s.sign != '-' || s.align == '=') {
-                throw new IllegalArgumentException("Sign not allowed in string format specifier");
-            }
-            if (s.precision >= 0 && value.length() > s.precision) {
-                value = value.substring(0, s.precision);
-            }
-            if (s.width <= value.length()) {
-                return value;
-            }
-            String fill = String.valueOf(s.fill).repeat(s.width - value.length());
-            switch (s.align == 0 ? '<' : s.align) {
-                case '>':
-                    return fill + value;
-                case '^': {
-                    int left = (s.width - value.length()) / 2;
-                    return fill.substring(0, left) + value + fill.substring(left);
-                }
-                default:
-                    return value + fill;
-            }
-        }
-
-        /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-        static String repr(double value) {
-            return PythonFloats.repr(value);
-        }
-
-        /** Python's {@code repr(str)}. */
-        static String repr(String s) {
-            char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-            StringBuilder out = new StringBuilder(s.length() + 2).append(quote);
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == quote || c == '\\') {
-                    out.append('\\').append(c);
-                } else if (c == '\n') {
-                    out.append("\\n");
-                } else if (c == '\r') {
-                    out.append("\\r");
-                } else if (c == '\t') {
-                    out.append("\\t");
-                } else if (c < 0x20 || c == 0x7f) {
-                    out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-            return out.append(quote).toString();
-        }
-
-        /** Python's {@code repr(list_of_str)}. */
-        static String reprList(Collection<String> items) {
-            return items.stream().map(Py::repr).collect(Collectors.joining(", ", "[", "]"));
-        }
-
-        /** days, seconds, microseconds of a duration, normalised as Python's {@code timedelta}. */
-        private static long[] timedelta(Duration d) {
-            long micros = Math.floorDiv(d.getNano(), 1000) + d.getSeconds() * 1_000_000L;
-            long days = Math.floorDiv(micros, 86_400_000_000L);
-            long rest = Math.floorMod(micros, 86_400_000_000L);
-            return new long[] {days, rest / 1_000_000L, rest % 1_000_000L};
-        }
-
-        /** Python's {@code repr(timedelta)}: {@code datetime.timedelta(days=1, seconds=5)}, zero fields omitted. */
-        static String timedeltaRepr(Duration d) {
-            long[] t = timedelta(d);
-            List<String> parts = new ArrayList<>();
-            if (t[0] != 0) {
-                parts.add("days=" + t[0]);
-            }
-            if (t[1] != 0) {
-                parts.add("seconds=" + t[1]);
-            }
-            if (t[2] != 0) {
-                parts.add("microseconds=" + t[2]);
-            }
-            return "datetime.timedelta(" + (parts.isEmpty() ? "0" : String.join(", ", parts)) + ")";
-        }
-
-        /** Python's {@code str(timedelta)}: {@code 1:00:00}, {@code 2 days, 0:00:05.500000}. */
-        static String timedeltaStr(Duration d) {
-            long[] t = timedelta(d);
-            long hours = t[1] / 3600;
-            long minutes = t[1] % 3600 / 60;
-            long seconds = t[1] % 60;
-            String clock = String.format(Locale.ROOT, "%d:%02d:%02d", hours, minutes, seconds);
-            if (t[2] != 0) {
-                clock += String.format(Locale.ROOT, ".%06d", t[2]);
-            }
-            if (t[0] != 0) {
-                return t[0] + " day" + (Math.abs(t[0]) != 1 ? "s" : "") + ", " + clock;
-            }
-            return clock;
-        }
     }
 }
