@@ -6,7 +6,6 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.pyformat.PyFormat;
 import io.fulmen.pyformat.PyFormatSpec;
 import io.fulmen.pyformat.PyRepr;
 import io.fulmen.pyformat.PyTimedelta;
@@ -15,29 +14,12 @@ import io.fulmen.spi.CheckpointSaved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Saves checkpoints of the running fit periodically, keeping the best {@code k} by a monitored metric: Lightning
@@ -136,16 +118,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     // ------------------------------------------------------------------ state (Lightning's attributes)
 
-    private String dirpath;
+    private final CheckpointFiles files;
+    private final CheckpointFilenames filenames;
+    private final TopKCheckpoints topK;
     private long lastGlobalStepSaved; // 0: nothing to save before the first step
     private Long lastTimeChecked;     // System.nanoTime(), set at train start
-    private Double currentScore;
-    private Map<String, Double> bestKModels = new LinkedHashMap<>();
-    private String kthBestModelPath = "";
-    private double kthValue;
-    private Double bestModelScore;
-    private String bestModelPath = "";
-    private String lastModelPath = "";
     private String lastCheckpointSaved = "";
 
     // Lightning's trainer.fit_loop.epoch_loop.val_loop._has_run: a non-sanity validation batch ran (reset at the
@@ -179,10 +156,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             throw new IllegalArgumentException("`mode` can be min, max but got " + b.mode);
         }
         this.mode = b.mode;
-        this.kthValue = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        this.topK = new TopKCheckpoints("min".equals(mode), saveTopK);
         // __init_ckpt_dir
-        this.dirpath = b.dirpath == null ? null : realPath(b.dirpath).toString();
+        this.files = new CheckpointFiles(b.dirpath);
         this.filename = b.filename;
+        this.filenames = new CheckpointFilenames(filename, autoInsertMetricName, enableVersionCounter, files);
         // __init_triggers: every_n_epochs=1 when no trigger is given, else the missing ones are 0.
         if (b.everyNTrainSteps == null && b.everyNEpochs == null && b.trainTimeInterval == null) {
             this.everyNEpochs = 1;
@@ -427,42 +405,42 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     /** The checkpoint directory; null until {@code setup} when none was given. */
     public Path dirpath() {
-        return dirpath == null ? null : Path.of(dirpath);
+        return files.dirpath() == null ? null : Path.of(files.dirpath());
     }
 
     /** Path of the best checkpoint ({@code ""} before the first save); without a monitor, the latest. */
     public String bestModelPath() {
-        return bestModelPath;
+        return topK.bestModelPath();
     }
 
     /** Score of {@link #bestModelPath()}; null without a monitor or before the first save. */
     public Double bestModelScore() {
-        return bestModelScore;
+        return topK.bestModelScore();
     }
 
     /** Path of the latest {@code last.ckpt} ({@code ""} when none was written). */
     public String lastModelPath() {
-        return lastModelPath;
+        return topK.lastModelPath();
     }
 
     /** The kept checkpoints and their scores, in the order they were saved (a copy). */
     public Map<String, Double> bestKModels() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(bestKModels));
+        return topK.bestKModels();
     }
 
     /** The worst of the kept checkpoints once k are kept ({@code ""} before). */
     public String kthBestModelPath() {
-        return kthBestModelPath;
+        return topK.kthBestModelPath();
     }
 
     /** Score of {@link #kthBestModelPath()}; +inf (min) or -inf (max) before k are kept. */
     public double kthValue() {
-        return kthValue;
+        return topK.kthValue();
     }
 
     /** The monitored value of the latest top-k save (NaN recorded as ±inf); null before. */
     public Double currentScore() {
-        return currentScore;
+        return topK.currentScore();
     }
 
     // ------------------------------------------------------------------ state
@@ -478,74 +456,17 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public Map<String, Object> stateDict() {
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("monitor", monitor);
-        state.put("best_model_score", score(bestModelScore));
-        state.put("best_model_path", bestModelPath);
-        state.put("current_score", score(currentScore));
-        state.put("dirpath", dirpath);
-        Map<String, Object> bestK = new LinkedHashMap<>();
-        bestKModels.forEach((path, value) -> bestK.put(path, score(value)));
-        state.put("best_k_models", bestK);
-        state.put("kth_best_model_path", kthBestModelPath);
-        state.put("kth_value", score(kthValue));
-        state.put("last_model_path", lastModelPath);
-        return state;
+        return topK.stateDict(monitor, files.dirpath());
     }
 
     @Override
     public void loadStateDict(Map<String, Object> state) {
-        if (dirpath == null && state.get("dirpath") != null) {
+        if (files.dirpath() == null && state.get("dirpath") != null) {
             // setup has not resolved the directory yet (Lightning always restores after setup): compare there.
             pendingState = new LinkedHashMap<>(state);
             return;
         }
-        applyState(state);
-    }
-
-    private void applyState(Map<String, Object> state) {
-        Object fromCkpt = state.containsKey("dirpath") ? state.get("dirpath") : dirpath;
-        if (Objects.equals(dirpath, fromCkpt == null ? null : fromCkpt.toString())) {
-            bestModelScore = nullableScore(state.get("best_model_score"));
-            if (state.containsKey("kth_best_model_path")) {
-                kthBestModelPath = string(state.get("kth_best_model_path"));
-            }
-            Double kth = nullableScore(state.get("kth_value"));
-            if (kth != null) {
-                kthValue = kth;
-            }
-            Object bestK = state.get("best_k_models");
-            if (bestK instanceof Map<?, ?> map) {
-                Map<String, Double> restored = new LinkedHashMap<>();
-                map.forEach((k, v) -> restored.put(k.toString(), nullableScore(v)));
-                bestKModels = restored;
-            } else if (bestK != null) {
-                throw new IllegalArgumentException("ModelCheckpoint state: `best_k_models` must be a map, got "
-                        + bestK);
-            }
-            if (state.containsKey("last_model_path")) {
-                lastModelPath = string(state.get("last_model_path"));
-            }
-        } else {
-            LOG.warn("The dirpath has changed from {} to {}, therefore `best_model_score`, `kth_best_model_path`,"
-                    + " `kth_value`, `last_model_path` and `best_k_models` won't be reloaded. Only"
-                    + " `best_model_path` will be reloaded.",
-                    fromCkpt == null ? "None" : PyRepr.repr(fromCkpt.toString()),
-                    dirpath == null ? "None" : PyRepr.repr(dirpath));
-        }
-        bestModelPath = string(state.get("best_model_path"));
-    }
-
-    private static String string(Object v) {
-        return v == null ? "" : v.toString();
-    }
-
-    private static Object score(Double v) {
-        return v == null ? null : StateScores.toState(v);
-    }
-
-    private static Double nullableScore(Object v) {
-        return v == null ? null : StateScores.fromState(v, "ModelCheckpoint state: a score");
+        topK.load(state, files.dirpath());
     }
 
     // ------------------------------------------------------------------ hooks
@@ -558,10 +479,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public void setup(TrainerView trainer, LightningModule module, Stage stage) {
-        dirpath = resolveCkptDir(trainer).toString();
-        if (trainer.globalRank() == 0 && stage == Stage.FIT) {
-            warnIfDirNotEmpty(Path.of(dirpath));
-        }
+        files.setUp(trainer, trainer.globalRank() == 0 && stage == Stage.FIT && saveTopK != 0);
         if (stage == Stage.FIT) {
             valLoopHasRun = false;
             validatesEveryEpochEnd = true;
@@ -572,7 +490,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (pendingState != null) {
             Map<String, Object> state = pendingState;
             pendingState = null;
-            applyState(state);
+            topK.load(state, files.dirpath());
         }
     }
 
@@ -610,7 +528,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (!skipTime) {
             lastTimeChecked = now;
         }
-        Map<String, Number> candidates = monitorCandidates(trainer);
+        Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
         saveTopkCheckpoint(trainer, candidates);
         saveLastCheckpoint(trainer, candidates);
     }
@@ -642,7 +560,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             validatesEveryEpochEnd = false;
         }
         if (!shouldSkipSavingCheckpoint(trainer) && shouldSaveOnTrainEpochEnd()) {
-            Map<String, Number> candidates = monitorCandidates(trainer);
+            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
             }
@@ -668,7 +586,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             }
         }
         if (!shouldSkipSavingCheckpoint(trainer) && !shouldSaveOnTrainEpochEnd()) {
-            Map<String, Number> candidates = monitorCandidates(trainer);
+            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
             }
@@ -688,34 +606,6 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     }
 
     // ------------------------------------------------------------------ saving
-
-    /** {@code _monitor_candidates}: the callback metrics, {@code epoch} and {@code step} as integers. */
-    private static Map<String, Number> monitorCandidates(TrainerView trainer) {
-        Map<String, Double> metrics = trainer.callbackMetrics();
-        Map<String, Number> candidates = new LinkedHashMap<>();
-        for (String name : names(metrics)) {
-            Double v = metrics.get(name);
-            if (v != null) {
-                candidates.put(name, v);
-            }
-        }
-        // `self.log("epoch", 123)` makes it a float: cast back (tensor.int() truncates), else the Trainer's.
-        Number epoch = candidates.get("epoch");
-        long epochValue = epoch != null ? (long) epoch.doubleValue() : trainer.currentEpoch();
-        candidates.put("epoch", epochValue);
-        Number step = candidates.get("step");
-        long stepValue = step != null ? (long) step.doubleValue() : trainer.globalStep();
-        candidates.put("step", stepValue);
-        return candidates;
-    }
-
-    /** The metric names in the map's own order when it has one, else sorted (for stable names and messages). */
-    private static List<String> names(Map<String, Double> metrics) {
-        if (metrics instanceof LinkedHashMap || metrics instanceof SortedMap) {
-            return new ArrayList<>(metrics.keySet());
-        }
-        return metrics.keySet().stream().sorted().collect(Collectors.toList());
-    }
 
     private void saveTopkCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         if (saveTopK == 0) {
@@ -742,7 +632,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     private void saveMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         Number value = candidates.get(monitor);
         Double current = value == null ? null : value.doubleValue();
-        if (checkMonitorTopK(current)) {
+        if (topK.accepts(current)) {
             updateBestAndSave(current, trainer, candidates);
         } else if (verbose) {
             LOG.info("Epoch {}, global step {}: {} was not in top {}", candidates.get("epoch"),
@@ -750,262 +640,65 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         }
     }
 
-    /** {@code check_monitor_top_k}: strictly better than the k-th best (NaN never is), or fewer than k kept. */
-    private boolean checkMonitorTopK(Double current) {
-        if (current == null) {
-            return false;
-        }
-        if (saveTopK == -1) {
-            return true;
-        }
-        if (bestKModels.size() < saveTopK) {
-            return true;
-        }
-        Double kth = bestKModels.get(kthBestModelPath);
-        if (kth == null) {
-            throw new IllegalStateException("ModelCheckpoint: the k-th best checkpoint '" + kthBestModelPath
-                    + "' is not among the kept ones " + bestKModels.keySet());
-        }
-        return isMin() ? current < kth : current > kth;
-    }
-
     private void saveNoneMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        String filepath = metricInterpolatedFilepathName(candidates, bestModelPath);
+        String filepath = filenames.next(candidates, null, topK.bestModelPath());
         // set the best model path before saving because it will be part of the state
-        String previous = bestModelPath;
-        bestModelPath = filepath;
+        String previous = topK.replaceBest(filepath);
         saveCheckpoint(trainer, filepath);
-        if (saveTopK == 1 && !previous.isEmpty() && shouldRemoveCheckpoint(previous, filepath)) {
-            removeCheckpoint(trainer, previous);
+        if (saveTopK == 1) {
+            files.removeReplaced(trainer, previous, filepath);
         }
     }
 
     /** {@code _update_best_and_save}. */
     private void updateBestAndSave(double current, TrainerView trainer, Map<String, Number> candidates) {
-        int k = saveTopK == -1 ? bestKModels.size() + 1 : saveTopK;
-        String delFilepath = null;
-        if (bestKModels.size() == k && k > 0) {
-            delFilepath = kthBestModelPath;
-            bestKModels.remove(delFilepath);
-        }
-        // do not save nan, replace with +/- inf
-        if (Double.isNaN(current)) {
-            current = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-        }
-        String filepath = metricInterpolatedFilepathName(candidates, delFilepath);
-        currentScore = current;
-        bestKModels.put(filepath, current);
-        if (bestKModels.size() == k) {
-            kthBestModelPath = first(!isMin()); // the worst: max in min mode (first of equals, as Python's max)
-            kthValue = bestKModels.get(kthBestModelPath);
-        }
-        bestModelPath = first(isMin());
-        bestModelScore = bestKModels.get(bestModelPath);
+        TopKCheckpoints.Update update = topK.update(current, replaced -> filenames.next(candidates, null, replaced));
         if (verbose) {
             LOG.info("Epoch {}, global step {}: {} reached {} (best {}), saving model to {} as top {}",
                     candidates.get("epoch"), candidates.get("step"), PyRepr.repr(monitor),
-                    PyFormatSpec.format(current, "0.5f"), PyFormatSpec.format(bestModelScore, "0.5f"),
-                    PyRepr.repr(filepath), k);
+                    PyFormatSpec.format(topK.currentScore(), "0.5f"),
+                    PyFormatSpec.format(topK.bestModelScore(), "0.5f"), PyRepr.repr(update.filepath()), update.k());
         }
-        saveCheckpoint(trainer, filepath);
-        if (delFilepath != null && !delFilepath.isEmpty() && shouldRemoveCheckpoint(delFilepath, filepath)) {
-            removeCheckpoint(trainer, delFilepath);
-        }
-    }
-
-    /** Python's {@code min}/{@code max} over the kept scores: the first path with the lowest/highest score. */
-    private String first(boolean lowest) {
-        String best = null;
-        double bestValue = 0;
-        for (Map.Entry<String, Double> e : bestKModels.entrySet()) {
-            double v = e.getValue();
-            if (best == null || (lowest ? v < bestValue : v > bestValue)) {
-                best = e.getKey();
-                bestValue = v;
-            }
-        }
-        return best;
+        saveCheckpoint(trainer, update.filepath());
+        files.removeReplaced(trainer, update.replaced(), update.filepath());
     }
 
     private void saveLastCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         if (saveLast == SaveLast.OFF) {
             return;
         }
-        String filepath = checkpointName(candidates, CHECKPOINT_NAME_LAST, null);
-        if (enableVersionCounter) {
-            int version = STARTING_VERSION;
-            while (fileExists(filepath) && !filepath.equals(lastModelPath)) {
-                filepath = checkpointName(candidates, CHECKPOINT_NAME_LAST, version);
-                version++;
-            }
-        }
+        String filepath = filenames.next(candidates, CHECKPOINT_NAME_LAST, topK.lastModelPath());
         // set the last model path before saving because it will be part of the state
-        String previous = lastModelPath;
-        lastModelPath = filepath;
+        String previous = topK.replaceLast(filepath);
         // Lightning links even when the latest save was last.ckpt itself, which leaves a link to itself (fixed in
         // Lightning 2.6): a full copy is written then.
         if (saveLast == SaveLast.LINK && !lastCheckpointSaved.isEmpty() && saveTopK != 0
                 && !lastCheckpointSaved.equals(filepath)) {
-            linkCheckpoint(trainer, lastCheckpointSaved, filepath);
+            CheckpointFiles.link(trainer, lastCheckpointSaved, filepath);
         } else {
             saveCheckpoint(trainer, filepath);
         }
-        if (!previous.isEmpty() && shouldRemoveCheckpoint(previous, filepath)) {
-            removeCheckpoint(trainer, previous);
-        }
-    }
-
-    private String metricInterpolatedFilepathName(Map<String, Number> candidates, String delFilepath) {
-        String filepath = checkpointName(candidates, null, null);
-        if (enableVersionCounter) {
-            int version = STARTING_VERSION;
-            while (fileExists(filepath) && !filepath.equals(delFilepath)) {
-                filepath = checkpointName(candidates, null, version);
-                version++;
-            }
-        }
-        return filepath;
+        files.removeReplaced(trainer, previous, filepath);
     }
 
     private void saveCheckpoint(TrainerView trainer, String filepath) {
         Path file = Path.of(filepath);
-        if (trainer.globalRank() == 0 && file.toAbsolutePath().getParent() != null) {
-            try {
-                // Lightning's checkpoint IO creates the folder (also the sub-folders a "/" in a name makes)
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the checkpoint directory of " + filepath, e);
-            }
-        }
+        CheckpointFiles.createParentDirectories(trainer, file);
         trainer.saveCheckpoint(file, saveWeightsOnly);
         lastGlobalStepSaved = trainer.globalStep();
         lastCheckpointSaved = filepath;
         if (trainer.globalRank() == 0) {
-            CheckpointSaved saved = savedEvent(file);
+            CheckpointSaved saved = topK.savedEvent(file, monitor, mode, saveLast != SaveLast.OFF, saveWeightsOnly);
             trainer.loggers().forEach(l -> l.afterSaveCheckpoint(saved));
         }
     }
 
-    /** What loggers see of this callback after a save ({@code after_save_checkpoint(proxy(self))}). */
-    private CheckpointSaved savedEvent(Path file) {
-        Map<Path, Double> kept = new LinkedHashMap<>();
-        bestKModels.forEach((path, score) -> kept.put(absolute(path), score));
-        return new CheckpointSaved(file.toAbsolutePath(), monitor, mode, saveTopK, saveLast != SaveLast.OFF,
-                saveWeightsOnly, absolute(lastModelPath), currentScore, absolute(bestModelPath), bestModelScore,
-                kept);
-    }
-
-    private static Path absolute(String path) {
-        return path == null || path.isEmpty() ? null : Path.of(path).toAbsolutePath();
-    }
-
-    private static boolean fileExists(String filepath) {
-        return Files.exists(Path.of(filepath));
-    }
-
-    /**
-     * {@code _should_remove_checkpoint}: not the file just written, and only inside {@code dirpath}. (Lightning
-     * also keeps the file the fit resumed from; the view does not show it.)
-     */
-    private boolean shouldRemoveCheckpoint(String previous, String current) {
-        if (previous.equals(current)) {
-            return false;
-        }
-        if (dirpath == null) {
-            return false;
-        }
-        Path prev = Path.of(previous).toAbsolutePath().normalize();
-        Path dir = Path.of(dirpath).toAbsolutePath().normalize();
-        return prev.startsWith(dir) && !prev.equals(dir);
-    }
-
-    private static void removeCheckpoint(TrainerView trainer, String filepath) {
-        if (trainer.globalRank() != 0) {
-            return;
-        }
-        try {
-            deleteRecursively(Path.of(filepath));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove checkpoint " + filepath, e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
-    }
-
-    /** {@code _link_checkpoint}: a relative symbolic link, or a copy where links cannot be made. */
-    private static void linkCheckpoint(TrainerView trainer, String filepath, String linkpath) {
-        if (trainer.globalRank() != 0) {
-            return;
-        }
-        Path link = Path.of(linkpath).toAbsolutePath();
-        Path target = Path.of(filepath).toAbsolutePath();
-        try {
-            deleteRecursively(link);
-            try {
-                Files.createSymbolicLink(link, link.getParent().relativize(target));
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(target, link, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot link " + linkpath + " to " + filepath, e);
-        }
-    }
-
-    // ------------------------------------------------------------------ directories
-
-    /** {@code __resolve_ckpt_dir}. */
-    private Path resolveCkptDir(TrainerView trainer) {
-        if (dirpath != null) {
-            return Path.of(dirpath);
-        }
-        if (!trainer.loggers().isEmpty() && trainer.logDir() != null) {
-            return trainer.logDir().resolve("checkpoints");
-        }
-        return trainer.defaultRootDir().resolve("checkpoints");
-    }
-
-    private void warnIfDirNotEmpty(Path dir) {
-        if (saveTopK == 0 || !Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                LOG.warn("Checkpoint directory {} exists and is not empty.", dir);
-            }
-        } catch (IOException e) {
-            // an unreadable directory fails at the first save instead
-        }
-    }
+    // ------------------------------------------------------------------ files
 
     /** This run's last checkpoint, else the newest {@code last*.ckpt} in the directory (Lightning's "last"). */
     @Override
     public Path lastCheckpoint(TrainerView trainer) {
-        if (!lastModelPath().isEmpty() && Files.isRegularFile(Path.of(lastModelPath()))) {
-            return Path.of(lastModelPath());
-        }
-        Path newest = null;
-        FileTime newestTime = null;
-        for (Path p : findLastCheckpoints(trainer)) {
-            try {
-                FileTime t = Files.getLastModifiedTime(p);
-                if (newestTime == null || t.compareTo(newestTime) > 0) {
-                    newest = p;
-                    newestTime = t;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the modification time of " + p, e);
-            }
-        }
-        return newest;
+        return files.lastCheckpoint(trainer, lastModelPath());
     }
 
     @Override
@@ -1018,56 +711,8 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
      * files {@code ckpt_path="last"} chooses among).
      */
     public Set<Path> findLastCheckpoints(TrainerView trainer) {
-        Path dir = resolveCkptDir(trainer);
-        Pattern last = Pattern.compile("^" + Pattern.quote(CHECKPOINT_NAME_LAST) + "(-(\\d+))?");
-        Set<Path> found = new LinkedHashSet<>();
-        if (!Files.isDirectory(dir)) {
-            return found;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.sorted().forEach(p -> {
-                String name = p.getFileName().toString();
-                if (name.endsWith(FILE_EXTENSION) && name.length() > FILE_EXTENSION.length()) {
-                    String stem = name.substring(0, name.length() - FILE_EXTENSION.length());
-                    if (last.matcher(stem).lookingAt()) {
-                        found.add(p.normalize());
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        return found;
+        return files.findLastCheckpoints(trainer);
     }
-
-    /** {@code os.path.realpath(os.path.expanduser(p))}: absolute, {@code ~} expanded, links resolved. */
-    private static Path realPath(Path p) {
-        String s = p.toString();
-        if (s.equals("~") || s.startsWith("~/") || s.startsWith("~" + java.io.File.separator)) {
-            p = Path.of(System.getProperty("user.home") + s.substring(1));
-        }
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        List<Path> rest = new ArrayList<>();
-        while (existing != null && !Files.exists(existing)) {
-            rest.add(0, existing.getFileName());
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            Path real = existing.toRealPath();
-            for (Path part : rest) {
-                real = real.resolve(part);
-            }
-            return real;
-        } catch (IOException e) {
-            return abs;
-        }
-    }
-
-    // ------------------------------------------------------------------ names
 
     /**
      * Lightning's {@code format_checkpoint_name}: the file this callback would write for these metrics (Integer and
@@ -1076,60 +721,13 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
      * it is known.
      */
     public String formatCheckpointName(Map<String, ? extends Number> metrics, String filename, Integer ver) {
-        return checkpointName(new LinkedHashMap<>(metrics), filename, ver);
-    }
-
-    /** Adds the names the template mentions and {@code metrics} lacks to {@code metrics}, as Lightning does. */
-    private String checkpointName(Map<String, Number> metrics, String name, Integer ver) {
-        String template = name != null && !name.isEmpty() ? name : this.filename;
-        String formatted = formatCheckpointName(template, metrics, autoInsertMetricName);
-        if (ver != null) {
-            formatted = formatted + CHECKPOINT_JOIN_CHAR + "v" + ver;
-        }
-        String ckptName = formatted + FILE_EXTENSION;
-        return dirpath != null ? Path.of(dirpath).resolve(ckptName).toString() : ckptName;
-    }
-
-    private static final Pattern GROUP = Pattern.compile("(\\{.*?)[:}]");
-
-    /**
-     * Lightning's {@code _format_checkpoint_name} (without a prefix): the template's {@code {name} } fields filled
-     * from {@code metrics} (names missing there are added as integer 0), without extension or directory.
-     */
-    static String formatCheckpointName(String filename, Map<String, Number> metrics, boolean autoInsertMetricName) {
-        if (filename == null || filename.isEmpty()) {
-            filename = "{epoch}" + CHECKPOINT_JOIN_CHAR + "{step}";
-        }
-        // check and parse user passed keys in the string
-        List<String> groups = new ArrayList<>();
-        Matcher m = GROUP.matcher(filename);
-        while (m.find()) {
-            groups.add(m.group(1));
-        }
-        // sort keys from longest to shortest to avoid replacing substring (stable, as Python's sorted)
-        groups.sort(Comparator.comparingInt(String::length).reversed());
-        for (String group : groups) {
-            String name = group.substring(1);
-            if (autoInsertMetricName) {
-                filename = filename.replace(group, name + CHECKPOINT_EQUALS_CHAR + "{" + name);
-            }
-            // support for dots: https://stackoverflow.com/a/7934969
-            filename = filename.replace(group, "{0[" + name + "]");
-            if (!metrics.containsKey(name)) {
-                metrics.put(name, 0L);
-            }
-        }
-        return PyFormat.format(filename, List.of(metrics), Map.of());
-    }
-
-    private boolean isMin() {
-        return "min".equals(mode);
+        return filenames.name(new LinkedHashMap<>(metrics), filename, ver);
     }
 
     @Override
     public String toString() {
-        return "ModelCheckpoint(dirpath=" + dirpath + ", filename=" + filename + ", monitor=" + monitor + ", mode="
-                + mode + ", save_top_k=" + saveTopK + ", save_last="
+        return "ModelCheckpoint(dirpath=" + files.dirpath() + ", filename=" + filename + ", monitor=" + monitor
+                + ", mode=" + mode + ", save_top_k=" + saveTopK + ", save_last="
                 + (saveLast == SaveLast.OFF ? "None" : saveLast == SaveLast.COPY ? "True" : "'link'")
                 + ", every_n_epochs=" + everyNEpochs
                 + ", every_n_train_steps=" + everyNTrainSteps + ", train_time_interval=" + trainTimeInterval + ")";

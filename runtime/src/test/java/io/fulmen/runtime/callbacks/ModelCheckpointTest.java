@@ -627,7 +627,7 @@ class ModelCheckpointTest {
             Object v = keyValues[i + 1];
             metrics.put((String) keyValues[i], v instanceof Integer n ? (Number) (long) n : (Number) v);
         }
-        return ModelCheckpoint.formatCheckpointName(template, metrics, autoInsert);
+        return CheckpointFilenames.format(template, metrics, autoInsert);
     }
 
     @Test
