@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Python's {@code str.format}: literal text with replacement fields {@code {name}}, {@code {name!conversion}},
- * {@code {name:spec}} and {@code {{} / {@code }}} for literal braces, as CPython 3.11 parses them.
+ * {@code {name:spec}}, and doubled braces (<code>&#123;&#123;</code>, <code>&#125;&#125;</code>) for literal ones, as
+ * CPython 3.11 parses them.
  *
  * <p>A field names a keyword value ({@code {loss}}), a positional one ({@code {0}}, or {@code {}} for the next),
  * and may index into it: {@code {0[val/loss]}} is {@code args[0].get("val/loss")} for a {@link Map}, a digit-only
