@@ -1,5 +1,7 @@
 package io.fulmen.logging;
 
+import io.fulmen.pyformat.PyRepr;
+
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -136,7 +138,7 @@ public final class HparamsYaml {
         if (Double.isInfinite(v)) {
             return v > 0 ? ".inf" : "-.inf";
         }
-        String repr = PythonFloats.repr(v);
+        String repr = PyRepr.repr(v);
         if (repr.indexOf('.') < 0 && repr.indexOf('e') >= 0) {
             repr = repr.replaceFirst("e", ".0e");
         }

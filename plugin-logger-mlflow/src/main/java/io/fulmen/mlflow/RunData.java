@@ -1,12 +1,10 @@
 package io.fulmen.mlflow;
 
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyRepr;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 
-import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,10 @@ final class RunData {
 
     private RunData() {}
 
-    /** Nested maps become dotted keys; values are written as Python's {@code str} would write them. */
+    /**
+     * Nested maps become dotted keys; values are written as Python's {@code str} would write them, so params read
+     * as they do for Lightning runs ({@code True}, {@code 0.001}, {@code ['a', 'b']}).
+     */
     static List<Param> params(Map<String, Object> hyperparameters, Consumer<String> warn) {
         Map<String, Object> flat = new LinkedHashMap<>();
         flatten("", hyperparameters, flat);
@@ -36,7 +37,7 @@ final class RunData {
                         + key.substring(0, 60) + "…' (" + key.length() + " characters)");
                 continue;
             }
-            String value = str(e.getValue());
+            String value = PyRepr.str(e.getValue());
             if (value.length() > MAX_PARAM_VALUE_LENGTH) {
                 warn.accept("MLflow param values are limited to " + MAX_PARAM_VALUE_LENGTH + " characters; '" + key
                         + "' (" + value.length() + " characters) is truncated");
@@ -80,49 +81,5 @@ final class RunData {
                 out.put(key, e.getValue());
             }
         }
-    }
-
-    /** Python's {@code str(value)}, so params read as they do for Lightning runs ({@code True}, {@code 0.001}). */
-    static String str(Object value) {
-        if (value instanceof CharSequence s) {
-            return s.toString();
-        }
-        return repr(value);
-    }
-
-    private static String repr(Object value) {
-        if (value == null) {
-            return "None";
-        }
-        if (value instanceof Boolean b) {
-            return b ? "True" : "False";
-        }
-        if (value instanceof Double || value instanceof Float) {
-            return PythonFloats.repr(((Number) value).doubleValue());
-        }
-        if (value instanceof CharSequence s) {
-            return "'" + s.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name();
-        }
-        if (value instanceof Map<?, ?> m) {
-            List<String> items = new ArrayList<>();
-            m.forEach((k, v) -> items.add(repr(k) + ": " + repr(v)));
-            return "{" + String.join(", ", items) + "}";
-        }
-        if (value instanceof Collection<?> c) {
-            List<String> items = new ArrayList<>();
-            c.forEach(v -> items.add(repr(v)));
-            return "[" + String.join(", ", items) + "]";
-        }
-        if (value.getClass().isArray()) {
-            List<String> items = new ArrayList<>();
-            for (int i = 0; i < Array.getLength(value); i++) {
-                items.add(repr(Array.get(value, i)));
-            }
-            return "[" + String.join(", ", items) + "]";
-        }
-        return value.toString();
     }
 }

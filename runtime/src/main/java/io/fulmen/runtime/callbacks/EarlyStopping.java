@@ -6,12 +6,11 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyFormatSpec;
+import io.fulmen.pyformat.PyRepr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -430,16 +429,16 @@ public final class EarlyStopping implements Callback {
         String order = isMin() ? "<" : ">";
         if (checkFinite && !Double.isFinite(current)) {
             d = new Decision(true, StoppingReason.NON_FINITE_METRIC, "Monitored metric " + monitor + " = "
-                    + repr(current) + " is not finite. Previous best value was " + fixed3(bestScore)
-                    + ". Signaling Trainer to stop.");
+                    + PyRepr.repr(current) + " is not finite. Previous best value was "
+                    + PyFormatSpec.format(bestScore, ".3f") + ". Signaling Trainer to stop.");
         } else if (stoppingThreshold != null && better(current, stoppingThreshold)) {
             d = new Decision(true, StoppingReason.STOPPING_THRESHOLD, "Stopping threshold reached: " + monitor
-                    + " = " + repr(current) + " " + order + " " + repr(stoppingThreshold)
+                    + " = " + PyRepr.repr(current) + " " + order + " " + PyRepr.repr(stoppingThreshold)
                     + ". Signaling Trainer to stop.");
         } else if (divergenceThreshold != null && better(-current, -divergenceThreshold)) {
             // Lightning prints the mode's order sign here too (`<` in min mode), though the value is worse.
             d = new Decision(true, StoppingReason.DIVERGENCE_THRESHOLD, "Divergence threshold reached: " + monitor
-                    + " = " + repr(current) + " " + order + " " + repr(divergenceThreshold)
+                    + " = " + PyRepr.repr(current) + " " + order + " " + PyRepr.repr(divergenceThreshold)
                     + ". Signaling Trainer to stop.");
         } else if (better(current - signedMinDelta(), bestScore)) {
             d = new Decision(false, StoppingReason.NOT_STOPPED, improvementMessage(current));
@@ -450,7 +449,7 @@ public final class EarlyStopping implements Callback {
             if (waitCount >= patience) {
                 d = new Decision(true, StoppingReason.PATIENCE_EXHAUSTED, "Monitored metric " + monitor
                         + " did not improve in the last " + waitCount + " records. Best score: "
-                        + fixed3(bestScore) + ". Signaling Trainer to stop.");
+                        + PyFormatSpec.format(bestScore, ".3f") + ". Signaling Trainer to stop.");
             } else {
                 d = new Decision(false, StoppingReason.NOT_STOPPED, null);
             }
@@ -461,10 +460,11 @@ public final class EarlyStopping implements Callback {
 
     private String improvementMessage(double current) {
         if (Double.isFinite(bestScore)) {
-            return "Metric " + monitor + " improved by " + fixed3(Math.abs(bestScore - current)) + " >= min_delta = "
-                    + repr(Math.abs(minDelta)) + ". New best score: " + fixed3(current);
+            return "Metric " + monitor + " improved by " + PyFormatSpec.format(Math.abs(bestScore - current), ".3f")
+                    + " >= min_delta = " + PyRepr.repr(Math.abs(minDelta)) + ". New best score: "
+                    + PyFormatSpec.format(current, ".3f");
         }
-        return "Metric " + monitor + " improved. New best score: " + fixed3(current);
+        return "Metric " + monitor + " improved. New best score: " + PyFormatSpec.format(current, ".3f");
     }
 
     private boolean isMin() {
@@ -493,29 +493,9 @@ public final class EarlyStopping implements Callback {
         }
     }
 
-    // ------------------------------------------------------------------ Python number formatting
-
-    /** Python's {@code f"{x:.3f}"}: the exact binary value rounded half-even, {@code inf}/{@code nan} spelled so. */
-    static String fixed3(double x) {
-        if (Double.isNaN(x)) {
-            return "nan";
-        }
-        if (Double.isInfinite(x)) {
-            return x > 0 ? "inf" : "-inf";
-        }
-        String s = new BigDecimal(x).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
-        boolean negative = x < 0 || (x == 0.0 && 1.0 / x < 0);
-        return negative && !s.startsWith("-") ? "-" + s : s;
-    }
-
-    /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-    static String repr(double value) {
-        return PythonFloats.repr(value);
-    }
-
     @Override
     public String toString() {
         return "EarlyStopping(monitor=" + monitor + ", mode=" + mode + ", patience=" + patience + ", min_delta="
-                + repr(minDelta) + ")";
+                + PyRepr.repr(minDelta) + ")";
     }
 }

@@ -6,41 +6,20 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyFormatSpec;
+import io.fulmen.pyformat.PyRepr;
+import io.fulmen.pyformat.PyTimedelta;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
 import io.fulmen.spi.CheckpointSaved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Saves checkpoints of the running fit periodically, keeping the best {@code k} by a monitored metric: Lightning
@@ -139,16 +118,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     // ------------------------------------------------------------------ state (Lightning's attributes)
 
-    private String dirpath;
+    private final CheckpointFiles files;
+    private final CheckpointFilenames filenames;
+    private final TopKCheckpoints topK;
     private long lastGlobalStepSaved; // 0: nothing to save before the first step
     private Long lastTimeChecked;     // System.nanoTime(), set at train start
-    private Double currentScore;
-    private Map<String, Double> bestKModels = new LinkedHashMap<>();
-    private String kthBestModelPath = "";
-    private double kthValue;
-    private Double bestModelScore;
-    private String bestModelPath = "";
-    private String lastModelPath = "";
     private String lastCheckpointSaved = "";
 
     // Lightning's trainer.fit_loop.epoch_loop.val_loop._has_run: a non-sanity validation batch ran (reset at the
@@ -182,10 +156,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             throw new IllegalArgumentException("`mode` can be min, max but got " + b.mode);
         }
         this.mode = b.mode;
-        this.kthValue = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        this.topK = new TopKCheckpoints("min".equals(mode), saveTopK);
         // __init_ckpt_dir
-        this.dirpath = b.dirpath == null ? null : realPath(b.dirpath).toString();
+        this.files = new CheckpointFiles(b.dirpath);
         this.filename = b.filename;
+        this.filenames = new CheckpointFilenames(filename, autoInsertMetricName, enableVersionCounter, files);
         // __init_triggers: every_n_epochs=1 when no trigger is given, else the missing ones are 0.
         if (b.everyNTrainSteps == null && b.everyNEpochs == null && b.trainTimeInterval == null) {
             this.everyNEpochs = 1;
@@ -215,7 +190,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (triggered > 1) {
             throw new IllegalArgumentException("Combination of parameters every_n_train_steps=" + everyNTrainSteps
                     + ", every_n_epochs=" + everyNEpochs + " and train_time_interval="
-                    + (trainTimeInterval == null ? "None" : Py.timedeltaStr(trainTimeInterval))
+                    + (trainTimeInterval == null ? "None" : PyTimedelta.str(trainTimeInterval))
                     + " should be mutually exclusive.");
         }
         if (monitor == null && saveTopK != -1 && saveTopK != 0 && saveTopK != 1) {
@@ -430,42 +405,42 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     /** The checkpoint directory; null until {@code setup} when none was given. */
     public Path dirpath() {
-        return dirpath == null ? null : Path.of(dirpath);
+        return files.dirpath() == null ? null : Path.of(files.dirpath());
     }
 
     /** Path of the best checkpoint ({@code ""} before the first save); without a monitor, the latest. */
     public String bestModelPath() {
-        return bestModelPath;
+        return topK.bestModelPath();
     }
 
     /** Score of {@link #bestModelPath()}; null without a monitor or before the first save. */
     public Double bestModelScore() {
-        return bestModelScore;
+        return topK.bestModelScore();
     }
 
     /** Path of the latest {@code last.ckpt} ({@code ""} when none was written). */
     public String lastModelPath() {
-        return lastModelPath;
+        return topK.lastModelPath();
     }
 
     /** The kept checkpoints and their scores, in the order they were saved (a copy). */
     public Map<String, Double> bestKModels() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(bestKModels));
+        return topK.bestKModels();
     }
 
     /** The worst of the kept checkpoints once k are kept ({@code ""} before). */
     public String kthBestModelPath() {
-        return kthBestModelPath;
+        return topK.kthBestModelPath();
     }
 
     /** Score of {@link #kthBestModelPath()}; +inf (min) or -inf (max) before k are kept. */
     public double kthValue() {
-        return kthValue;
+        return topK.kthValue();
     }
 
     /** The monitored value of the latest top-k save (NaN recorded as ±inf); null before. */
     public Double currentScore() {
-        return currentScore;
+        return topK.currentScore();
     }
 
     // ------------------------------------------------------------------ state
@@ -473,82 +448,25 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     /** Lightning's {@code _generate_state_key}: the class name and Python's repr of the distinguishing arguments. */
     @Override
     public String stateKey() {
-        return "ModelCheckpoint{'monitor': " + (monitor == null ? "None" : Py.repr(monitor)) + ", 'mode': "
-                + Py.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps + ", 'every_n_epochs': "
+        return "ModelCheckpoint{'monitor': " + (monitor == null ? "None" : PyRepr.repr(monitor)) + ", 'mode': "
+                + PyRepr.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps + ", 'every_n_epochs': "
                 + everyNEpochs + ", 'train_time_interval': "
-                + (trainTimeInterval == null ? "None" : Py.timedeltaRepr(trainTimeInterval)) + "}";
+                + (trainTimeInterval == null ? "None" : PyTimedelta.repr(trainTimeInterval)) + "}";
     }
 
     @Override
     public Map<String, Object> stateDict() {
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("monitor", monitor);
-        state.put("best_model_score", score(bestModelScore));
-        state.put("best_model_path", bestModelPath);
-        state.put("current_score", score(currentScore));
-        state.put("dirpath", dirpath);
-        Map<String, Object> bestK = new LinkedHashMap<>();
-        bestKModels.forEach((path, value) -> bestK.put(path, score(value)));
-        state.put("best_k_models", bestK);
-        state.put("kth_best_model_path", kthBestModelPath);
-        state.put("kth_value", score(kthValue));
-        state.put("last_model_path", lastModelPath);
-        return state;
+        return topK.stateDict(monitor, files.dirpath());
     }
 
     @Override
     public void loadStateDict(Map<String, Object> state) {
-        if (dirpath == null && state.get("dirpath") != null) {
+        if (files.dirpath() == null && state.get("dirpath") != null) {
             // setup has not resolved the directory yet (Lightning always restores after setup): compare there.
             pendingState = new LinkedHashMap<>(state);
             return;
         }
-        applyState(state);
-    }
-
-    private void applyState(Map<String, Object> state) {
-        Object fromCkpt = state.containsKey("dirpath") ? state.get("dirpath") : dirpath;
-        if (Objects.equals(dirpath, fromCkpt == null ? null : fromCkpt.toString())) {
-            bestModelScore = nullableScore(state.get("best_model_score"));
-            if (state.containsKey("kth_best_model_path")) {
-                kthBestModelPath = string(state.get("kth_best_model_path"));
-            }
-            Double kth = nullableScore(state.get("kth_value"));
-            if (kth != null) {
-                kthValue = kth;
-            }
-            Object bestK = state.get("best_k_models");
-            if (bestK instanceof Map<?, ?> map) {
-                Map<String, Double> restored = new LinkedHashMap<>();
-                map.forEach((k, v) -> restored.put(k.toString(), nullableScore(v)));
-                bestKModels = restored;
-            } else if (bestK != null) {
-                throw new IllegalArgumentException("ModelCheckpoint state: `best_k_models` must be a map, got "
-                        + bestK);
-            }
-            if (state.containsKey("last_model_path")) {
-                lastModelPath = string(state.get("last_model_path"));
-            }
-        } else {
-            LOG.warn("The dirpath has changed from {} to {}, therefore `best_model_score`, `kth_best_model_path`,"
-                    + " `kth_value`, `last_model_path` and `best_k_models` won't be reloaded. Only"
-                    + " `best_model_path` will be reloaded.",
-                    fromCkpt == null ? "None" : Py.repr(fromCkpt.toString()),
-                    dirpath == null ? "None" : Py.repr(dirpath));
-        }
-        bestModelPath = string(state.get("best_model_path"));
-    }
-
-    private static String string(Object v) {
-        return v == null ? "" : v.toString();
-    }
-
-    private static Object score(Double v) {
-        return v == null ? null : StateScores.toState(v);
-    }
-
-    private static Double nullableScore(Object v) {
-        return v == null ? null : StateScores.fromState(v, "ModelCheckpoint state: a score");
+        topK.load(state, files.dirpath());
     }
 
     // ------------------------------------------------------------------ hooks
@@ -561,10 +479,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public void setup(TrainerView trainer, LightningModule module, Stage stage) {
-        dirpath = resolveCkptDir(trainer).toString();
-        if (trainer.globalRank() == 0 && stage == Stage.FIT) {
-            warnIfDirNotEmpty(Path.of(dirpath));
-        }
+        files.setUp(trainer, trainer.globalRank() == 0 && stage == Stage.FIT && saveTopK != 0);
         if (stage == Stage.FIT) {
             valLoopHasRun = false;
             validatesEveryEpochEnd = true;
@@ -575,7 +490,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (pendingState != null) {
             Map<String, Object> state = pendingState;
             pendingState = null;
-            applyState(state);
+            topK.load(state, files.dirpath());
         }
     }
 
@@ -613,7 +528,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (!skipTime) {
             lastTimeChecked = now;
         }
-        Map<String, Number> candidates = monitorCandidates(trainer);
+        Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
         saveTopkCheckpoint(trainer, candidates);
         saveLastCheckpoint(trainer, candidates);
     }
@@ -645,7 +560,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             validatesEveryEpochEnd = false;
         }
         if (!shouldSkipSavingCheckpoint(trainer) && shouldSaveOnTrainEpochEnd()) {
-            Map<String, Number> candidates = monitorCandidates(trainer);
+            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
             }
@@ -671,7 +586,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
             }
         }
         if (!shouldSkipSavingCheckpoint(trainer) && !shouldSaveOnTrainEpochEnd()) {
-            Map<String, Number> candidates = monitorCandidates(trainer);
+            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
             }
@@ -692,43 +607,15 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     // ------------------------------------------------------------------ saving
 
-    /** {@code _monitor_candidates}: the callback metrics, {@code epoch} and {@code step} as integers. */
-    private static Map<String, Number> monitorCandidates(TrainerView trainer) {
-        Map<String, Double> metrics = trainer.callbackMetrics();
-        Map<String, Number> candidates = new LinkedHashMap<>();
-        for (String name : names(metrics)) {
-            Double v = metrics.get(name);
-            if (v != null) {
-                candidates.put(name, v);
-            }
-        }
-        // `self.log("epoch", 123)` makes it a float: cast back (tensor.int() truncates), else the Trainer's.
-        Number epoch = candidates.get("epoch");
-        long epochValue = epoch != null ? (long) epoch.doubleValue() : trainer.currentEpoch();
-        candidates.put("epoch", epochValue);
-        Number step = candidates.get("step");
-        long stepValue = step != null ? (long) step.doubleValue() : trainer.globalStep();
-        candidates.put("step", stepValue);
-        return candidates;
-    }
-
-    /** The metric names in the map's own order when it has one, else sorted (for stable names and messages). */
-    private static List<String> names(Map<String, Double> metrics) {
-        if (metrics instanceof LinkedHashMap || metrics instanceof SortedMap) {
-            return new ArrayList<>(metrics.keySet());
-        }
-        return metrics.keySet().stream().sorted().collect(Collectors.toList());
-    }
-
     private void saveTopkCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         if (saveTopK == 0) {
             return;
         }
         if (monitor != null) {
             if (!candidates.containsKey(monitor)) {
-                String m = "`ModelCheckpoint(monitor=" + Py.repr(monitor) + ")` could not find the monitored key in"
-                        + " the returned metrics: " + Py.reprList(candidates.keySet()) + ". HINT: Did you call `log("
-                        + Py.repr(monitor) + ", value)` in the `LightningModule`?";
+                String m = "`ModelCheckpoint(monitor=" + PyRepr.repr(monitor) + ")` could not find the monitored key in"
+                        + " the returned metrics: " + PyRepr.repr(candidates.keySet()) + ". HINT: Did you call `log("
+                        + PyRepr.repr(monitor) + ", value)` in the `LightningModule`?";
                 if (valLoopHasRun) {
                     throw new IllegalStateException(m);
                 }
@@ -745,269 +632,73 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     private void saveMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         Number value = candidates.get(monitor);
         Double current = value == null ? null : value.doubleValue();
-        if (checkMonitorTopK(current)) {
+        if (topK.accepts(current)) {
             updateBestAndSave(current, trainer, candidates);
         } else if (verbose) {
             LOG.info("Epoch {}, global step {}: {} was not in top {}", candidates.get("epoch"),
-                    candidates.get("step"), Py.repr(monitor), saveTopK);
+                    candidates.get("step"), PyRepr.repr(monitor), saveTopK);
         }
-    }
-
-    /** {@code check_monitor_top_k}: strictly better than the k-th best (NaN never is), or fewer than k kept. */
-    private boolean checkMonitorTopK(Double current) {
-        if (current == null) {
-            return false;
-        }
-        if (saveTopK == -1) {
-            return true;
-        }
-        if (bestKModels.size() < saveTopK) {
-            return true;
-        }
-        Double kth = bestKModels.get(kthBestModelPath);
-        if (kth == null) {
-            throw new IllegalStateException("ModelCheckpoint: the k-th best checkpoint '" + kthBestModelPath
-                    + "' is not among the kept ones " + bestKModels.keySet());
-        }
-        return isMin() ? current < kth : current > kth;
     }
 
     private void saveNoneMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        String filepath = metricInterpolatedFilepathName(candidates, bestModelPath);
+        String filepath = filenames.next(candidates, null, topK.bestModelPath());
         // set the best model path before saving because it will be part of the state
-        String previous = bestModelPath;
-        bestModelPath = filepath;
+        String previous = topK.replaceBest(filepath);
         saveCheckpoint(trainer, filepath);
-        if (saveTopK == 1 && !previous.isEmpty() && shouldRemoveCheckpoint(previous, filepath)) {
-            removeCheckpoint(trainer, previous);
+        if (saveTopK == 1) {
+            files.removeReplaced(trainer, previous, filepath);
         }
     }
 
     /** {@code _update_best_and_save}. */
     private void updateBestAndSave(double current, TrainerView trainer, Map<String, Number> candidates) {
-        int k = saveTopK == -1 ? bestKModels.size() + 1 : saveTopK;
-        String delFilepath = null;
-        if (bestKModels.size() == k && k > 0) {
-            delFilepath = kthBestModelPath;
-            bestKModels.remove(delFilepath);
-        }
-        // do not save nan, replace with +/- inf
-        if (Double.isNaN(current)) {
-            current = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-        }
-        String filepath = metricInterpolatedFilepathName(candidates, delFilepath);
-        currentScore = current;
-        bestKModels.put(filepath, current);
-        if (bestKModels.size() == k) {
-            kthBestModelPath = first(!isMin()); // the worst: max in min mode (first of equals, as Python's max)
-            kthValue = bestKModels.get(kthBestModelPath);
-        }
-        bestModelPath = first(isMin());
-        bestModelScore = bestKModels.get(bestModelPath);
+        TopKCheckpoints.Update update = topK.update(current, replaced -> filenames.next(candidates, null, replaced));
         if (verbose) {
             LOG.info("Epoch {}, global step {}: {} reached {} (best {}), saving model to {} as top {}",
-                    candidates.get("epoch"), candidates.get("step"), Py.repr(monitor),
-                    Py.format(current, "0.5f"), Py.format(bestModelScore, "0.5f"), Py.repr(filepath), k);
+                    candidates.get("epoch"), candidates.get("step"), PyRepr.repr(monitor),
+                    PyFormatSpec.format(topK.currentScore(), "0.5f"),
+                    PyFormatSpec.format(topK.bestModelScore(), "0.5f"), PyRepr.repr(update.filepath()), update.k());
         }
-        saveCheckpoint(trainer, filepath);
-        if (delFilepath != null && !delFilepath.isEmpty() && shouldRemoveCheckpoint(delFilepath, filepath)) {
-            removeCheckpoint(trainer, delFilepath);
-        }
-    }
-
-    /** Python's {@code min}/{@code max} over the kept scores: the first path with the lowest/highest score. */
-    private String first(boolean lowest) {
-        String best = null;
-        double bestValue = 0;
-        for (Map.Entry<String, Double> e : bestKModels.entrySet()) {
-            double v = e.getValue();
-            if (best == null || (lowest ? v < bestValue : v > bestValue)) {
-                best = e.getKey();
-                bestValue = v;
-            }
-        }
-        return best;
+        saveCheckpoint(trainer, update.filepath());
+        files.removeReplaced(trainer, update.replaced(), update.filepath());
     }
 
     private void saveLastCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
         if (saveLast == SaveLast.OFF) {
             return;
         }
-        String filepath = checkpointName(candidates, CHECKPOINT_NAME_LAST, null);
-        if (enableVersionCounter) {
-            int version = STARTING_VERSION;
-            while (fileExists(filepath) && !filepath.equals(lastModelPath)) {
-                filepath = checkpointName(candidates, CHECKPOINT_NAME_LAST, version);
-                version++;
-            }
-        }
+        String filepath = filenames.next(candidates, CHECKPOINT_NAME_LAST, topK.lastModelPath());
         // set the last model path before saving because it will be part of the state
-        String previous = lastModelPath;
-        lastModelPath = filepath;
+        String previous = topK.replaceLast(filepath);
         // Lightning links even when the latest save was last.ckpt itself, which leaves a link to itself (fixed in
         // Lightning 2.6): a full copy is written then.
         if (saveLast == SaveLast.LINK && !lastCheckpointSaved.isEmpty() && saveTopK != 0
                 && !lastCheckpointSaved.equals(filepath)) {
-            linkCheckpoint(trainer, lastCheckpointSaved, filepath);
+            CheckpointFiles.link(trainer, lastCheckpointSaved, filepath);
         } else {
             saveCheckpoint(trainer, filepath);
         }
-        if (!previous.isEmpty() && shouldRemoveCheckpoint(previous, filepath)) {
-            removeCheckpoint(trainer, previous);
-        }
-    }
-
-    private String metricInterpolatedFilepathName(Map<String, Number> candidates, String delFilepath) {
-        String filepath = checkpointName(candidates, null, null);
-        if (enableVersionCounter) {
-            int version = STARTING_VERSION;
-            while (fileExists(filepath) && !filepath.equals(delFilepath)) {
-                filepath = checkpointName(candidates, null, version);
-                version++;
-            }
-        }
-        return filepath;
+        files.removeReplaced(trainer, previous, filepath);
     }
 
     private void saveCheckpoint(TrainerView trainer, String filepath) {
         Path file = Path.of(filepath);
-        if (trainer.globalRank() == 0 && file.toAbsolutePath().getParent() != null) {
-            try {
-                // Lightning's checkpoint IO creates the folder (also the sub-folders a "/" in a name makes)
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the checkpoint directory of " + filepath, e);
-            }
-        }
+        CheckpointFiles.createParentDirectories(trainer, file);
         trainer.saveCheckpoint(file, saveWeightsOnly);
         lastGlobalStepSaved = trainer.globalStep();
         lastCheckpointSaved = filepath;
         if (trainer.globalRank() == 0) {
-            CheckpointSaved saved = savedEvent(file);
+            CheckpointSaved saved = topK.savedEvent(file, monitor, mode, saveLast != SaveLast.OFF, saveWeightsOnly);
             trainer.loggers().forEach(l -> l.afterSaveCheckpoint(saved));
         }
     }
 
-    /** What loggers see of this callback after a save ({@code after_save_checkpoint(proxy(self))}). */
-    private CheckpointSaved savedEvent(Path file) {
-        Map<Path, Double> kept = new LinkedHashMap<>();
-        bestKModels.forEach((path, score) -> kept.put(absolute(path), score));
-        return new CheckpointSaved(file.toAbsolutePath(), monitor, mode, saveTopK, saveLast != SaveLast.OFF,
-                saveWeightsOnly, absolute(lastModelPath), currentScore, absolute(bestModelPath), bestModelScore,
-                kept);
-    }
-
-    private static Path absolute(String path) {
-        return path == null || path.isEmpty() ? null : Path.of(path).toAbsolutePath();
-    }
-
-    private static boolean fileExists(String filepath) {
-        return Files.exists(Path.of(filepath));
-    }
-
-    /**
-     * {@code _should_remove_checkpoint}: not the file just written, and only inside {@code dirpath}. (Lightning
-     * also keeps the file the fit resumed from; the view does not show it.)
-     */
-    private boolean shouldRemoveCheckpoint(String previous, String current) {
-        if (previous.equals(current)) {
-            return false;
-        }
-        if (dirpath == null) {
-            return false;
-        }
-        Path prev = Path.of(previous).toAbsolutePath().normalize();
-        Path dir = Path.of(dirpath).toAbsolutePath().normalize();
-        return prev.startsWith(dir) && !prev.equals(dir);
-    }
-
-    private static void removeCheckpoint(TrainerView trainer, String filepath) {
-        if (trainer.globalRank() != 0) {
-            return;
-        }
-        try {
-            deleteRecursively(Path.of(filepath));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove checkpoint " + filepath, e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
-    }
-
-    /** {@code _link_checkpoint}: a relative symbolic link, or a copy where links cannot be made. */
-    private static void linkCheckpoint(TrainerView trainer, String filepath, String linkpath) {
-        if (trainer.globalRank() != 0) {
-            return;
-        }
-        Path link = Path.of(linkpath).toAbsolutePath();
-        Path target = Path.of(filepath).toAbsolutePath();
-        try {
-            deleteRecursively(link);
-            try {
-                Files.createSymbolicLink(link, link.getParent().relativize(target));
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(target, link, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot link " + linkpath + " to " + filepath, e);
-        }
-    }
-
-    // ------------------------------------------------------------------ directories
-
-    /** {@code __resolve_ckpt_dir}. */
-    private Path resolveCkptDir(TrainerView trainer) {
-        if (dirpath != null) {
-            return Path.of(dirpath);
-        }
-        if (!trainer.loggers().isEmpty() && trainer.logDir() != null) {
-            return trainer.logDir().resolve("checkpoints");
-        }
-        return trainer.defaultRootDir().resolve("checkpoints");
-    }
-
-    private void warnIfDirNotEmpty(Path dir) {
-        if (saveTopK == 0 || !Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                LOG.warn("Checkpoint directory {} exists and is not empty.", dir);
-            }
-        } catch (IOException e) {
-            // an unreadable directory fails at the first save instead
-        }
-    }
+    // ------------------------------------------------------------------ files
 
     /** This run's last checkpoint, else the newest {@code last*.ckpt} in the directory (Lightning's "last"). */
     @Override
     public Path lastCheckpoint(TrainerView trainer) {
-        if (!lastModelPath().isEmpty() && Files.isRegularFile(Path.of(lastModelPath()))) {
-            return Path.of(lastModelPath());
-        }
-        Path newest = null;
-        FileTime newestTime = null;
-        for (Path p : findLastCheckpoints(trainer)) {
-            try {
-                FileTime t = Files.getLastModifiedTime(p);
-                if (newestTime == null || t.compareTo(newestTime) > 0) {
-                    newest = p;
-                    newestTime = t;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the modification time of " + p, e);
-            }
-        }
-        return newest;
+        return files.lastCheckpoint(trainer, lastModelPath());
     }
 
     @Override
@@ -1020,56 +711,8 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
      * files {@code ckpt_path="last"} chooses among).
      */
     public Set<Path> findLastCheckpoints(TrainerView trainer) {
-        Path dir = resolveCkptDir(trainer);
-        Pattern last = Pattern.compile("^" + Pattern.quote(CHECKPOINT_NAME_LAST) + "(-(\\d+))?");
-        Set<Path> found = new LinkedHashSet<>();
-        if (!Files.isDirectory(dir)) {
-            return found;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.sorted().forEach(p -> {
-                String name = p.getFileName().toString();
-                if (name.endsWith(FILE_EXTENSION) && name.length() > FILE_EXTENSION.length()) {
-                    String stem = name.substring(0, name.length() - FILE_EXTENSION.length());
-                    if (last.matcher(stem).lookingAt()) {
-                        found.add(p.normalize());
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        return found;
+        return files.findLastCheckpoints(trainer);
     }
-
-    /** {@code os.path.realpath(os.path.expanduser(p))}: absolute, {@code ~} expanded, links resolved. */
-    private static Path realPath(Path p) {
-        String s = p.toString();
-        if (s.equals("~") || s.startsWith("~/") || s.startsWith("~" + java.io.File.separator)) {
-            p = Path.of(System.getProperty("user.home") + s.substring(1));
-        }
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        List<Path> rest = new ArrayList<>();
-        while (existing != null && !Files.exists(existing)) {
-            rest.add(0, existing.getFileName());
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            Path real = existing.toRealPath();
-            for (Path part : rest) {
-                real = real.resolve(part);
-            }
-            return real;
-        } catch (IOException e) {
-            return abs;
-        }
-    }
-
-    // ------------------------------------------------------------------ names
 
     /**
      * Lightning's {@code format_checkpoint_name}: the file this callback would write for these metrics (Integer and
@@ -1078,554 +721,15 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
      * it is known.
      */
     public String formatCheckpointName(Map<String, ? extends Number> metrics, String filename, Integer ver) {
-        return checkpointName(new LinkedHashMap<>(metrics), filename, ver);
-    }
-
-    /** Adds the names the template mentions and {@code metrics} lacks to {@code metrics}, as Lightning does. */
-    private String checkpointName(Map<String, Number> metrics, String name, Integer ver) {
-        String template = name != null && !name.isEmpty() ? name : this.filename;
-        String formatted = formatCheckpointName(template, metrics, autoInsertMetricName);
-        if (ver != null) {
-            formatted = formatted + CHECKPOINT_JOIN_CHAR + "v" + ver;
-        }
-        String ckptName = formatted + FILE_EXTENSION;
-        return dirpath != null ? Path.of(dirpath).resolve(ckptName).toString() : ckptName;
-    }
-
-    private static final Pattern GROUP = Pattern.compile("(\\{.*?)[:}]");
-
-    /**
-     * Lightning's {@code _format_checkpoint_name} (without a prefix): the template's {@code {name} } fields filled
-     * from {@code metrics} (names missing there are added as integer 0), without extension or directory.
-     */
-    static String formatCheckpointName(String filename, Map<String, Number> metrics, boolean autoInsertMetricName) {
-        if (filename == null || filename.isEmpty()) {
-            filename = "{epoch}" + CHECKPOINT_JOIN_CHAR + "{step}";
-        }
-        // check and parse user passed keys in the string
-        List<String> groups = new ArrayList<>();
-        Matcher m = GROUP.matcher(filename);
-        while (m.find()) {
-            groups.add(m.group(1));
-        }
-        // sort keys from longest to shortest to avoid replacing substring (stable, as Python's sorted)
-        groups.sort(Comparator.comparingInt(String::length).reversed());
-        for (String group : groups) {
-            String name = group.substring(1);
-            if (autoInsertMetricName) {
-                filename = filename.replace(group, name + CHECKPOINT_EQUALS_CHAR + "{" + name);
-            }
-            // support for dots: https://stackoverflow.com/a/7934969
-            filename = filename.replace(group, "{0[" + name + "]");
-            if (!metrics.containsKey(name)) {
-                metrics.put(name, 0L);
-            }
-        }
-        return Py.strFormat(filename, metrics);
-    }
-
-    private boolean isMin() {
-        return "min".equals(mode);
+        return filenames.name(new LinkedHashMap<>(metrics), filename, ver);
     }
 
     @Override
     public String toString() {
-        return "ModelCheckpoint(dirpath=" + dirpath + ", filename=" + filename + ", monitor=" + monitor + ", mode="
-                + mode + ", save_top_k=" + saveTopK + ", save_last="
+        return "ModelCheckpoint(dirpath=" + files.dirpath() + ", filename=" + filename + ", monitor=" + monitor
+                + ", mode=" + mode + ", save_top_k=" + saveTopK + ", save_last="
                 + (saveLast == SaveLast.OFF ? "None" : saveLast == SaveLast.COPY ? "True" : "'link'")
                 + ", every_n_epochs=" + everyNEpochs
                 + ", every_n_train_steps=" + everyNTrainSteps + ", train_time_interval=" + trainTimeInterval + ")";
-    }
-
-    // ------------------------------------------------------------------ Python formatting
-
-    /** The parts of Python's {@code str.format}, {@code format()} and {@code repr()} that checkpoint names use. */
-    static final class Py {
-        private Py() {}
-
-        /**
-         * {@code template.format(metrics)} for fields {@code {0[name]!conv:spec}}, with {@code {{}} and
-         * {@code }}} escapes and nested fields in specs.
-         */
-        static String strFormat(String template, Map<String, Number> metrics) {
-            StringBuilder out = new StringBuilder(template.length() + 16);
-            int n = template.length();
-            int i = 0;
-            while (i < n) {
-                char c = template.charAt(i);
-                if (c == '{') {
-                    if (i + 1 < n && template.charAt(i + 1) == '{') {
-                        out.append('{');
-                        i += 2;
-                        continue;
-                    }
-                    int depth = 1;
-                    int j = i + 1;
-                    while (j < n && depth > 0) {
-                        char d = template.charAt(j);
-                        if (d == '{') {
-                            depth++;
-                        } else if (d == '}') {
-                            depth--;
-                        }
-                        j++;
-                    }
-                    if (depth > 0) {
-                        throw new IllegalArgumentException("expected '}' before end of string in checkpoint name"
-                                + " template " + repr(template));
-                    }
-                    out.append(formatField(template.substring(i + 1, j - 1), metrics, template));
-                    i = j;
-                } else if (c == '}') {
-                    if (i + 1 < n && template.charAt(i + 1) == '}') {
-                        out.append('}');
-                        i += 2;
-                        continue;
-                    }
-                    throw new IllegalArgumentException("Single '}' encountered in format string "
-                            + repr(template));
-                } else {
-                    out.append(c);
-                    i++;
-                }
-            }
-            return out.toString();
-        }
-
-        private static String formatField(String field, Map<String, Number> metrics, String template) {
-            // field name up to the first '!' or ':' outside brackets
-            int end = 0;
-            while (end < field.length()) {
-                char c = field.charAt(end);
-                if (c == '[') {
-                    int close = field.indexOf(']', end);
-                    end = close < 0 ? field.length() : close + 1;
-                    continue;
-                }
-                if (c == '!' || c == ':') {
-                    break;
-                }
-                end++;
-            }
-            String fieldName = field.substring(0, end);
-            String conversion = null;
-            String spec = "";
-            if (end < field.length() && field.charAt(end) == '!') {
-                int colon = field.indexOf(':', end);
-                conversion = colon < 0 ? field.substring(end + 1) : field.substring(end + 1, colon);
-                spec = colon < 0 ? "" : field.substring(colon + 1);
-            } else if (end < field.length()) {
-                spec = field.substring(end + 1);
-            }
-            if (spec.indexOf('{') >= 0) {
-                spec = strFormat(spec, metrics);
-            }
-            if (!fieldName.startsWith("0[") || !fieldName.endsWith("]") || fieldName.length() == 3) {
-                throw new IllegalArgumentException("unsupported field {" + field + "} in checkpoint name template "
-                        + repr(template));
-            }
-            String key = fieldName.substring(2, fieldName.length() - 1);
-            Number value = metrics.get(key);
-            if (value == null) {
-                throw new IllegalArgumentException("KeyError: " + repr(key) + " in checkpoint name template "
-                        + repr(template));
-            }
-            if (conversion != null) {
-                if (!conversion.equals("r") && !conversion.equals("s") && !conversion.equals("a")) {
-                    throw new IllegalArgumentException("Unknown conversion specifier " + conversion);
-                }
-                return formatString(str(value), spec);
-            }
-            return format(value, spec);
-        }
-
-        /** Python's {@code str()} of an int or float. */
-        static String str(Number value) {
-            return isInt(value) ? value.toString() : repr(value.doubleValue());
-        }
-
-        private static boolean isInt(Number value) {
-            return value instanceof Long || value instanceof Integer || value instanceof Short
-                    || value instanceof Byte || value instanceof BigInteger;
-        }
-
-        /** Python's {@code format(value, spec)} for an int (Integer, Long, …) or a float (anything else). */
-        static String format(Number value, String spec) {
-            Spec s = Spec.parse(spec);
-            if (isInt(value)) {
-                switch (s.type) {
-                    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%':
-                        return formatFloat(value.doubleValue(), s);
-                    case 0: case 'd': case 'n': case 'b': case 'o': case 'x': case 'X':
-                        return formatInt(new BigInteger(value.toString()), s);
-                    default:
-                        throw new IllegalArgumentException("Unknown format code '" + s.type
-                                + "' for object of type 'int'");
-                }
-            }
-            switch (s.type) {
-                case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%': case 'n':
-                    return formatFloat(value.doubleValue(), s);
-                default:
-                    throw new IllegalArgumentException("Unknown format code '" + s.type
-                            + "' for object of type 'float'");
-            }
-        }
-
-        private static final class Spec {
-            char fill = ' ';
-            char align; // 0: default
-            char sign = '-';
-            boolean z;
-            boolean alt;
-            int width = -1;
-            char grouping; // 0, ',' or '_'
-            int precision = -1;
-            char type; // 0: none
-
-            static Spec parse(String spec) {
-                Spec s = new Spec();
-                int i = 0;
-                int n = spec.length();
-                boolean fillGiven = false;
-                if (n >= 2 && "<>=^".indexOf(spec.charAt(1)) >= 0) {
-                    s.fill = spec.charAt(0);
-                    s.align = spec.charAt(1);
-                    fillGiven = true;
-                    i = 2;
-                } else if (n >= 1 && "<>=^".indexOf(spec.charAt(0)) >= 0) {
-                    s.align = spec.charAt(0);
-                    i = 1;
-                }
-                if (i < n && "+- ".indexOf(spec.charAt(i)) >= 0) {
-                    s.sign = spec.charAt(i++);
-                }
-                if (i < n && spec.charAt(i) == 'z') {
-                    s.z = true;
-                    i++;
-                }
-                if (i < n && spec.charAt(i) == '#') {
-                    s.alt = true;
-                    i++;
-                }
-                if (i < n && spec.charAt(i) == '0') {
-                    if (!fillGiven) {
-                        s.fill = '0';
-                        if (s.align == 0) {
-                            s.align = '=';
-                        }
-                    }
-                    i++;
-                }
-                int start = i;
-                while (i < n && Character.isDigit(spec.charAt(i))) {
-                    i++;
-                }
-                if (i > start) {
-                    s.width = Integer.parseInt(spec.substring(start, i));
-                }
-                if (i < n && (spec.charAt(i) == ',' || spec.charAt(i) == '_')) {
-                    s.grouping = spec.charAt(i++);
-                }
-                if (i < n && spec.charAt(i) == '.') {
-                    i++;
-                    start = i;
-                    while (i < n && Character.isDigit(spec.charAt(i))) {
-                        i++;
-                    }
-                    if (i == start) {
-                        throw new IllegalArgumentException("Format specifier missing precision");
-                    }
-                    s.precision = Integer.parseInt(spec.substring(start, i));
-                }
-                if (i < n) {
-                    if (i + 1 < n) {
-                        throw new IllegalArgumentException("Invalid format specifier '" + spec + "'");
-                    }
-                    s.type = spec.charAt(i);
-                }
-                return s;
-            }
-        }
-
-        private static String formatInt(BigInteger v, Spec s) {
-            if (s.precision >= 0) {
-                throw new IllegalArgumentException("Precision not allowed in integer format specifier");
-            }
-            if (s.z) {
-                throw new IllegalArgumentException("Negative zero coercion (z) not allowed in integer format"
-                        + " specifier");
-            }
-            char type = s.type == 0 || s.type == 'n' ? 'd' : s.type;
-            if (s.grouping == ',' && type != 'd') {
-                throw new IllegalArgumentException("Cannot specify ',' with '" + type + "'.");
-            }
-            int radix = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
-            String digits = v.abs().toString(radix);
-            if (type == 'X') {
-                digits = digits.toUpperCase(Locale.ROOT);
-            }
-            if (s.grouping != 0) {
-                digits = group(digits, radix == 10 ? 3 : 4, s.grouping);
-            }
-            String prefix = "";
-            if (s.alt && radix != 10) {
-                prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'X' ? "0X" : "0x";
-            }
-            return pad(signOf(v.signum() < 0, s) + prefix, digits, s);
-        }
-
-        private static String formatFloat(double x, Spec s) {
-            boolean negative = !Double.isNaN(x) && (x < 0 || (x == 0 && 1 / x < 0));
-            double a = Math.abs(x);
-            String body;
-            char type = s.type;
-            boolean upper = type == 'E' || type == 'F' || type == 'G';
-            if (Double.isNaN(a) || Double.isInfinite(a)) {
-                body = Double.isNaN(a) ? "nan" : "inf";
-                if (type == '%') {
-                    body += "%";
-                }
-            } else {
-                int p = s.precision;
-                switch (type) {
-                    case 'f': case 'F':
-                        body = fixed(a, p < 0 ? 6 : p, s.alt);
-                        break;
-                    case '%':
-                        body = fixed(a * 100, p < 0 ? 6 : p, s.alt) + "%";
-                        break;
-                    case 'e': case 'E':
-                        body = scientific(a, p < 0 ? 6 : p, s.alt, false);
-                        break;
-                    case 'g': case 'G': case 'n':
-                        body = general(a, p < 0 ? 6 : Math.max(p, 1), s.alt, false);
-                        break;
-                    default: // none
-                        body = p < 0 ? repr(a) : general(a, Math.max(p, 1), s.alt, true);
-                        break;
-                }
-                if (s.z && negative && body.chars().noneMatch(ch -> ch >= '1' && ch <= '9')) {
-                    negative = false;
-                }
-            }
-            if (upper) {
-                body = body.toUpperCase(Locale.ROOT);
-            }
-            if (s.grouping != 0) {
-                int end = 0;
-                while (end < body.length() && Character.isDigit(body.charAt(end))) {
-                    end++;
-                }
-                body = group(body.substring(0, end), 3, s.grouping) + body.substring(end);
-            }
-            return pad(signOf(negative, s), body, s);
-        }
-
-        private static String fixed(double a, int decimals, boolean alt) {
-            String out = new BigDecimal(a).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-            return decimals == 0 && alt ? out + "." : out;
-        }
-
-        /** {@code digits} significant digits of {@code a > 0}, rounded half-even: [unscaled digits, exponent]. */
-        private static Object[] significant(double a, int digits) {
-            BigDecimal bd = new BigDecimal(a).round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            String unscaled = bd.unscaledValue().toString();
-            int exponent = bd.precision() - bd.scale() - 1;
-            StringBuilder d = new StringBuilder(unscaled);
-            while (d.length() < digits) {
-                d.append('0');
-            }
-            return new Object[] {d.substring(0, digits), exponent};
-        }
-
-        private static String scientific(double a, int decimals, boolean alt, boolean strip) {
-            String digits;
-            int exponent;
-            if (a == 0) {
-                digits = "0".repeat(decimals + 1);
-                exponent = 0;
-            } else {
-                Object[] sig = significant(a, decimals + 1);
-                digits = (String) sig[0];
-                exponent = (Integer) sig[1];
-            }
-            String mantissa = digits.substring(0, 1);
-            String fraction = digits.substring(1);
-            if (strip && !alt) {
-                fraction = fraction.replaceAll("0+$", "");
-            }
-            if (!fraction.isEmpty()) {
-                mantissa += "." + fraction;
-            } else if (alt) {
-                mantissa += ".";
-            }
-            int abs = Math.abs(exponent);
-            return mantissa + "e" + (exponent < 0 ? "-" : "+") + (abs < 10 ? "0" : "") + abs;
-        }
-
-        /** Python's {@code 'g'} (and, with {@code addDot0}, the no-type format with a precision). */
-        private static String general(double a, int p, boolean alt, boolean addDot0) {
-            int exponent = a == 0 ? 0 : (Integer) significant(a, p)[1];
-            boolean useExp = exponent < -4 || exponent >= (addDot0 ? p - 1 : p);
-            String out;
-            if (useExp) {
-                out = scientific(a, p - 1, alt, true);
-            } else {
-                out = fixed(a, Math.max(p - 1 - exponent, 0), false);
-                if (!alt && out.indexOf('.') >= 0) {
-                    out = out.replaceAll("0+$", "");
-                    if (out.endsWith(".")) {
-                        out = out.substring(0, out.length() - 1);
-                    }
-                } else if (alt && out.indexOf('.') < 0) {
-                    out += ".";
-                }
-            }
-            if (addDot0 && out.indexOf('.') < 0 && out.indexOf('e') < 0) {
-                out += ".0";
-            }
-            return out;
-        }
-
-        private static String group(String digits, int size, char separator) {
-            StringBuilder out = new StringBuilder();
-            int n = digits.length();
-            for (int i = 0; i < n; i++) {
-                if (i > 0 && (n - i) % size == 0) {
-                    out.append(separator);
-                }
-                out.append(digits.charAt(i));
-            }
-            return out.toString();
-        }
-
-        private static String signOf(boolean negative, Spec s) {
-            if (negative) {
-                return "-";
-            }
-            return s.sign == '+' ? "+" : s.sign == ' ' ? " " : "";
-        }
-
-        private static String pad(String prefix, String body, Spec s) {
-            int length = prefix.length() + body.length();
-            if (s.width <= length) {
-                return prefix + body;
-            }
-            String fill = String.valueOf(s.fill).repeat(s.width - length);
-            switch (s.align == 0 ? '>' : s.align) {
-                case '<':
-                    return prefix + body + fill;
-                case '^': {
-                    int left = (s.width - length) / 2;
-                    return fill.substring(0, left) + prefix + body + fill.substring(left);
-                }
-                case '=':
-                    return prefix + fill + body;
-                default:
-                    return fill + prefix + body;
-            }
-        }
-
-        /** Python's {@code format(str, spec)} (after a {@code !r}/{@code !s} conversion). */
-        private static String formatString(String value, String spec) {
-            Spec s = Spec.parse(spec);
-            if (s.type != 0 && s.type != 's') {
-                throw new IllegalArgumentException("Unknown format code '" + s.type + "' for object of type 'str'");
-            }
-            if (s.sign != '-' || s.align == '=') {
-                throw new IllegalArgumentException("Sign not allowed in string format specifier");
-            }
-            if (s.precision >= 0 && value.length() > s.precision) {
-                value = value.substring(0, s.precision);
-            }
-            if (s.width <= value.length()) {
-                return value;
-            }
-            String fill = String.valueOf(s.fill).repeat(s.width - value.length());
-            switch (s.align == 0 ? '<' : s.align) {
-                case '>':
-                    return fill + value;
-                case '^': {
-                    int left = (s.width - value.length()) / 2;
-                    return fill.substring(0, left) + value + fill.substring(left);
-                }
-                default:
-                    return value + fill;
-            }
-        }
-
-        /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-        static String repr(double value) {
-            return PythonFloats.repr(value);
-        }
-
-        /** Python's {@code repr(str)}. */
-        static String repr(String s) {
-            char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-            StringBuilder out = new StringBuilder(s.length() + 2).append(quote);
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == quote || c == '\\') {
-                    out.append('\\').append(c);
-                } else if (c == '\n') {
-                    out.append("\\n");
-                } else if (c == '\r') {
-                    out.append("\\r");
-                } else if (c == '\t') {
-                    out.append("\\t");
-                } else if (c < 0x20 || c == 0x7f) {
-                    out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-            return out.append(quote).toString();
-        }
-
-        /** Python's {@code repr(list_of_str)}. */
-        static String reprList(Collection<String> items) {
-            return items.stream().map(Py::repr).collect(Collectors.joining(", ", "[", "]"));
-        }
-
-        /** days, seconds, microseconds of a duration, normalised as Python's {@code timedelta}. */
-        private static long[] timedelta(Duration d) {
-            long micros = Math.floorDiv(d.getNano(), 1000) + d.getSeconds() * 1_000_000L;
-            long days = Math.floorDiv(micros, 86_400_000_000L);
-            long rest = Math.floorMod(micros, 86_400_000_000L);
-            return new long[] {days, rest / 1_000_000L, rest % 1_000_000L};
-        }
-
-        /** Python's {@code repr(timedelta)}: {@code datetime.timedelta(days=1, seconds=5)}, zero fields omitted. */
-        static String timedeltaRepr(Duration d) {
-            long[] t = timedelta(d);
-            List<String> parts = new ArrayList<>();
-            if (t[0] != 0) {
-                parts.add("days=" + t[0]);
-            }
-            if (t[1] != 0) {
-                parts.add("seconds=" + t[1]);
-            }
-            if (t[2] != 0) {
-                parts.add("microseconds=" + t[2]);
-            }
-            return "datetime.timedelta(" + (parts.isEmpty() ? "0" : String.join(", ", parts)) + ")";
-        }
-
-        /** Python's {@code str(timedelta)}: {@code 1:00:00}, {@code 2 days, 0:00:05.500000}. */
-        static String timedeltaStr(Duration d) {
-            long[] t = timedelta(d);
-            long hours = t[1] / 3600;
-            long minutes = t[1] % 3600 / 60;
-            long seconds = t[1] % 60;
-            String clock = String.format(Locale.ROOT, "%d:%02d:%02d", hours, minutes, seconds);
-            if (t[2] != 0) {
-                clock += String.format(Locale.ROOT, ".%06d", t[2]);
-            }
-            if (t[0] != 0) {
-                return t[0] + " day" + (Math.abs(t[0]) != 1 ? "s" : "") + ", " + clock;
-            }
-            return clock;
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.fulmen.runtime.logger;
 
 import io.fulmen.logging.VersionDirectories;
 import io.fulmen.logging.HparamsYaml;
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyRepr;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 import org.slf4j.Logger;
@@ -299,12 +299,20 @@ public final class CsvLogger implements ExperimentLogger {
                 }
                 Double v = row.values().get(column);
                 if (v != null) {
-                    line.append(EPOCH.equals(column) ? PythonFloats.reprCounter(v) : PythonFloats.repr(v));
+                    line.append(EPOCH.equals(column) ? counter(v) : PyRepr.repr(v));
                 }
             }
             line.append('\n');
             w.write(line.toString());
         }
+    }
+
+    /** An integral counter such as {@code epoch} without a fraction, as Lightning writes its ints. */
+    private static String counter(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return PyRepr.repr(value);
     }
 
     /** Python's csv QUOTE_MINIMAL: quotes a field holding a comma, a quote or a line break. */

@@ -4,6 +4,9 @@ import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
+import io.fulmen.pyformat.PyFormatSpec;
+import io.fulmen.pyformat.PyRepr;
+import io.fulmen.pyformat.PyTimedelta;
 import io.fulmen.spi.ExperimentLogger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -624,49 +627,49 @@ class ModelCheckpointTest {
             Object v = keyValues[i + 1];
             metrics.put((String) keyValues[i], v instanceof Integer n ? (Number) (long) n : (Number) v);
         }
-        return ModelCheckpoint.formatCheckpointName(template, metrics, autoInsert);
+        return CheckpointFilenames.format(template, metrics, autoInsert);
     }
 
     @Test
     void pythonFormatting() {
         // each expectation is Python 3.11's format(value, spec) / repr(value)
-        assertEquals("12.0", ModelCheckpoint.Py.format(12.0, ".3"));
-        assertEquals("1.23e+03", ModelCheckpoint.Py.format(1234.5, ".3"));
-        assertEquals("2.0", ModelCheckpoint.Py.format(2.0, ".3"));
-        assertEquals("1e+02", ModelCheckpoint.Py.format(100.0, ".1"));
-        assertEquals("0.0", ModelCheckpoint.Py.format(0.0, ".3"));
-        assertEquals("0", ModelCheckpoint.Py.format(0.0, "g"));
-        assertEquals("0.000123", ModelCheckpoint.Py.format(0.0001234, ".3g"));
-        assertEquals("1.23457e+08", ModelCheckpoint.Py.format(123456789.0, "g"));
-        assertEquals("1e-05", ModelCheckpoint.Py.format(1e-5, ""));
-        assertEquals("1e+16", ModelCheckpoint.Py.format(1e16, ""));
-        assertEquals("1e+22", ModelCheckpoint.Py.format(1e22, ""));
-        assertEquals("0.03", ModelCheckpoint.Py.format(0.03, ""));
-        assertEquals("0.30000000000000004", ModelCheckpoint.Py.format(0.1 + 0.2, ""));
-        assertEquals("5.00", ModelCheckpoint.Py.format(5L, ".2f"));
-        assertEquals("003", ModelCheckpoint.Py.format(3L, "03d"));
-        assertEquals("-0.00", ModelCheckpoint.Py.format(-0.001, ".2f"));
-        assertEquals("0.00", ModelCheckpoint.Py.format(-0.001, "z.2f"));
-        assertEquals("50.000000%", ModelCheckpoint.Py.format(0.5, "%"));
-        assertEquals("1,234,567.0", ModelCheckpoint.Py.format(1234567.0, ",.1f"));
-        assertEquals("1.234560e+02", ModelCheckpoint.Py.format(123.456, "e"));
-        assertEquals("    0.50", ModelCheckpoint.Py.format(0.5, ">8.2f"));
-        assertEquals("-0001.50", ModelCheckpoint.Py.format(-1.5, "08.2f"));
-        assertEquals("01", ModelCheckpoint.Py.format(1.12, "02.0f"));
-        assertEquals("nan", ModelCheckpoint.Py.format(Double.NaN, ".2f"));
-        assertEquals("inf", ModelCheckpoint.Py.format(Double.POSITIVE_INFINITY, "0.5f"));
-        assertEquals("0xff", ModelCheckpoint.Py.format(255L, "#x"));
-        assertEquals("1_234_567", ModelCheckpoint.Py.format(1234567L, "_d"));
-        assertEquals("0.3000", ModelCheckpoint.Py.format(0.3, ".4f"));
-        assertEquals("\"it's\"", ModelCheckpoint.Py.repr("it's"));
-        assertEquals("datetime.timedelta(seconds=3600)", ModelCheckpoint.Py.timedeltaRepr(Duration.ofHours(1)));
-        assertEquals("1:00:00", ModelCheckpoint.Py.timedeltaStr(Duration.ofHours(1)));
+        assertEquals("12.0", PyFormatSpec.format(12.0, ".3"));
+        assertEquals("1.23e+03", PyFormatSpec.format(1234.5, ".3"));
+        assertEquals("2.0", PyFormatSpec.format(2.0, ".3"));
+        assertEquals("1e+02", PyFormatSpec.format(100.0, ".1"));
+        assertEquals("0.0", PyFormatSpec.format(0.0, ".3"));
+        assertEquals("0", PyFormatSpec.format(0.0, "g"));
+        assertEquals("0.000123", PyFormatSpec.format(0.0001234, ".3g"));
+        assertEquals("1.23457e+08", PyFormatSpec.format(123456789.0, "g"));
+        assertEquals("1e-05", PyFormatSpec.format(1e-5, ""));
+        assertEquals("1e+16", PyFormatSpec.format(1e16, ""));
+        assertEquals("1e+22", PyFormatSpec.format(1e22, ""));
+        assertEquals("0.03", PyFormatSpec.format(0.03, ""));
+        assertEquals("0.30000000000000004", PyFormatSpec.format(0.1 + 0.2, ""));
+        assertEquals("5.00", PyFormatSpec.format(5L, ".2f"));
+        assertEquals("003", PyFormatSpec.format(3L, "03d"));
+        assertEquals("-0.00", PyFormatSpec.format(-0.001, ".2f"));
+        assertEquals("0.00", PyFormatSpec.format(-0.001, "z.2f"));
+        assertEquals("50.000000%", PyFormatSpec.format(0.5, "%"));
+        assertEquals("1,234,567.0", PyFormatSpec.format(1234567.0, ",.1f"));
+        assertEquals("1.234560e+02", PyFormatSpec.format(123.456, "e"));
+        assertEquals("    0.50", PyFormatSpec.format(0.5, ">8.2f"));
+        assertEquals("-0001.50", PyFormatSpec.format(-1.5, "08.2f"));
+        assertEquals("01", PyFormatSpec.format(1.12, "02.0f"));
+        assertEquals("nan", PyFormatSpec.format(Double.NaN, ".2f"));
+        assertEquals("inf", PyFormatSpec.format(Double.POSITIVE_INFINITY, "0.5f"));
+        assertEquals("0xff", PyFormatSpec.format(255L, "#x"));
+        assertEquals("1_234_567", PyFormatSpec.format(1234567L, "_d"));
+        assertEquals("0.3000", PyFormatSpec.format(0.3, ".4f"));
+        assertEquals("\"it's\"", PyRepr.repr("it's"));
+        assertEquals("datetime.timedelta(seconds=3600)", PyTimedelta.repr(Duration.ofHours(1)));
+        assertEquals("1:00:00", PyTimedelta.str(Duration.ofHours(1)));
         Duration odd = Duration.ofDays(2).plusSeconds(5).plusMillis(500);
         assertEquals("datetime.timedelta(days=2, seconds=5, microseconds=500000)",
-                ModelCheckpoint.Py.timedeltaRepr(odd));
-        assertEquals("2 days, 0:00:05.500000", ModelCheckpoint.Py.timedeltaStr(odd));
-        assertEquals("datetime.timedelta(0)", ModelCheckpoint.Py.timedeltaRepr(Duration.ZERO));
-        assertEquals("1 day, 0:00:00", ModelCheckpoint.Py.timedeltaStr(Duration.ofDays(1)));
+                PyTimedelta.repr(odd));
+        assertEquals("2 days, 0:00:05.500000", PyTimedelta.str(odd));
+        assertEquals("datetime.timedelta(0)", PyTimedelta.repr(Duration.ZERO));
+        assertEquals("1 day, 0:00:00", PyTimedelta.str(Duration.ofDays(1)));
     }
 
     // ------------------------------------------------------------------ version counter

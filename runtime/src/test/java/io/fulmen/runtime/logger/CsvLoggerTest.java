@@ -1,7 +1,7 @@
 package io.fulmen.runtime.logger;
 
 import io.fulmen.logging.HparamsYaml;
-import io.fulmen.logging.PythonFloats;
+import io.fulmen.pyformat.PyRepr;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.LoggerContext;
@@ -164,14 +164,14 @@ class CsvLoggerTest {
 
     @Test
     void pythonReprMatchesPython() {
-        assertEquals("0.0001", PythonFloats.repr(1e-4));
-        assertEquals("1.5e-07", PythonFloats.repr(1.5e-7));
-        assertEquals("1000000000000000.0", PythonFloats.repr(1e15));
-        assertEquals("1e+16", PythonFloats.repr(1e16));
-        assertEquals("-2.5", PythonFloats.repr(-2.5));
-        assertEquals("0.30000000000000004", PythonFloats.repr(0.1 + 0.2));
-        assertEquals("-0.0", PythonFloats.repr(-0.0));
-        assertEquals("120.0", PythonFloats.repr(120));
+        assertEquals("0.0001", PyRepr.repr(1e-4));
+        assertEquals("1.5e-07", PyRepr.repr(1.5e-7));
+        assertEquals("1000000000000000.0", PyRepr.repr(1e15));
+        assertEquals("1e+16", PyRepr.repr(1e16));
+        assertEquals("-2.5", PyRepr.repr(-2.5));
+        assertEquals("0.30000000000000004", PyRepr.repr(0.1 + 0.2));
+        assertEquals("-0.0", PyRepr.repr(-0.0));
+        assertEquals("120.0", PyRepr.repr(120.0));
     }
 
     @Test
