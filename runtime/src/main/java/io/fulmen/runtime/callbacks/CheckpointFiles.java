@@ -111,15 +111,12 @@ final class CheckpointFiles {
         }
     }
 
+    /**
+     * Through the strategy's checkpoint I/O, which removes it on the writing rank after the saves issued before:
+     * with asynchronous writes, a replaced checkpoint goes only once its successor is on disk.
+     */
     private static void remove(TrainerView trainer, String filepath) {
-        if (trainer.globalRank() != 0) {
-            return;
-        }
-        try {
-            deleteRecursively(Path.of(filepath));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove checkpoint " + filepath, e);
-        }
+        trainer.removeCheckpoint(Path.of(filepath));
     }
 
     private static void deleteRecursively(Path path) throws IOException {

@@ -3,6 +3,7 @@ package io.fulmen.runtime.callbacks;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
+import io.fulmen.runtime.checkpoint.FulmenCheckpointIO;
 import io.fulmen.spi.ExperimentLogger;
 
 import java.nio.file.Path;
@@ -129,8 +130,11 @@ class ScriptedTrainerView implements TrainerView {
         throw new UnsupportedOperationException("this scripted trainer writes no checkpoints");
     }
 
+    /** Removes the file, as the single-device strategy's checkpoint I/O does on rank 0. */
     @Override
     public void removeCheckpoint(Path file) {
-        throw new UnsupportedOperationException("this scripted trainer removes no checkpoints");
+        if (globalRank() == 0) {
+            new FulmenCheckpointIO().remove(file);
+        }
     }
 }
