@@ -34,6 +34,15 @@ public interface TrainerView {
     /** Training batches per epoch after limits; -1 when the loader length is unknown. */
     long numTrainingBatches();
 
+    /**
+     * Validation batches of one validation run during fit after limits (Lightning's {@code num_val_batches}); 0 when
+     * fit does not validate, -1 before fit has looked at the validation data.
+     */
+    long numValBatches();
+
+    /** The loop arguments: when validation runs, how long training lasts, {@code fast_dev_run}. */
+    LoopConfig config();
+
     /** Metrics visible to callbacks (the latest step values and the last epoch values). */
     Map<String, Double> callbackMetrics();
 
@@ -61,6 +70,15 @@ public interface TrainerView {
     int globalRank();
 
     int worldSize();
+
+    /** Waits until every process reaches the barrier called {@code name} (a no-op on a single process). */
+    void barrier(String name);
+
+    /**
+     * One decision for every process (Lightning's {@code strategy.reduce_boolean_decision}): true when every
+     * process decided true ({@code all}), or when any did.
+     */
+    boolean reduceBooleanDecision(boolean decision, boolean all);
 
     /** Learning rates of every optimizer, in order, as they are now. */
     List<Float> learningRates();

@@ -72,7 +72,7 @@ public final class Trainer implements AutoCloseable {
         MetricStore metrics = new MetricStore();
         this.loggers = new LoggerConnector(settings.fastDevRun() > 0 ? List.of()
                 : Loggers.resolve(plugins, b, settings.defaultRootDir()), strategy.writesLogs(), metrics);
-        this.state = new TrainerState(metrics, loggers, settings.defaultRootDir(), strategy);
+        this.state = new TrainerState(settings.loopConfig(), metrics, loggers, settings.defaultRootDir(), strategy);
         this.callbacks = new CallbackConnector(b.callbacks, settings, out,
                 b.interactive != null ? b.interactive : System.console() != null);
         this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);

@@ -89,10 +89,7 @@ public final class EarlyStopping implements Callback {
     private volatile String lastReason;
 
     // Resolving checkOnTrainEpochEnd == null during one fit (see checkOnTrainEpochEnd(Boolean)).
-    private boolean validatesEveryEpochEnd = true;
-    private boolean validationSeen;
-    private boolean validatedThisEpoch;
-    private long lastTrainBatchIdx = -1;
+    private boolean checksOnTrainEpochEnd;
 
     /** Monitors {@code monitor} with Lightning's defaults: min mode, patience 3, min_delta 0, strict, check_finite. */
     public EarlyStopping(String monitor) {
@@ -302,72 +299,25 @@ public final class EarlyStopping implements Callback {
 
     // ------------------------------------------------------------------ hooks
 
+    /** Lightning's setup: unless told, check at train epoch end when validation runs once at every epoch end. */
     @Override
     public void setup(TrainerView trainer, LightningModule module, Stage stage) {
-        validatesEveryEpochEnd = true;
-        validationSeen = false;
-        validatedThisEpoch = false;
-        lastTrainBatchIdx = -1;
-    }
-
-    @Override
-    public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
-        validatedThisEpoch = false;
-        lastTrainBatchIdx = -1;
-    }
-
-    @Override
-    public void onTrainBatchEnd(TrainerView trainer, LightningModule module, NDArray loss, Batch batch,
-                                int batchIdx) {
-        lastTrainBatchIdx = batchIdx;
-    }
-
-    @Override
-    public void onValidationBatchEnd(TrainerView trainer, LightningModule module, Batch batch, int batchIdx,
-                                     int dataloaderIdx) {
-        if (trainer.stage() == Stage.FIT) {
-            validationSeen = true; // also in the sanity check: the fit has a validation loop
-        }
+        checksOnTrainEpochEnd = checkOnTrainEpochEnd != null ? checkOnTrainEpochEnd
+                : trainer.config().validatesOnceAtEveryEpochEnd();
     }
 
     @Override
     public void onTrainEpochEnd(TrainerView trainer, LightningModule module) {
-        if (shouldSkipCheck(trainer)) {
-            return;
-        }
-        if (checkOnTrainEpochEnd == null && validatesEveryEpochEnd && validationSeen && !validatedThisEpoch) {
-            // Validation exists but did not run this epoch: check_val_every_n_epoch != 1 (or a batch-count
-            // interval across epochs), where Lightning checks after validation runs instead.
-            validatesEveryEpochEnd = false;
-        }
-        if (checksOnTrainEpochEnd()) {
+        if (checksOnTrainEpochEnd && !shouldSkipCheck(trainer)) {
             runEarlyStoppingCheck(trainer);
         }
     }
 
     @Override
     public void onValidationEnd(TrainerView trainer, LightningModule module) {
-        if (shouldSkipCheck(trainer)) {
-            return;
-        }
-        validationSeen = true;
-        if (checkOnTrainEpochEnd == null && validatesEveryEpochEnd) {
-            long batches = trainer.numTrainingBatches();
-            boolean midEpoch = batches > 0 && lastTrainBatchIdx + 1 < batches && !trainer.shouldStop();
-            if (midEpoch) {
-                // Validation more than once per epoch: val_check_interval != 1.0.
-                validatesEveryEpochEnd = false;
-            } else {
-                validatedThisEpoch = true;
-            }
-        }
-        if (!checksOnTrainEpochEnd()) {
+        if (!checksOnTrainEpochEnd && !shouldSkipCheck(trainer)) {
             runEarlyStoppingCheck(trainer);
         }
-    }
-
-    private boolean checksOnTrainEpochEnd() {
-        return checkOnTrainEpochEnd != null ? checkOnTrainEpochEnd : validatesEveryEpochEnd;
     }
 
     /** Lightning's {@code _should_skip_check}: only while fitting, never in the sanity check. */
@@ -385,8 +335,7 @@ public final class EarlyStopping implements Callback {
         }
         double current = logs.get(monitor);
         Decision decision = evaluateStoppingCriteria(current);
-        // Single process: Lightning's reduce_boolean_decision(all=False) over one rank is the decision itself.
-        if (decision.stop) {
+        if (trainer.reduceBooleanDecision(decision.stop, false)) {
             trainer.requestStop();
             stoppedEpoch = trainer.currentEpoch();
             stoppingReason = decision.reason;

@@ -3,6 +3,7 @@ package io.fulmen.runtime.callbacks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
+import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
@@ -129,10 +130,6 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     // start of every validation run).
     private boolean valLoopHasRun;
     // Resolving saveOnTrainEpochEnd == null during one fit (see Builder#saveOnTrainEpochEnd).
-    private boolean validatesEveryEpochEnd = true;
-    private boolean validationSeen;
-    private boolean validatedThisEpoch;
-    private long lastTrainBatchIdx = -1;
     // A state loaded before setup resolved the dirpath; applied there.
     private Map<String, Object> pendingState;
     private final Set<String> warned = new HashSet<>();
@@ -482,10 +479,6 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         files.setUp(trainer, trainer.globalRank() == 0 && stage == Stage.FIT && saveTopK != 0);
         if (stage == Stage.FIT) {
             valLoopHasRun = false;
-            validatesEveryEpochEnd = true;
-            validationSeen = false;
-            validatedThisEpoch = false;
-            lastTrainBatchIdx = -1;
         }
         if (pendingState != null) {
             Map<String, Object> state = pendingState;
@@ -499,19 +492,10 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         lastTimeChecked = System.nanoTime();
     }
 
-    @Override
-    public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
-        validatedThisEpoch = false;
-        lastTrainBatchIdx = -1;
-    }
-
     /** Saves when {@code globalStep % everyNTrainSteps == 0} or {@code trainTimeInterval} has passed. */
     @Override
     public void onTrainBatchEnd(TrainerView trainer, LightningModule module, NDArray loss, Batch batch,
                                 int batchIdx) {
-        if (trainer.stage() == Stage.FIT && !trainer.isSanityChecking()) {
-            lastTrainBatchIdx = batchIdx;
-        }
         if (shouldSkipSavingCheckpoint(trainer)) {
             return;
         }
@@ -543,23 +527,14 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     @Override
     public void onValidationBatchEnd(TrainerView trainer, LightningModule module, Batch batch, int batchIdx,
                                      int dataloaderIdx) {
-        if (trainer.stage() == Stage.FIT) {
-            validationSeen = true; // also in the sanity check: the fit has a validation loop
-            if (!trainer.isSanityChecking()) {
-                valLoopHasRun = true;
-            }
+        if (trainer.stage() == Stage.FIT && !trainer.isSanityChecking()) {
+            valLoopHasRun = true;
         }
     }
 
     @Override
     public void onTrainEpochEnd(TrainerView trainer, LightningModule module) {
-        if (saveOnTrainEpochEnd == null && trainer.stage() == Stage.FIT && !trainer.isSanityChecking()
-                && validatesEveryEpochEnd && validationSeen && !validatedThisEpoch) {
-            // Validation exists but did not run this epoch: check_val_every_n_epoch != 1, where Lightning saves
-            // after validation runs instead.
-            validatesEveryEpochEnd = false;
-        }
-        if (!shouldSkipSavingCheckpoint(trainer) && shouldSaveOnTrainEpochEnd()) {
+        if (!shouldSkipSavingCheckpoint(trainer) && shouldSaveOnTrainEpochEnd(trainer)) {
             Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
@@ -570,22 +545,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public void onValidationEnd(TrainerView trainer, LightningModule module) {
-        if (trainer.stage() == Stage.FIT && !trainer.isSanityChecking()) {
-            validationSeen = true;
-            if (saveOnTrainEpochEnd == null && validatesEveryEpochEnd) {
-                long batches = trainer.numTrainingBatches();
-                boolean maxStepsReached = trainer.maxSteps() >= 0 && trainer.globalStep() >= trainer.maxSteps();
-                boolean midEpoch = batches > 0 && lastTrainBatchIdx + 1 < batches && !trainer.shouldStop()
-                        && !maxStepsReached;
-                if (midEpoch) {
-                    // More than one validation per epoch: val_check_interval != 1.0.
-                    validatesEveryEpochEnd = false;
-                } else {
-                    validatedThisEpoch = true;
-                }
-            }
-        }
-        if (!shouldSkipSavingCheckpoint(trainer) && !shouldSaveOnTrainEpochEnd()) {
+        if (!shouldSkipSavingCheckpoint(trainer) && !shouldSaveOnTrainEpochEnd(trainer)) {
             Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
             if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
                 saveTopkCheckpoint(trainer, candidates);
@@ -594,15 +554,28 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         }
     }
 
-    /** {@code _should_skip_saving_checkpoint} (without {@code fast_dev_run}, which the view does not show). */
+    /** {@code _should_skip_saving_checkpoint}. */
     private boolean shouldSkipSavingCheckpoint(TrainerView trainer) {
-        return trainer.stage() != Stage.FIT
+        return trainer.config().fastDevRun() > 0
+                || trainer.stage() != Stage.FIT
                 || trainer.isSanityChecking()
                 || lastGlobalStepSaved == trainer.globalStep();
     }
 
-    private boolean shouldSaveOnTrainEpochEnd() {
-        return saveOnTrainEpochEnd != null ? saveOnTrainEpochEnd : validatesEveryEpochEnd;
+    /**
+     * {@code _should_save_on_train_epoch_end}: at train epoch end unless validation runs on other epochs or more
+     * than once an epoch, in which case after validation.
+     */
+    private boolean shouldSaveOnTrainEpochEnd(TrainerView trainer) {
+        if (saveOnTrainEpochEnd != null) {
+            return saveOnTrainEpochEnd;
+        }
+        LoopConfig config = trainer.config();
+        Integer every = config.checkValEveryNEpoch();
+        if (every == null || every != 1) {
+            return false;
+        }
+        return trainer.numValBatches() == 0 || config.valCheckIntervalIsOneEpoch();
     }
 
     // ------------------------------------------------------------------ saving

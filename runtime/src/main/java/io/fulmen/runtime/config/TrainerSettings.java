@@ -1,6 +1,7 @@
 package io.fulmen.runtime.config;
 
 import io.fulmen.GradientClipper.ClipAlgorithm;
+import io.fulmen.LoopConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,14 @@ public record TrainerSettings(
             return maxEpochs;
         }
         return maxSteps == -1 && maxTime == null ? 1000 : -1;
+    }
+
+    /** The loop arguments as callbacks see them ({@code TrainerView.config()}). */
+    public LoopConfig loopConfig() {
+        Number interval = valCheckInterval.isCount() ? (Number) valCheckInterval.count()
+                : (Number) valCheckInterval.fraction();
+        return new LoopConfig(effectiveMaxEpochs(), minEpochs, maxSteps, minSteps, checkValEveryNEpoch, interval,
+                numSanityValSteps, fastDevRun, accumulateGradBatches, logEveryNSteps);
     }
 
     /** A builder holding Lightning's defaults; {@link #build()} resolves min_epochs/min_steps and fast_dev_run. */

@@ -52,8 +52,13 @@ final class FitValidation {
         }
     }
 
-    /** Fixes the validation interval in batches once the training epoch's length is known. */
+    /**
+     * Fixes the validation interval in batches once the training epoch's length is known, and tells the view how
+     * many batches a validation run has (0 when fit does not validate).
+     */
     void trainingBatchesKnown(long trainBatches) {
+        run.state.numValBatches(enabled()
+                ? settings.limitValBatches().of(loader().numBatches(), "limit_val_batches") : 0);
         BatchLimit interval = settings.valCheckInterval();
         if (interval.isCount()) {
             if (settings.checkValEveryNEpoch() != null && interval.count() > trainBatches) {

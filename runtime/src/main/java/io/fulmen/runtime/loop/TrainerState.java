@@ -1,6 +1,7 @@
 package io.fulmen.runtime.loop;
 
 import io.fulmen.LightningOptimizer;
+import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.runtime.logger.LoggerConnector;
@@ -30,12 +31,16 @@ public final class TrainerState implements TrainerView {
     private volatile int maxEpochs = -1;
     private volatile long maxSteps = -1;
     private volatile long numTrainingBatches = -1;
+    private volatile long numValBatches = -1;
+    private final LoopConfig config;
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
     private volatile CheckpointSaver saver;
 
-    public TrainerState(MetricStore metrics, LoggerConnector loggers, Path rootDir, Strategy strategy) {
+    public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
+                        Strategy strategy) {
+        this.config = config;
         this.metrics = metrics;
         this.loggers = loggers;
         this.rootDir = rootDir;
@@ -140,6 +145,20 @@ public final class TrainerState implements TrainerView {
     }
 
     @Override
+    public long numValBatches() {
+        return numValBatches;
+    }
+
+    void numValBatches(long v) {
+        this.numValBatches = v;
+    }
+
+    @Override
+    public LoopConfig config() {
+        return config;
+    }
+
+    @Override
     public Map<String, Double> callbackMetrics() {
         return metrics.callbackMetrics();
     }
@@ -207,6 +226,16 @@ public final class TrainerState implements TrainerView {
     @Override
     public int worldSize() {
         return strategy.worldSize();
+    }
+
+    @Override
+    public void barrier(String name) {
+        strategy.barrier(name);
+    }
+
+    @Override
+    public boolean reduceBooleanDecision(boolean decision, boolean all) {
+        return strategy.reduceBooleanDecision(decision, all);
     }
 
     @Override

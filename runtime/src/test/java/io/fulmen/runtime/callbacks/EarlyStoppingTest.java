@@ -343,6 +343,7 @@ class EarlyStoppingTest {
         // validations of epochs 1 and 3 only: e1 best 1.0, e3 wait 1 >= 1: stop at epoch 3. Checking at the end of
         // epoch 0 would have failed on the missing val_loss.
         EarlyStopping es = new EarlyStopping("val_loss").patience(1);
+        trainer.validationSchedule(2, 1.0);
         es.setup(trainer, MODULE, Stage.FIT);
         sanityCheck(es);
         epoch(es, 0, null);
@@ -360,6 +361,7 @@ class EarlyStoppingTest {
         // val_check_interval=0.5: checks after each validation: 1.0 (best), 1.0 (wait 1), 1.0 (wait 2),
         // 1.0 (wait 3): stop in epoch 1 after its second validation.
         EarlyStopping es = new EarlyStopping("val_loss");
+        trainer.validationSchedule(1, 0.5);
         es.setup(trainer, MODULE, Stage.FIT);
         sanityCheck(es);
         epoch(es, 0, 1.0, 1, 3);

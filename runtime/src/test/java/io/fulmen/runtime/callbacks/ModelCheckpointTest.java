@@ -399,6 +399,7 @@ class ModelCheckpointTest {
         // without validation reveals the interval.
         ModelCheckpoint cb = start(ModelCheckpoint.builder().monitor("val_loss").saveTopK(-1)
                 .filename("{epoch}-{val_loss:.1f}"), dir);
+        trainer.validationSchedule(2, 1.0);
         trainer.numTrainingBatches = 10;
         sanityCheck(cb);
         List<String> savedAt = new ArrayList<>();
@@ -431,6 +432,7 @@ class ModelCheckpointTest {
         // val_check_interval=0.5 with 10 batches: validation after batch 4 and after batch 9. Lightning saves at
         // each on_validation_end (val_check_interval != 1.0), nothing more at train epoch end (same step anyway).
         ModelCheckpoint cb = start(ModelCheckpoint.builder().saveTopK(-1), dir);
+        trainer.validationSchedule(1, 0.5);
         trainer.numTrainingBatches = 10;
         trainer.epoch = 0;
         cb.onTrainEpochStart(trainer, MODULE);

@@ -1,6 +1,7 @@
 package io.fulmen.runtime.callbacks;
 
 import io.fulmen.LightningOptimizer;
+import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.runtime.checkpoint.FulmenCheckpointIO;
@@ -24,6 +25,8 @@ class ScriptedTrainerView implements TrainerView {
     Path root = Path.of(".");
     Path logDir;
     boolean stop;
+    LoopConfig config = LoopConfig.defaults();
+    long numValBatches = 1;
 
     @Override
     public Stage stage() {
@@ -63,6 +66,24 @@ class ScriptedTrainerView implements TrainerView {
     @Override
     public long numTrainingBatches() {
         return numTrainingBatches;
+    }
+
+    @Override
+    public long numValBatches() {
+        return numValBatches;
+    }
+
+    @Override
+    public LoopConfig config() {
+        return config;
+    }
+
+    /** The Trainer's loop arguments with {@code check_val_every_n_epoch} and {@code val_check_interval} set. */
+    void validationSchedule(Integer checkValEveryNEpoch, Number valCheckInterval) {
+        LoopConfig d = LoopConfig.defaults();
+        config = new LoopConfig(d.maxEpochs(), d.minEpochs(), d.maxSteps(), d.minSteps(), checkValEveryNEpoch,
+                valCheckInterval, d.numSanityValSteps(), d.fastDevRun(), d.accumulateGradBatches(),
+                d.logEveryNSteps());
     }
 
     @Override
@@ -113,6 +134,14 @@ class ScriptedTrainerView implements TrainerView {
     @Override
     public int worldSize() {
         return 1;
+    }
+
+    @Override
+    public void barrier(String name) {}
+
+    @Override
+    public boolean reduceBooleanDecision(boolean decision, boolean all) {
+        return decision;
     }
 
     @Override
