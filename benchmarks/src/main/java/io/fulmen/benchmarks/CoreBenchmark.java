@@ -283,7 +283,7 @@ public final class CoreBenchmark {
 
     /**
      * A distribution-free 95% confidence interval of the median: the order statistics {@code k} and
-     * {@code n + 1 - k} with k the largest such that P(Binomial(n, 1/2) < k) <= 2.5%.
+     * {@code n + 1 - k} with k the largest such that {@code P(Binomial(n, 1/2) < k) <= 2.5%}.
      */
     static double[] medianInterval(double[] values) {
         double[] v = values.clone();

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 /** A request the tracking server did not accept, or could not be reached for. */
 final class MlflowRequestException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
     private final String errorCode;
     private final Duration retryAfter;
