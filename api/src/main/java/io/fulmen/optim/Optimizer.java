@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * An optimizer whose state Fulmen owns: every buffer (momentum, Adam moments) and counter lives here, under the
- * parameter's name, and can be exported and imported exactly ({@link #exportState()} / {@link #importState}), which
- * is what makes bit-exact resume possible. DJL's own optimizers keep their state private.
+ * parameter's name, and can be exported and imported exactly ({@link #exportState(NDManager)} /
+ * {@link #importState}), which is what makes bit-exact resume possible. DJL's own optimizers keep their state private.
  *
  * <p>The Trainer calls {@link #step} with autograd off, once per optimizer step. Implementations update weights in
  * place, using DJL's fused engine kernels where they exist.

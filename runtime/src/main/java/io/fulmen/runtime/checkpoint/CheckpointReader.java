@@ -88,6 +88,7 @@ public final class CheckpointReader {
      * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
      * @throws IOException when the file cannot be read
      */
+    @SuppressWarnings("try") // the checksums are closed early on failure, before the arrays they read
     public static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
         CheckpointFile.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -60,7 +60,7 @@ public record TrainerSettings(
                 numSanityValSteps, fastDevRun, accumulateGradBatches, logEveryNSteps);
     }
 
-    /** A builder holding Lightning's defaults; {@link #build()} resolves min_epochs/min_steps and fast_dev_run. */
+    /** A builder holding Lightning's defaults; {@link Builder#build()} resolves min_epochs/min_steps and fast_dev_run. */
     public static Builder builder() {
         return new Builder();
     }
