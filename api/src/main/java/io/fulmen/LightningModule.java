@@ -8,8 +8,9 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
+import io.fulmen.internal.HookOverrides;
+import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
-
 import io.fulmen.spi.ModuleLoader;
 
 import java.nio.file.Path;
@@ -63,19 +64,17 @@ public abstract class LightningModule implements AutoCloseable {
 
     /** Computes the training loss of one batch. Return {@code null} to skip the batch (or in manual optimization). */
     public NDArray trainingStep(Batch batch, int batchIdx) {
-        throw new IllegalStateException(getClass().getSimpleName()
-                + " has no trainingStep: override trainingStep(Batch, int) to train with Trainer.fit");
+        throw HookOverrides.missing(this, "trainingStep(Batch, int)", "Trainer.fit");
     }
 
-    /** Evaluates one validation batch; log metrics with {@link #log}. Not overridden: validation is skipped. */
+    /** Evaluates one validation batch; log metrics with {@link #log}. Not overridden: fit skips validation. */
     public void validationStep(Batch batch, int batchIdx) {
-        throw new MissingStepException("validationStep");
+        throw HookOverrides.missing(this, "validationStep(Batch, int)", "Trainer.validate");
     }
 
     /** Evaluates one test batch; log metrics with {@link #log}. */
     public void testStep(Batch batch, int batchIdx) {
-        throw new IllegalStateException(getClass().getSimpleName()
-                + " has no testStep: override testStep(Batch, int) to use Trainer.test");
+        throw HookOverrides.missing(this, "testStep(Batch, int)", "Trainer.test");
     }
 
     /** Produces the prediction of one batch; the default returns {@code forward(batch.getData())}. */
@@ -85,8 +84,8 @@ public abstract class LightningModule implements AutoCloseable {
 
     /** The optimizers and learning-rate schedules. */
     public OptimizerConfig configureOptimizers() {
-        throw new IllegalStateException(getClass().getSimpleName()
-                + " has no configureOptimizers: override it to return OptimizerConfig.of(optimizer)");
+        throw HookOverrides.missing(this, "configureOptimizers() (return OptimizerConfig.of(optimizer))",
+                "Trainer.fit");
     }
 
     // ---------------------------------------------------------------- logging and hyperparameters
@@ -387,26 +386,30 @@ public abstract class LightningModule implements AutoCloseable {
 
     // ---------------------------------------------------------------- runtime plumbing
 
-    /** Attaches the module to a Trainer; called by the runtime, never by user code. */
-    public final void attach(ModuleContext newContext) {
-        this.context = Objects.requireNonNull(newContext, "context");
-    }
+    static {
+        ModuleAccess.install(new ModuleAccess.Accessor() {
+            @Override
+            public void attach(LightningModule module, ModuleContext context) {
+                module.context = Objects.requireNonNull(context, "context");
+            }
 
-    /** Detaches the module from its Trainer; called by the runtime. */
-    public final void detach(ModuleContext oldContext) {
-        if (this.context == oldContext) {
-            this.context = null;
-        }
-    }
+            @Override
+            public void detach(LightningModule module, ModuleContext context) {
+                if (module.context == context) {
+                    module.context = null;
+                }
+            }
 
-    /** The owner of parameter memory, created by the runtime on first initialisation. */
-    public final ParameterOwner parameterOwner() {
-        return parameterOwner;
-    }
+            @Override
+            public ParameterOwner parameterOwner(LightningModule module) {
+                return module.parameterOwner;
+            }
 
-    /** Sets the owner of parameter memory; called by the runtime. */
-    public final void parameterOwner(ParameterOwner owner) {
-        this.parameterOwner = owner;
+            @Override
+            public void parameterOwner(LightningModule module, ParameterOwner owner) {
+                module.parameterOwner = owner;
+            }
+        });
     }
 
     private ModuleContext context() {
@@ -425,15 +428,6 @@ public abstract class LightningModule implements AutoCloseable {
         parameterOwner = null;
         if (owner != null) {
             owner.close();
-        }
-    }
-
-    /** Thrown by the default {@link #validationStep}, telling the Trainer the module does not validate. */
-    public static final class MissingStepException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public MissingStepException(String step) {
-            super("not overridden: " + step, null, false, false);
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.fulmen.runtime;
 
 import ai.djl.engine.Engine;
+import ai.djl.training.dataset.Batch;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
-import io.fulmen.callback.Callback;
+import io.fulmen.internal.HookOverrides;
+import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
@@ -17,7 +19,6 @@ import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -47,17 +48,19 @@ final class TrainerRun {
     }
 
     <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Function<RunContext, T> body) {
+        requireHooks(stage, module);
         if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("this Trainer is already running " + state.stage().lightningName()
-                    + "; one call at a time per Trainer");
+            Stage other = state.stage();
+            throw new IllegalStateException("this Trainer is already running " + (other == null ? "a call"
+                    : other.lightningName()) + "; one call at a time per Trainer");
         }
         state.resetForCall(stage);
-        List<Callback> all = callbacks.withModuleCallbacks(module.configureCallbacks());
+        var all = callbacks.withModuleCallbacks(module.configureCallbacks());
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
                     manager);
-            module.attach(run.bridge());
+            ModuleAccess.attach(module, run.bridge());
             try {
                 T result = setUpRunAndTearDown(stage, module, dm, run, body);
                 strategy.flushCheckpoints();
@@ -69,11 +72,36 @@ final class TrainerRun {
                 loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED : RunStatus.FAILED, e);
                 throw e;
             } finally {
-                module.detach(run.bridge());
+                ModuleAccess.detach(module, run.bridge());
             }
         } finally {
             state.endCall();
             running.set(false);
+        }
+    }
+
+    /**
+     * Lightning's {@code _verify_loop_configurations}: the steps a stage needs, checked before any work; a
+     * missing one fails with the same message the hook's default gives.
+     */
+    private static void requireHooks(Stage stage, LightningModule module) {
+        switch (stage) {
+            case FIT -> {
+                require(module, "trainingStep", "trainingStep(Batch, int)", "Trainer.fit", Batch.class, int.class);
+                require(module, "configureOptimizers", "configureOptimizers() (return OptimizerConfig.of(optimizer))",
+                        "Trainer.fit");
+            }
+            case VALIDATE -> require(module, "validationStep", "validationStep(Batch, int)", "Trainer.validate",
+                    Batch.class, int.class);
+            case TEST -> require(module, "testStep", "testStep(Batch, int)", "Trainer.test", Batch.class, int.class);
+            case PREDICT -> { } // predictStep defaults to forward
+        }
+    }
+
+    private static void require(LightningModule module, String method, String signature, String neededFor,
+                                Class<?>... parameters) {
+        if (!HookOverrides.isOverridden(module, LightningModule.class, method, parameters)) {
+            throw HookOverrides.missing(module, signature, neededFor);
         }
     }
 

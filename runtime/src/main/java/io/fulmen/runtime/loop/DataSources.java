@@ -5,6 +5,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import io.fulmen.internal.HookOverrides;
 
 import java.util.function.Supplier;
 
@@ -24,8 +25,8 @@ public final class DataSources {
         this.train = new Lazy(trainLoader, dataModule == null ? null : dataModule::trainDataloader,
                 module::trainDataloader);
         this.val = new Lazy(valLoader, dataModule == null ? null : dataModule::valDataloader, module::valDataloader);
-        this.valHookOverridden = overrides(dataModule, LightningDataModule.class, "valDataloader")
-                || overrides(module, LightningModule.class, "valDataloader");
+        this.valHookOverridden = HookOverrides.isOverridden(dataModule, LightningDataModule.class, "valDataloader")
+                || HookOverrides.isOverridden(module, LightningModule.class, "valDataloader");
         this.test = new Lazy(testLoader, dataModule == null ? null : dataModule::testDataloader,
                 module::testDataloader);
         this.predict = new Lazy(predictLoader, dataModule == null ? null : dataModule::predictDataloader,
@@ -81,17 +82,6 @@ public final class DataSources {
 
     DataLoader predict() {
         return predict.get();
-    }
-
-    private static boolean overrides(Object target, Class<?> base, String method) {
-        if (target == null) {
-            return false;
-        }
-        try {
-            return target.getClass().getMethod(method).getDeclaringClass() != base;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     private final class Lazy {

@@ -4,6 +4,7 @@ import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
+import io.fulmen.internal.HookOverrides;
 import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.metrics.MetricStore;
@@ -109,7 +110,7 @@ final class FitValidation {
     private boolean configured() {
         BatchLimit limit = settings.limitValBatches();
         boolean none = limit.isCount() ? limit.count() == 0 : limit.fraction() == 0.0;
-        return !none && Overrides.isOverridden(run.module, LightningModule.class, "validationStep", Batch.class,
+        return !none && HookOverrides.isOverridden(run.module, LightningModule.class, "validationStep", Batch.class,
                 int.class);
     }
 

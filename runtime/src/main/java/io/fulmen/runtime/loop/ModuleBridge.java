@@ -11,6 +11,7 @@ import io.fulmen.LogOptions;
 import io.fulmen.ModuleContext;
 import io.fulmen.ParameterOwner;
 import io.fulmen.TrainerView;
+import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.metrics.MetricStore;
 
 import java.util.List;
@@ -57,10 +58,10 @@ public final class ModuleBridge implements ModuleContext {
     }
 
     private ParameterMemory memory() {
-        ParameterOwner owner = run.module.parameterOwner();
+        ParameterOwner owner = ModuleAccess.parameterOwner(run.module);
         if (owner == null) {
             ParameterMemory created = new ParameterMemory(run.device, run.engine);
-            run.module.parameterOwner(created);
+            ModuleAccess.parameterOwner(run.module, created);
             return created;
         }
         if (!(owner instanceof ParameterMemory m)) {
