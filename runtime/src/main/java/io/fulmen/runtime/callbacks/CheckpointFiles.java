@@ -1,6 +1,7 @@
 package io.fulmen.runtime.callbacks;
 
 import io.fulmen.TrainerView;
+import io.fulmen.runtime.checkpoint.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -119,16 +119,6 @@ final class CheckpointFiles {
         trainer.removeCheckpoint(Path.of(filepath));
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
-    }
 
     /** {@code _link_checkpoint}: a relative symbolic link, or a copy where links cannot be made. */
     static void link(TrainerView trainer, String filepath, String linkpath) {
@@ -138,7 +128,7 @@ final class CheckpointFiles {
         Path link = Path.of(linkpath).toAbsolutePath();
         Path target = Path.of(filepath).toAbsolutePath();
         try {
-            deleteRecursively(link);
+            FileTrees.deleteRecursively(link);
             try {
                 Files.createSymbolicLink(link, link.getParent().relativize(target));
             } catch (IOException | UnsupportedOperationException e) {

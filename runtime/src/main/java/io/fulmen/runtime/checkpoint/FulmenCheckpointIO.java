@@ -7,9 +7,7 @@ import io.fulmen.spi.CheckpointIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The default checkpoint I/O: Fulmen's own file format ({@code docs/checkpoint-format.md}), written atomically in
@@ -41,22 +39,12 @@ public final class FulmenCheckpointIO implements CheckpointIO {
     @Override
     public void remove(Path file) {
         try {
-            deleteRecursively(file);
+            FileTrees.deleteRecursively(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
-    }
 
     @Override
     public String toString() {
