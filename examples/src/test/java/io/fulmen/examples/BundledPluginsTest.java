@@ -4,6 +4,7 @@ import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.spi.AcceleratorProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class BundledPluginsTest {
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(1000).build();
         try (PluginRegistry registry = PluginRegistry.discover(withoutPluginJars(), plugins)) {
             assertEquals(List.of(), registry.failures());
-            assertTrue(registry.accelerators().resolve("cpu").getClass().getClassLoader()
+            assertTrue(registry.providers(AcceleratorProvider.class).resolve("cpu").getClass().getClassLoader()
                     instanceof org.pf4j.PluginClassLoader);
             try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
                     .accelerator("cpu").logger("tensorboard").defaultRootDir(root).maxEpochs(1).logEveryNSteps(2)

@@ -43,20 +43,20 @@ final class AcceleratorConnector {
         String name = requested.trim().toLowerCase(Locale.ROOT);
         AcceleratorProvider provider;
         if (name.equals("auto")) {
-            provider = plugins.accelerators().best(AcceleratorProvider::isAvailable).orElseThrow(() ->
+            provider = plugins.providers(AcceleratorProvider.class).best(AcceleratorProvider::isAvailable).orElseThrow(() ->
                     new IllegalStateException("no accelerator is available: add fulmen-plugin-accelerator-cpu to "
                             + "the classpath or its bundle to the plugins folder (found: "
-                            + plugins.accelerators().describe() + ")"));
+                            + plugins.providers(AcceleratorProvider.class).describe() + ")"));
         } else {
-            provider = plugins.accelerators().resolve(name);
+            provider = plugins.providers(AcceleratorProvider.class).resolve(name);
             if (!provider.isAvailable()) {
                 throw new IllegalStateException("accelerator '" + name + "' is installed but not available on this "
-                        + "machine; available now: " + plugins.accelerators().all().stream()
+                        + "machine; available now: " + plugins.providers(AcceleratorProvider.class).all().stream()
                         .filter(AcceleratorProvider::isAvailable).map(AcceleratorProvider::name).toList());
             }
         }
         AcceleratorProvider chosen = provider;
-        return created("accelerator", chosen.name(), plugins.accelerators().origin(chosen),
+        return created("accelerator", chosen.name(), plugins.providers(AcceleratorProvider.class).origin(chosen),
                 () -> chosen.create(options));
     }
 
@@ -64,21 +64,21 @@ final class AcceleratorConnector {
                                      PluginOptions options) {
         String name = requested.trim().toLowerCase(Locale.ROOT);
         StrategyProvider p = name.equals("auto")
-                ? plugins.strategies().best(s -> s.supports(deviceCount, numNodes)).orElseThrow(
+                ? plugins.providers(StrategyProvider.class).best(s -> s.supports(deviceCount, numNodes)).orElseThrow(
                         () -> new IllegalStateException("no strategy supports " + deviceCount + " device(s) on "
-                                + numNodes + " node(s); installed: " + plugins.strategies().describe()))
-                : plugins.strategies().resolve(name);
-        return created("strategy", p.name(), plugins.strategies().origin(p), () -> p.create(options));
+                                + numNodes + " node(s); installed: " + plugins.providers(StrategyProvider.class).describe()))
+                : plugins.providers(StrategyProvider.class).resolve(name);
+        return created("strategy", p.name(), plugins.providers(StrategyProvider.class).origin(p), () -> p.create(options));
     }
 
     private static Precision precision(PluginRegistry plugins, String requested, Accelerator accelerator,
                                        PluginOptions options) {
-        PrecisionProvider p = plugins.precisions().resolve(requested);
+        PrecisionProvider p = plugins.providers(PrecisionProvider.class).resolve(requested);
         if (!p.supports(accelerator.name())) {
             throw new IllegalArgumentException("precision '" + requested + "' is not supported on the "
                     + accelerator.name() + " accelerator");
         }
-        return created("precision", p.name(), plugins.precisions().origin(p), () -> p.create(options));
+        return created("precision", p.name(), plugins.providers(PrecisionProvider.class).origin(p), () -> p.create(options));
     }
 
     /** Runs a provider's factory; a class missing from its plugin becomes an error naming the plugin. */

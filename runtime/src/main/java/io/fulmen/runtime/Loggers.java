@@ -21,12 +21,12 @@ final class Loggers {
         LoggerContext ctx = new LoggerContext(rootDir, new PluginOptions(b.options));
         List<ExperimentLogger> list = new ArrayList<>(b.loggerInstances);
         if (b.loggerNames.isEmpty() && b.loggerInstances.isEmpty()) {
-            plugins.loggers().best(p -> true).ifPresent(p -> list.add(AcceleratorConnector.created("logger",
-                    p.name(), plugins.loggers().origin(p), () -> p.create(ctx))));
+            plugins.providers(ExperimentLoggerProvider.class).best(p -> true).ifPresent(p -> list.add(AcceleratorConnector.created("logger",
+                    p.name(), plugins.providers(ExperimentLoggerProvider.class).origin(p), () -> p.create(ctx))));
         }
         for (String n : b.loggerNames) {
-            ExperimentLoggerProvider p = plugins.loggers().resolve(n);
-            list.add(AcceleratorConnector.created("logger", p.name(), plugins.loggers().origin(p),
+            ExperimentLoggerProvider p = plugins.providers(ExperimentLoggerProvider.class).resolve(n);
+            list.add(AcceleratorConnector.created("logger", p.name(), plugins.providers(ExperimentLoggerProvider.class).origin(p),
                     () -> p.create(ctx)));
         }
         return list;

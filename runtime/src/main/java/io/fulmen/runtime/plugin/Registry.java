@@ -5,6 +5,7 @@ import io.fulmen.spi.Provider;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ public final class Registry<P extends Provider> {
     private final Map<String, P> byName = new LinkedHashMap<>();
     private final List<P> providers = new ArrayList<>();
     private final List<String> conflicts = new ArrayList<>();
-    private final java.util.Map<P, String> origins = new java.util.IdentityHashMap<>();
+    private final Map<P, String> origins = new IdentityHashMap<>();
     private List<String> failures = List.of();
 
     public Registry(String kind) {
@@ -56,6 +57,11 @@ public final class Registry<P extends Provider> {
 
     /** Where {@code provider} came from (classpath location or bundle), for listings. */
     public String origin(P provider) {
+        return origins.get(provider);
+    }
+
+    /** {@link #origin} for a provider known only by its base type (listings over every SPI). */
+    String originOf(Provider provider) {
         return origins.get(provider);
     }
 

@@ -102,7 +102,7 @@ class BundleIsolationTest {
     }
 
     private static String versionSeenBy(PluginRegistry registry, String logger) {
-        return registry.loggers().resolve(logger)
+        return registry.providers(ExperimentLoggerProvider.class).resolve(logger)
                 .create(new LoggerContext(Path.of("."), PluginOptions.empty())).version();
     }
 
@@ -173,7 +173,7 @@ class BundleIsolationTest {
             assertEquals(List.of(), registry.failures());
             assertEquals("3.17.0", versionSeenBy(registry, "with-api"));
             assertEquals(ExperimentLoggerProvider.class.getClassLoader(),
-                    registry.loggers().resolve("with-api").getClass().getInterfaces()[0].getClassLoader());
+                    registry.providers(ExperimentLoggerProvider.class).resolve("with-api").getClass().getInterfaces()[0].getClassLoader());
         }
     }
 
@@ -187,8 +187,8 @@ class BundleIsolationTest {
              PluginRegistry b = PluginRegistry.discover(getClass().getClassLoader(), second)) {
             assertEquals("3.12.0", versionSeenBy(a, "lang-old"));
             assertEquals("3.17.0", versionSeenBy(b, "lang-new"));
-            assertTrue(a.loggers().find("lang-new").isEmpty());
-            assertTrue(b.loggers().find("lang-old").isEmpty());
+            assertTrue(a.providers(ExperimentLoggerProvider.class).find("lang-new").isEmpty());
+            assertTrue(b.providers(ExperimentLoggerProvider.class).find("lang-old").isEmpty());
         }
     }
 }
