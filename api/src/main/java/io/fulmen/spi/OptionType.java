@@ -51,7 +51,8 @@ public enum OptionType {
             case BOOLEAN -> "a boolean (true or false)";
             case DURATION -> "a duration (such as 500ms, 90s, 15m, 2h, 1d, 00:12:00:00 as DD:HH:MM:SS, or PT1H30M)";
             case PATH -> "a path";
-            case ENUM -> "one of " + String.join(", ", choices);
+            case ENUM -> "one of " + (choices.size() < 2 ? String.join("", choices)
+                    : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.get(choices.size() - 1));
         };
     }
 

@@ -81,6 +81,11 @@ public final class ProviderContext {
         return new ProviderContext(rootDir, accelerator, devices, numNodes, value);
     }
 
+    /** This context with {@code provider}'s options set to {@code values} (keys without the provider's name). */
+    public ProviderContext withOptions(ComponentProvider<?> provider, Map<String, String> values) {
+        return withOptions(ProviderOptions.of(provider, values));
+    }
+
     /** A short description for messages: {@code "cpu, 1 device(s) on 1 node(s)"}. */
     @Override
     public String toString() {

@@ -49,6 +49,11 @@ public final class ProviderOptions {
         return options;
     }
 
+    /** The options of {@code provider}, set to {@code values} (keys without the provider's name). */
+    public static ProviderOptions of(ComponentProvider<?> provider, Map<String, String> values) {
+        return of(provider.name(), provider.options(), values);
+    }
+
     private void validate(List<OptionSpec> declared) {
         for (Map.Entry<String, String> e : values.entrySet()) {
             OptionSpec spec = spec(e.getKey()).orElseThrow(() -> new IllegalArgumentException("Unknown option '"

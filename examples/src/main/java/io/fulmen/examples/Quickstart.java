@@ -80,7 +80,7 @@ public final class Quickstart {
         if (!o.loggers.isEmpty()) {
             builder.logger(o.loggers.toArray(String[]::new));
         }
-        o.loggerOptions.forEach(builder::option);
+        o.loggerOptions.forEach((k, v) -> builder.option(Options.namespaced(k, o.loggers), v));
         // One checkpoint folder for every run, so --ckpt-path last/best finds the previous run's files.
         ModelCheckpoint checkpoints = ModelCheckpoint.builder().dirpath(o.rootDir.resolve("checkpoints"))
                 .monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
@@ -128,8 +128,9 @@ public final class Quickstart {
                 "  --lr X                   Adam learning rate (default 0.001)",
                 "  --hidden N               hidden units (default 128)",
                 "  --logger NAME            a logger by name (repeatable); 'none' for no logger (default csv)",
-                "  --logger-option K=V      an option for the loggers (repeatable), e.g. experiment_name=fmnist,",
-                "                           tracking_uri=http://127.0.0.1:5000, log_model=true (mlflow)",
+                "  --logger-option K=V      a logger option (repeatable), K as NAME.KEY (mlflow.log_model=true), or",
+                "                           just KEY when one --logger is given; e.g. experiment_name=fmnist,",
+                "                           tracking_uri=http://127.0.0.1:5000 (mlflow); --list-plugins shows them",
                 "  --root-dir DIR           where logs go (default: current directory)",
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
@@ -222,6 +223,18 @@ public final class Quickstart {
                 case "--ckpt-path" -> ckptPath = value;
                 default -> throw new UsageException("unknown option " + name);
             }
+        }
+
+        /**
+         * {@code key} as the Trainer wants it, {@code <provider>.<key>}: kept when it already starts with one of
+         * {@code names}, else prefixed with the only name given; otherwise left for the Trainer to explain.
+         */
+        static String namespaced(String key, List<String> names) {
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (names.stream().anyMatch(n -> lower.startsWith(n.trim().toLowerCase(Locale.ROOT) + "."))) {
+                return key;
+            }
+            return names.size() == 1 ? names.get(0).trim() + "." + key : key;
         }
 
         private static int intValue(String name, String value) {

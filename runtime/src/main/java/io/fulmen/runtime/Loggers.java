@@ -2,15 +2,15 @@ package io.fulmen.runtime;
 
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.ExperimentLogger;
-import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The builder's logger arguments as loggers: instances, names, or the highest-priority logger installed. */
+/**
+ * The builder's logger arguments as loggers: the instances given, then the loggers {@link AcceleratorConnector}
+ * picked by name (or the highest-priority logger available), created here with their own options.
+ */
 final class Loggers {
     private Loggers() {}
 
@@ -18,16 +18,9 @@ final class Loggers {
         if (b.loggersOff) {
             return List.of();
         }
-        LoggerContext ctx = new LoggerContext(rootDir, new PluginOptions(b.options));
         List<ExperimentLogger> list = new ArrayList<>(b.loggerInstances);
-        if (b.loggerNames.isEmpty() && b.loggerInstances.isEmpty()) {
-            plugins.providers(ExperimentLoggerProvider.class).best(p -> true).ifPresent(p -> list.add(AcceleratorConnector.created("logger",
-                    p.name(), plugins.providers(ExperimentLoggerProvider.class).origin(p), () -> p.create(ctx))));
-        }
-        for (String n : b.loggerNames) {
-            ExperimentLoggerProvider p = plugins.providers(ExperimentLoggerProvider.class).resolve(n);
-            list.add(AcceleratorConnector.created("logger", p.name(), plugins.providers(ExperimentLoggerProvider.class).origin(p),
-                    () -> p.create(ctx)));
+        for (Planned<ExperimentLogger> planned : b.plannedLoggers) {
+            list.add(planned.create());
         }
         return list;
     }

@@ -48,6 +48,8 @@ public final class TrainerBuilder {
     final List<ExperimentLogger> loggerInstances = new ArrayList<>();
     boolean loggersOff;
     final Map<String, String> options = new LinkedHashMap<>();
+    /** Set while {@link #build()} runs: the loggers AcceleratorConnector picked, for Loggers to create. */
+    List<Planned<ExperimentLogger>> plannedLoggers = List.of();
     PluginRegistry plugins;
     private Path pluginsDir;
     final Set<String> allowedPlugins = new LinkedHashSet<>();
@@ -344,9 +346,19 @@ public final class TrainerBuilder {
         return this;
     }
 
-    /** An option handed to every plugin's provider (e.g. a logger's "name"). */
+    /**
+     * An option of one provider, named {@code <provider name>.<key>}: {@code option("tensorboard.flush_secs", "30")},
+     * {@code option("csv.name", "runs")}, {@code option("early_stopping.patience", "5")}. Only that provider
+     * receives it (as {@code flush_secs}). {@link #build()} fails when the key names no provider in use or an
+     * option the provider does not declare (with the closest key), or when the value is not of the declared type;
+     * {@code ./quickstart --list-plugins} lists every provider's options.
+     */
     public TrainerBuilder option(String key, String value) {
-        options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        Objects.requireNonNull(key, "key");
+        if (key.isBlank()) {
+            throw new IllegalArgumentException("an option key must not be blank; write '<provider>.<key>'");
+        }
+        options.put(key.trim(), Objects.requireNonNull(value, "value"));
         return this;
     }
 
@@ -399,6 +411,10 @@ public final class TrainerBuilder {
 
     /** Builds the Trainer: resolves every name through the plugins and sets the strategy up. */
     public Trainer build() {
-        return new Trainer(this);
+        try {
+            return new Trainer(this);
+        } finally {
+            plannedLoggers = List.of();
+        }
     }
 }

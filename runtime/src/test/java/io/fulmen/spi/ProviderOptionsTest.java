@@ -53,7 +53,7 @@ class ProviderOptionsTest {
         assertEquals("Invalid value 'soon' for option 'tensorboard.flush_secs': expected a double (a finite number "
                 + "such as 0.5)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> options(Map.of("mode", "median")));
-        assertEquals("Invalid value 'median' for option 'tensorboard.mode': expected one of min, max", e.getMessage());
+        assertEquals("Invalid value 'median' for option 'tensorboard.mode': expected one of min or max", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> options(Map.of("verbose", "yes please")));
         assertTrue(e.getMessage().contains("'yes please'") && e.getMessage().contains("a boolean"), e.getMessage());
     }

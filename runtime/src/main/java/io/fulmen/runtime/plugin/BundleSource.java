@@ -1,6 +1,6 @@
 package io.fulmen.runtime.plugin;
 
-import io.fulmen.spi.Provider;
+import io.fulmen.spi.ComponentProvider;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -19,7 +19,7 @@ final class BundleSource implements ProviderSource {
     }
 
     @Override
-    public <P extends Provider> void discover(Spi<P> spi, Sink<P> sink) {
+    public <P extends ComponentProvider<?>> void discover(Spi<P> spi, Sink<P> sink) {
         for (PluginWrapper plugin : bundles.plugins()) {
             if (plugin.getPluginState() == PluginState.STARTED) {
                 discover(spi, plugin, sink);
@@ -27,7 +27,7 @@ final class BundleSource implements ProviderSource {
         }
     }
 
-    private <P extends Provider> void discover(Spi<P> spi, PluginWrapper plugin, Sink<P> sink) {
+    private <P extends ComponentProvider<?>> void discover(Spi<P> spi, PluginWrapper plugin, Sink<P> sink) {
         String origin = "bundle " + plugin.getPluginId() + "@" + plugin.getDescriptor().getVersion() + " ("
                 + plugin.getPluginPath() + ")";
         List<Class<? extends P>> classes;

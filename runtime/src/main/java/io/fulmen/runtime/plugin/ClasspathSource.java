@@ -1,6 +1,6 @@
 package io.fulmen.runtime.plugin;
 
-import io.fulmen.spi.Provider;
+import io.fulmen.spi.ComponentProvider;
 
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
@@ -15,7 +15,7 @@ final class ClasspathSource implements ProviderSource {
     }
 
     @Override
-    public <P extends Provider> void discover(Spi<P> spi, Sink<P> sink) {
+    public <P extends ComponentProvider<?>> void discover(Spi<P> spi, Sink<P> sink) {
         Iterator<ServiceLoader.Provider<P>> it = ServiceLoader.load(spi.type(), loader).stream().iterator();
         while (true) {
             ServiceLoader.Provider<P> handle;

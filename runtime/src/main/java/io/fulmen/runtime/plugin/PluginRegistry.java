@@ -1,9 +1,9 @@
 package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.PrecisionProvider;
-import io.fulmen.spi.Provider;
 import io.fulmen.spi.StrategyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +84,7 @@ public final class PluginRegistry implements AutoCloseable {
         registries.values().forEach(r -> r.failures(failures));
     }
 
-    private <P extends Provider> void load(ProviderSource source, Spi<P> spi) {
+    private <P extends ComponentProvider<?>> void load(ProviderSource source, Spi<P> spi) {
         Registry<P> into = providers(spi.type());
         source.discover(spi, new ProviderSource.Sink<>() {
             @Override
@@ -102,7 +102,7 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /** A name offered twice: the same class seen twice (a jar on the classpath and its bundle) is routine. */
-    private static <P extends Provider> void report(String conflict, P loser, Registry<P> into) {
+    private static <P extends ComponentProvider<?>> void report(String conflict, P loser, Registry<P> into) {
         if (conflict == null) {
             return;
         }
@@ -119,7 +119,7 @@ public final class PluginRegistry implements AutoCloseable {
      * one of {@link #SPIS}.
      */
     @SuppressWarnings("unchecked")
-    public <P extends Provider> Registry<P> providers(Class<P> type) {
+    public <P extends ComponentProvider<?>> Registry<P> providers(Class<P> type) {
         Registry<?> registry = registries.get(type);
         if (registry == null) {
             throw new IllegalArgumentException(type.getName() + " is not an SPI this runtime discovers; SPIs: "
@@ -133,7 +133,7 @@ public final class PluginRegistry implements AutoCloseable {
         List<PluginInfo> out = new ArrayList<>();
         for (Spi<?> spi : SPIS) {
             Registry<?> registry = registries.get(spi.type());
-            for (Provider p : registry.all()) {
+            for (ComponentProvider<?> p : registry.all()) {
                 out.add(new PluginInfo(registry.kind(), p.name(), p.aliases(), p.getClass().getName(),
                         registry.originOf(p), "active"));
             }

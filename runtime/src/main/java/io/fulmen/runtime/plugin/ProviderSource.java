@@ -1,6 +1,6 @@
 package io.fulmen.runtime.plugin;
 
-import io.fulmen.spi.Provider;
+import io.fulmen.spi.ComponentProvider;
 
 /**
  * Somewhere providers come from: the classpath ({@link ClasspathSource}) or the plugin bundles of a folder
@@ -9,10 +9,10 @@ import io.fulmen.spi.Provider;
  */
 interface ProviderSource {
     /** Offers every provider of {@code spi} this source holds to {@code sink}, in this source's order. */
-    <P extends Provider> void discover(Spi<P> spi, Sink<P> sink);
+    <P extends ComponentProvider<?>> void discover(Spi<P> spi, Sink<P> sink);
 
     /** Receives what a source found. */
-    interface Sink<P extends Provider> {
+    interface Sink<P extends ComponentProvider<?>> {
         /** A provider was built; {@code origin} says where it came from, for listings and conflict reports. */
         void found(P provider, String origin);
 

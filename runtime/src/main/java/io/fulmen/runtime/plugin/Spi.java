@@ -1,6 +1,6 @@
 package io.fulmen.runtime.plugin;
 
-import io.fulmen.spi.Provider;
+import io.fulmen.spi.ComponentProvider;
 
 import java.util.Objects;
 
@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param type the provider interface, e.g. {@code AcceleratorProvider.class}
  * @param <P>  the provider interface
  */
-public record Spi<P extends Provider>(String kind, Class<P> type) {
+public record Spi<P extends ComponentProvider<?>>(String kind, Class<P> type) {
     /** Checks both parts are present. */
     public Spi {
         Objects.requireNonNull(kind, "kind");

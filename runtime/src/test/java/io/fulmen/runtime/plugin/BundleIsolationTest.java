@@ -2,8 +2,7 @@ package io.fulmen.runtime.plugin;
 
 import io.fulmen.runtime.Trainer;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,7 @@ class BundleIsolationTest {
                 "public final class Provider implements io.fulmen.spi.ExperimentLoggerProvider {",
                 "  public Provider() { " + constructorBody + " }",
                 "  public String name() { return \"" + name + "\"; }",
-                "  public io.fulmen.spi.ExperimentLogger create(io.fulmen.spi.LoggerContext c) {",
+                "  public io.fulmen.spi.ExperimentLogger create(io.fulmen.spi.ProviderContext c) {",
                 "    String seen = org.apache.commons.lang3.StringUtils.class.getPackage().getImplementationVersion();",
                 "    return new io.fulmen.spi.ExperimentLogger() {",
                 "      public String name() { return \"" + name + "\"; }",
@@ -103,7 +102,7 @@ class BundleIsolationTest {
 
     private static String versionSeenBy(PluginRegistry registry, String logger) {
         return registry.providers(ExperimentLoggerProvider.class).resolve(logger)
-                .create(new LoggerContext(Path.of("."), PluginOptions.empty())).version();
+                .create(ProviderContext.of(Path.of("."))).version();
     }
 
     @Test
