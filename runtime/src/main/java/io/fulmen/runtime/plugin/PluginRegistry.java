@@ -1,9 +1,11 @@
 package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.Availability;
 import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.PrecisionProvider;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.StrategyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,14 +130,25 @@ public final class PluginRegistry implements AutoCloseable {
         return (Registry<P>) registry;
     }
 
-    /** Every provider known, SPI by SPI, with its origin; shadowed providers appear in {@link #conflicts()}. */
+    /**
+     * Every provider known, SPI by SPI, with its origin, options and availability before anything is resolved (an
+     * accelerator's own check; others as seen with no accelerator chosen); shadowed providers appear in
+     * {@link #conflicts()}.
+     */
     public List<PluginInfo> describe() {
+        return describe(ProviderContext.of(Path.of("").toAbsolutePath()));
+    }
+
+    /** {@link #describe()} with availability as seen in {@code context}. */
+    public List<PluginInfo> describe(ProviderContext context) {
         List<PluginInfo> out = new ArrayList<>();
         for (Spi<?> spi : SPIS) {
             Registry<?> registry = registries.get(spi.type());
             for (ComponentProvider<?> p : registry.all()) {
+                Availability a = Registry.availability(p, context);
                 out.add(new PluginInfo(registry.kind(), p.name(), p.aliases(), p.getClass().getName(),
-                        registry.originOf(p), "active"));
+                        registry.originOf(p), a.isAvailable() ? "available" : "unavailable", p.description(), a,
+                        p.options()));
             }
         }
         return out;
@@ -148,21 +161,13 @@ public final class PluginRegistry implements AutoCloseable {
         return out;
     }
 
-    /** A plain-text table of {@link #describe()}, the conflicts and the failures, for people. */
+    /**
+     * A plain-text listing of {@link #describe()} for people: each provider with its state and origin, its
+     * description, why it is unavailable, its options (key, type, default, description); then the conflicts and
+     * the failures.
+     */
     public String render() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-12s %-16s %-7s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
-        for (PluginInfo i : describe()) {
-            String names = i.aliases().isEmpty() ? i.name() : i.name() + " (" + String.join(", ", i.aliases()) + ")";
-            sb.append(String.format("%-12s %-16s %-7s %s%n", i.spi(), names, i.state(), i.origin()));
-        }
-        for (String c : conflicts()) {
-            sb.append("shadowed: ").append(c).append(System.lineSeparator());
-        }
-        for (String f : failures) {
-            sb.append("failed:   ").append(f).append(System.lineSeparator());
-        }
-        return sb.toString();
+        return PluginListing.render(describe(), conflicts(), failures);
     }
 
     /** Providers that could not be loaded, with the cause. */
