@@ -1,14 +1,11 @@
 package io.fulmen.runtime;
 
 import ai.djl.Device;
-import io.fulmen.runtime.TrainerOptions.InUse;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.AcceleratorProvider;
-import io.fulmen.spi.ComponentProvider;
-import io.fulmen.spi.ExperimentLogger;
-import io.fulmen.spi.ExperimentLoggerProvider;
+import io.fulmen.spi.Availability;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
 import io.fulmen.spi.ProviderContext;
@@ -16,7 +13,6 @@ import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyContext;
 import io.fulmen.spi.StrategyProvider;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,9 +20,9 @@ import java.util.List;
  * into set-up components (Lightning's {@code _AcceleratorConnector}). Unknown names fail with the names available
  * and why the others are not; a plugin missing a class fails naming the plugin.
  *
- * <p>The Trainer calls this connector first, with the registry, so it also picks the loggers (created later by
- * {@link Loggers}) and checks every {@code option(key, value)} against the providers in use before anything
- * beyond the accelerator is created.
+ * <p>The Trainer calls this connector first, with the registry, so it also has {@link NamedComponents} pick the
+ * loggers and callbacks asked for by name, and checks every {@code option(key, value)} against the providers in
+ * use before anything beyond the accelerator is created.
  */
 final class AcceleratorConnector {
     private AcceleratorConnector() {}
@@ -36,31 +32,26 @@ final class AcceleratorConnector {
 
     static Components connect(PluginRegistry plugins, TrainerBuilder b) {
         TrainerOptions options = new TrainerOptions(b.options);
-        List<InUse> inUse = new ArrayList<>();
         ProviderContext base = ProviderContext.of(b.settings.build().defaultRootDir()).withNumNodes(b.numNodes);
 
         Accelerator accelerator = b.acceleratorInstance;
         if (accelerator == null) {
             Registry<AcceleratorProvider> registry = plugins.providers(AcceleratorProvider.class);
-            AcceleratorProvider provider = accelerator(registry, b.accelerator, base);
-            inUse.add(new InUse(registry.kind(), provider));
-            accelerator = Planned.of(registry, provider, base.withOptions(options.of(registry.kind(), provider)))
-                    .create();
+            accelerator = Planned.of(registry, accelerator(registry, b.accelerator, base), base, options).create();
         }
         List<Device> devices = accelerator.devices(b.devices);
         ProviderContext context = base.withAccelerator(accelerator.name(), devices.size());
 
         Planned<Strategy> strategy = b.strategyInstance != null ? null
-                : strategy(plugins.providers(StrategyProvider.class), b.strategy, context, options, inUse);
+                : strategy(plugins.providers(StrategyProvider.class), b.strategy, context, options);
         Planned<Precision> precision = b.precisionInstance != null ? null
-                : precision(plugins.providers(PrecisionProvider.class), b.precision, context, options, inUse);
-        List<Planned<ExperimentLogger>> loggers = loggers(plugins.providers(ExperimentLoggerProvider.class), b,
-                context, options, inUse);
-        options.checkNamespaces(inUse, plugins);
+                : precision(plugins.providers(PrecisionProvider.class), b.precision, context, options);
+        NamedComponents named = NamedComponents.plan(plugins, b, context, options);
+        options.checkNamespaces(plugins);
 
-        b.plannedLoggers = loggers;
         Strategy s = strategy != null ? strategy.create() : b.strategyInstance;
         Precision p = precision != null ? precision.create() : b.precisionInstance;
+        named.apply(b);
         s.setup(new StrategyContext(accelerator, devices, b.numNodes));
         return new Components(accelerator, devices, s, p);
     }
@@ -76,48 +67,23 @@ final class AcceleratorConnector {
     }
 
     private static Planned<Strategy> strategy(Registry<StrategyProvider> registry, String requested,
-                                              ProviderContext context, TrainerOptions options, List<InUse> inUse) {
+                                              ProviderContext context, TrainerOptions options) {
         StrategyProvider provider = ProviderPicker.isAuto(requested)
                 ? registry.bestAvailable(context).orElseThrow(() -> new IllegalStateException("no strategy "
                         + "supports " + context.devices().orElseThrow() + " device(s) on " + context.numNodes()
                         + " node(s); installed: " + registry.describe(context)))
                 : ProviderPicker.named(registry, requested, context);
-        return plan(registry, provider, context, options, inUse);
+        return Planned.of(registry, provider, context, options);
     }
 
     private static Planned<Precision> precision(Registry<PrecisionProvider> registry, String requested,
-                                                ProviderContext context, TrainerOptions options, List<InUse> inUse) {
+                                                ProviderContext context, TrainerOptions options) {
         PrecisionProvider provider = registry.resolve(requested.trim(), context);
-        var availability = Registry.availability(provider, context);
+        Availability availability = Registry.availability(provider, context);
         if (!availability.isAvailable()) {
             throw new IllegalArgumentException("precision '" + requested + "' is not supported on the "
                     + context.accelerator().orElseThrow() + " accelerator: " + availability.reason());
         }
-        return plan(registry, provider, context, options, inUse);
-    }
-
-    /** The loggers asked for by name, or the highest-priority available one when none is given. */
-    private static List<Planned<ExperimentLogger>> loggers(Registry<ExperimentLoggerProvider> registry,
-                                                           TrainerBuilder b, ProviderContext context,
-                                                           TrainerOptions options, List<InUse> inUse) {
-        List<Planned<ExperimentLogger>> out = new ArrayList<>();
-        if (b.loggersOff) {
-            return out;
-        }
-        if (b.loggerNames.isEmpty() && b.loggerInstances.isEmpty()) {
-            registry.bestAvailable(context).ifPresent(p -> out.add(plan(registry, p, context, options, inUse)));
-        }
-        for (String name : b.loggerNames) {
-            out.add(plan(registry, ProviderPicker.named(registry, name, context), context, options, inUse));
-        }
-        return out;
-    }
-
-    /** Records {@code provider} as in use and plans it with its own options. */
-    static <T, P extends ComponentProvider<? extends T>> Planned<T> plan(Registry<P> registry, P provider,
-                                                                         ProviderContext context,
-                                                                         TrainerOptions options, List<InUse> inUse) {
-        inUse.add(new InUse(registry.kind(), provider));
-        return Planned.of(registry, provider, context.withOptions(options.of(registry.kind(), provider)));
+        return Planned.of(registry, provider, context, options);
     }
 }

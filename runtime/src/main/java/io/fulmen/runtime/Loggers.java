@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The builder's logger arguments as loggers: the instances given, then the loggers {@link AcceleratorConnector}
+ * The builder's logger arguments as loggers: the instances given, then the loggers {@link NamedComponents}
  * picked by name (or the highest-priority logger available), created here with their own options.
  */
 final class Loggers {

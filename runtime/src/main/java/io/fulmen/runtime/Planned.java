@@ -15,10 +15,15 @@ import io.fulmen.spi.ProviderContext;
  * @param <T>      what the provider creates
  */
 record Planned<T>(String kind, ComponentProvider<? extends T> provider, String origin, ProviderContext context) {
-    /** The plan for {@code provider} of {@code registry}, created with {@code context}. */
+    /**
+     * The plan for {@code provider} of {@code registry}: claims it in {@code options} (so its keys are checked and
+     * routed to it) and creates it with {@code context} and those options.
+     */
     static <T, P extends ComponentProvider<? extends T>> Planned<T> of(Registry<P> registry, P provider,
-                                                                       ProviderContext context) {
-        return new Planned<>(registry.kind(), provider, registry.origin(provider), context);
+                                                                       ProviderContext context,
+                                                                       TrainerOptions options) {
+        return new Planned<>(registry.kind(), provider, registry.origin(provider),
+                context.withOptions(options.claim(registry.kind(), provider)));
     }
 
     /** Creates the component; a plugin missing a class, or built for an older api, fails naming the plugin. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,12 +44,15 @@ public final class TrainerBuilder {
     String precision = "32-true";
     Precision precisionInstance;
     int numNodes = 1;
+    /** The callbacks asked for, instances and names, in order. */
+    final List<NamedComponents.CallbackRequest> callbackRequests = new ArrayList<>();
+    /** Set while {@link #build()} runs: the callbacks asked for, names resolved, for the callback connector. */
     final List<Callback> callbacks = new ArrayList<>();
     final List<String> loggerNames = new ArrayList<>();
     final List<ExperimentLogger> loggerInstances = new ArrayList<>();
     boolean loggersOff;
     final Map<String, String> options = new LinkedHashMap<>();
-    /** Set while {@link #build()} runs: the loggers AcceleratorConnector picked, for Loggers to create. */
+    /** Set while {@link #build()} runs: the loggers NamedComponents picked, for Loggers to create. */
     List<Planned<ExperimentLogger>> plannedLoggers = List.of();
     PluginRegistry plugins;
     private Path pluginsDir;
@@ -307,15 +311,30 @@ public final class TrainerBuilder {
 
     /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
     public TrainerBuilder callbacks(Callback... values) {
-        for (Callback c : values) {
-            callbacks.add(Objects.requireNonNull(c, "callback"));
-        }
-        return this;
+        return callbacks(Arrays.asList(values));
     }
 
     /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
     public TrainerBuilder callbacks(List<? extends Callback> values) {
-        values.forEach(c -> callbacks.add(Objects.requireNonNull(c, "callback")));
+        values.forEach(c -> callbackRequests.add(new NamedComponents.CallbackRequest(
+                Objects.requireNonNull(c, "callback"), null)));
+        return this;
+    }
+
+    /**
+     * Callbacks by provider name ({@code "early_stopping"}, {@code "model_checkpoint"},
+     * {@code "learning_rate_monitor"}, {@code "timer"}, or a plugin's), run in the order given among the
+     * instances; configured with {@code option("early_stopping.monitor", "val_loss")}. Each name creates a new
+     * callback at {@link #build()}; an unknown name fails there, listing the callbacks installed.
+     */
+    public TrainerBuilder callbacks(String... names) {
+        for (String n : names) {
+            Objects.requireNonNull(n, "callback name");
+            if (n.isBlank()) {
+                throw new IllegalArgumentException("a callback name must not be blank");
+            }
+            callbackRequests.add(new NamedComponents.CallbackRequest(null, n.trim()));
+        }
         return this;
     }
 
@@ -415,6 +434,7 @@ public final class TrainerBuilder {
             return new Trainer(this);
         } finally {
             plannedLoggers = List.of();
+            callbacks.clear();
         }
     }
 }

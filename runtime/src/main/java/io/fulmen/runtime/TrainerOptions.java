@@ -22,19 +22,22 @@ import java.util.Map;
  */
 final class TrainerOptions {
     private final Map<String, String> values;
+    private final List<InUse> inUse = new ArrayList<>();
 
     TrainerOptions(Map<String, String> values) {
         this.values = new LinkedHashMap<>(values);
     }
 
     /** A provider the Trainer uses, and the SPI it serves ("logger"). */
-    record InUse(String kind, ComponentProvider<?> provider) {}
+    private record InUse(String kind, ComponentProvider<?> provider) {}
 
     /**
-     * {@code provider}'s options: the keys {@code <name>.<key>}, without the prefix, checked against what it
-     * declares (an undeclared key fails with the closest declared one) and against the declared types.
+     * Records {@code provider} as in use and returns its options: the keys {@code <name>.<key>}, without the
+     * prefix, checked against what it declares (an undeclared key fails with the closest declared one) and against
+     * the declared types.
      */
-    ProviderOptions of(String kind, ComponentProvider<?> provider) {
+    ProviderOptions claim(String kind, ComponentProvider<?> provider) {
+        inUse.add(new InUse(kind, provider));
         String prefix = provider.name().toLowerCase(Locale.ROOT) + ".";
         Map<String, String> own = new LinkedHashMap<>();
         values.forEach((k, v) -> {
@@ -56,10 +59,10 @@ final class TrainerOptions {
     }
 
     /**
-     * Fails on the first key whose namespace is none of the providers {@code inUse}, saying whether it lacks a
-     * namespace, uses an alias, names a provider installed but not used, or looks like a typo.
+     * Fails on the first key whose namespace is none of the providers claimed so far, saying whether it lacks a
+     * namespace, uses an alias, names a provider of {@code registry} that is not in use, or looks like a typo.
      */
-    void checkNamespaces(List<InUse> inUse, PluginRegistry registry) {
+    void checkNamespaces(PluginRegistry registry) {
         for (String key : values.keySet()) {
             String lower = key.toLowerCase(Locale.ROOT);
             boolean routed = inUse.stream().anyMatch(u -> lower.startsWith(u.provider().name()

@@ -2,6 +2,7 @@ package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.AcceleratorProvider;
 import io.fulmen.spi.Availability;
+import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.PrecisionProvider;
@@ -31,7 +32,8 @@ public final class PluginRegistry implements AutoCloseable {
             new Spi<>("accelerator", AcceleratorProvider.class),
             new Spi<>("strategy", StrategyProvider.class),
             new Spi<>("precision", PrecisionProvider.class),
-            new Spi<>("logger", ExperimentLoggerProvider.class));
+            new Spi<>("logger", ExperimentLoggerProvider.class),
+            new Spi<>("callback", CallbackProvider.class));
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
