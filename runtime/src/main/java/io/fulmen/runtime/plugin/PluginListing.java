@@ -17,10 +17,10 @@ final class PluginListing {
 
     static String render(List<PluginInfo> providers, List<String> conflicts, List<String> failures) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-12s %-20s %-11s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
+        sb.append(String.format("%-12s %-22s %-11s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
         for (PluginInfo i : providers) {
             String names = i.aliases().isEmpty() ? i.name() : i.name() + " (" + String.join(", ", i.aliases()) + ")";
-            sb.append(String.format("%-12s %-20s %-11s %s%n", i.spi(), names, i.state(), i.origin()));
+            sb.append(String.format("%-12s %-22s %-11s %s%n", i.spi(), names, i.state(), i.origin()));
             if (!i.description().isBlank()) {
                 sb.append(INDENT).append(i.description()).append(NL);
             }
@@ -30,7 +30,7 @@ final class PluginListing {
             for (OptionSpec o : i.options()) {
                 sb.append(INDENT).append("option ").append(i.name()).append('.').append(o.key()).append(" (")
                         .append(type(o)).append(o.required() ? ", required"
-                                : o.defaultValue() != null ? ", default " + o.defaultValue() : "")
+                                : o.defaultValue() != null ? ", default " + shown(o.defaultValue()) : "")
                         .append(")").append(o.description().isBlank() ? "" : ": " + o.description()).append(NL);
             }
         }
@@ -41,6 +41,10 @@ final class PluginListing {
             sb.append("failed:   ").append(f).append(NL);
         }
         return sb.toString();
+    }
+
+    private static String shown(String value) {
+        return value.isEmpty() ? "\"\"" : value;
     }
 
     private static String type(OptionSpec o) {
