@@ -17,7 +17,10 @@ import java.util.List;
  * @param <T> what the provider creates
  */
 public interface ComponentProvider<T> {
-    /** The name users write; unique per SPI, matched case-insensitively, never containing {@code '.'}. */
+    /**
+     * The name users write; unique per SPI, matched case-insensitively. It prefixes this provider's option keys,
+     * so it should not contain {@code '.'}.
+     */
     String name();
 
     /** Other names this provider answers to, e.g. {@code "32"} for {@code "32-true"}; options use {@link #name()}. */

@@ -14,6 +14,10 @@ import java.util.List;
 final class Loggers {
     private Loggers() {}
 
+    /**
+     * The Trainer's loggers. {@code plugins} and {@code rootDir} are what the Trainer passes; the plans already hold
+     * the providers and their contexts (root directory included), made when the options were checked.
+     */
     static List<ExperimentLogger> resolve(PluginRegistry plugins, TrainerBuilder b, Path rootDir) {
         if (b.loggersOff) {
             return List.of();
