@@ -1,14 +1,13 @@
 package io.fulmen.spi;
 
-/** Creates an {@link Accelerator}; {@code "auto"} picks the available one with the highest priority. */
-public interface AcceleratorProvider extends Provider {
-    /** Whether this hardware is present and usable now. */
-    boolean isAvailable();
-
+/**
+ * Creates an {@link Accelerator}; {@code "auto"} picks the available one with the highest priority. Its
+ * {@link ProviderContext} has no accelerator yet (accelerators are resolved first): availability says whether the
+ * hardware is present and usable now.
+ */
+public interface AcceleratorProvider extends ComponentProvider<Accelerator> {
     /** How many devices {@code devices("auto")} means here. */
     default int autoDeviceCount() {
         return 1;
     }
-
-    Accelerator create(PluginOptions options);
 }

@@ -1,11 +1,7 @@
 package io.fulmen.spi;
 
-/** Creates a {@link Precision} for a Lightning precision name such as {@code "32-true"}. */
-public interface PrecisionProvider extends Provider {
-    /** Whether this precision works on {@code accelerator} (e.g. half precision only on GPUs). */
-    default boolean supports(String accelerator) {
-        return true;
-    }
-
-    Precision create(PluginOptions options);
-}
+/**
+ * Creates a {@link Precision} for a Lightning precision name such as {@code "32-true"}. Availability says whether
+ * it works on {@link ProviderContext#accelerator()} (e.g. half precision only on GPUs).
+ */
+public interface PrecisionProvider extends ComponentProvider<Precision> {}

@@ -9,8 +9,7 @@ import io.fulmen.mlflow.MlflowTestServer;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.spi.ExperimentLogger;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.RunStatus;
 
 import java.io.IOException;
@@ -58,8 +57,8 @@ public final class MlflowBenchmark {
     }
 
     private static void throughput(MlflowTestServer server, Path dir) {
-        ExperimentLogger logger = new MlflowLoggerProvider().create(new LoggerContext(dir,
-                new PluginOptions(Map.of("tracking_uri", server.uri(), "experiment_name", "throughput"))));
+        ExperimentLogger logger = new MlflowLoggerProvider().create(ProviderContext.of(dir).withOptions(
+                new MlflowLoggerProvider(), Map.of("tracking_uri", server.uri(), "experiment_name", "throughput")));
         long start = System.nanoTime();
         for (int i = 0; i < POINTS; i++) {
             logger.logMetrics(Map.of("loss", 1.0 / (i + 1)), i);
@@ -84,7 +83,7 @@ public final class MlflowBenchmark {
                 .logEveryNSteps(1).seed(1).callbacks(clock)
                 .output(new PrintStream(OutputStream.nullOutputStream()), false);
         if (withMlflow) {
-            b.logger("mlflow").option("tracking_uri", server.uri()).option("experiment_name", "steps");
+            b.logger("mlflow").option("mlflow.tracking_uri", server.uri()).option("mlflow.experiment_name", "steps");
         } else {
             b.logger(false);
         }

@@ -10,6 +10,7 @@ import io.fulmen.runtime.plugin.PluginRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +81,11 @@ public final class Quickstart {
         if (!o.loggers.isEmpty()) {
             builder.logger(o.loggers.toArray(String[]::new));
         }
-        o.loggerOptions.forEach(builder::option);
+        o.loggerOptions.forEach((k, v) -> builder.option(Options.namespaced(k, o.loggers), v));
+        if (!o.callbacks.isEmpty()) {
+            builder.callbacks(o.callbacks.toArray(String[]::new));
+        }
+        o.callbackOptions.forEach((k, v) -> builder.option(Options.namespaced(k, o.callbacks), v));
         // One checkpoint folder for every run, so --ckpt-path last/best finds the previous run's files.
         ModelCheckpoint checkpoints = ModelCheckpoint.builder().dirpath(o.rootDir.resolve("checkpoints"))
                 .monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
@@ -128,8 +133,13 @@ public final class Quickstart {
                 "  --lr X                   Adam learning rate (default 0.001)",
                 "  --hidden N               hidden units (default 128)",
                 "  --logger NAME            a logger by name (repeatable); 'none' for no logger (default csv)",
-                "  --logger-option K=V      an option for the loggers (repeatable), e.g. experiment_name=fmnist,",
-                "                           tracking_uri=http://127.0.0.1:5000, log_model=true (mlflow)",
+                "  --logger-option K=V      a logger option (repeatable), K as NAME.KEY (mlflow.log_model=true), or",
+                "                           just KEY when one --logger is given; e.g. experiment_name=fmnist,",
+                "                           tracking_uri=http://127.0.0.1:5000 (mlflow); --list-plugins shows them",
+                "  --callback NAME          a callback by name (repeatable): early_stopping, model_checkpoint,",
+                "                           learning_rate_monitor, timer, or a plugin's (see --list-plugins)",
+                "  --callback-option K=V    a callback option (repeatable), K as NAME.KEY (early_stopping.patience=5),",
+                "                           or just KEY when one --callback is given (monitor=val_loss)",
                 "  --root-dir DIR           where logs go (default: current directory)",
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
@@ -141,7 +151,8 @@ public final class Quickstart {
                 "  --plugins-dir DIR        folder of plugin bundles (PF4J) to load besides the classpath",
                 "  --ckpt-path PATH|last|best  resume training from a checkpoint; checkpoints go to",
                 "                           <root-dir>/checkpoints (best by val_loss, and last.ckpt)",
-                "  --list-plugins           list the plugins found (classpath and plugins folder) and exit",
+                "  --list-plugins           list the plugins found (classpath and plugins folder) with their",
+                "                           options, availability and origin, and exit",
                 "  --help                   this text");
 
         boolean help;
@@ -152,7 +163,9 @@ public final class Quickstart {
         float lr = 1e-3f;
         int hidden = 128;
         final List<String> loggers = new ArrayList<>();
-        final Map<String, String> loggerOptions = new java.util.LinkedHashMap<>();
+        final Map<String, String> loggerOptions = new LinkedHashMap<>();
+        final List<String> callbacks = new ArrayList<>();
+        final Map<String, String> callbackOptions = new LinkedHashMap<>();
         Path rootDir = Path.of("").toAbsolutePath();
         String accelerator = "auto";
         String devices = "auto";
@@ -204,13 +217,9 @@ public final class Quickstart {
                 case "--lr" -> lr = floatValue(name, value);
                 case "--hidden" -> hidden = intValue(name, value);
                 case "--logger" -> loggers.add(value);
-                case "--logger-option" -> {
-                    int eq = value.indexOf('=');
-                    if (eq <= 0) {
-                        throw new UsageException("--logger-option needs KEY=VALUE, got '" + value + "'");
-                    }
-                    loggerOptions.put(value.substring(0, eq).trim(), value.substring(eq + 1));
-                }
+                case "--logger-option" -> keyValue(name, value, loggerOptions);
+                case "--callback" -> callbacks.add(value);
+                case "--callback-option" -> keyValue(name, value, callbackOptions);
                 case "--root-dir" -> rootDir = Path.of(value).toAbsolutePath();
                 case "--accelerator" -> accelerator = value;
                 case "--devices" -> devices = value;
@@ -222,6 +231,26 @@ public final class Quickstart {
                 case "--ckpt-path" -> ckptPath = value;
                 default -> throw new UsageException("unknown option " + name);
             }
+        }
+
+        private static void keyValue(String name, String value, Map<String, String> into) {
+            int eq = value.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException(name + " needs KEY=VALUE, got '" + value + "'");
+            }
+            into.put(value.substring(0, eq).trim(), value.substring(eq + 1));
+        }
+
+        /**
+         * {@code key} as the Trainer wants it, {@code <provider>.<key>}: kept when it already starts with one of
+         * {@code names}, else prefixed with the only name given; otherwise left for the Trainer to explain.
+         */
+        static String namespaced(String key, List<String> names) {
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (names.stream().anyMatch(n -> lower.startsWith(n.trim().toLowerCase(Locale.ROOT) + "."))) {
+                return key;
+            }
+            return names.size() == 1 ? names.get(0).trim() + "." + key : key;
         }
 
         private static int intValue(String name, String value) {

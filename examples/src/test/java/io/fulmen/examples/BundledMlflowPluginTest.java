@@ -50,7 +50,8 @@ class BundledMlflowPluginTest {
             assertTrue(registry.describe().stream().anyMatch(i -> i.name().equals("mlflow")
                     && i.origin().contains("bundle fulmen-logger-mlflow")), registry.render());
             try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
-                    .logger("mlflow").option("tracking_uri", server.uri()).option("experiment_name", "bundled")
+                    .logger("mlflow").option("mlflow.tracking_uri", server.uri())
+                    .option("mlflow.experiment_name", "bundled")
                     .defaultRootDir(root).maxEpochs(1).logEveryNSteps(1).enableProgressBar(false)
                     .enableModelSummary(false).enableCheckpointing(false).build()) {
                 logger = trainer.view().loggers().get(0);

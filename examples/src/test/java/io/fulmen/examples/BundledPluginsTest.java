@@ -4,6 +4,7 @@ import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.spi.AcceleratorProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class BundledPluginsTest {
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(1000).build();
         try (PluginRegistry registry = PluginRegistry.discover(withoutPluginJars(), plugins)) {
             assertEquals(List.of(), registry.failures());
-            assertTrue(registry.accelerators().resolve("cpu").getClass().getClassLoader()
+            assertTrue(registry.providers(AcceleratorProvider.class).resolve("cpu").getClass().getClassLoader()
                     instanceof org.pf4j.PluginClassLoader);
             try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
                     .accelerator("cpu").logger("tensorboard").defaultRootDir(root).maxEpochs(1).logEveryNSteps(2)
@@ -111,5 +112,34 @@ class BundledPluginsTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"step\": 0, \"metrics\": {") && l.contains("train_loss")),
                 String.join("\n", lines));
         assertEquals("{\"status\": \"success\"}", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void theExampleBundlesCallbackResolvesByNameFromThePluginsFolder() throws IOException {
+        Path plugins = root.resolve("plugins");
+        Files.createDirectories(plugins);
+        Path built = Path.of("..", "example-plugin-jsonl", "target", "example-plugin-jsonl.zip").toAbsolutePath()
+                .normalize();
+        assertTrue(Files.exists(built), "the reactor build makes " + built);
+        Files.copy(built, plugins.resolve(built.getFileName()));
+        FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(640).build();
+        try (PluginRegistry registry = PluginRegistry.discover(hiding("example-plugin-jsonl"), plugins)) {
+            assertTrue(registry.describe().stream().anyMatch(i -> i.spi().equals("callback")
+                    && i.name().equals("jsonl_epochs") && i.origin().contains("bundle example-jsonl-logger@0.1.0")),
+                    registry.render());
+            try (var model = new LitClassifier(16, 1e-3f); var trainer = Trainer.builder().plugins(registry)
+                    .logger(false).callbacks("jsonl_epochs").option("jsonl_epochs.file", "epochs/lines.jsonl")
+                    .defaultRootDir(root).maxEpochs(2).enableProgressBar(false).enableModelSummary(false)
+                    .enableCheckpointing(false).build()) {
+                ClassLoader loader = trainer.callbacks().get(0).getClass().getClassLoader();
+                assertTrue(loader instanceof org.pf4j.PluginClassLoader, "the callback comes from its bundle: "
+                        + loader);
+                trainer.fit(model, data);
+            }
+        }
+        List<String> lines = Files.readAllLines(root.resolve("epochs/lines.jsonl"));
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith("{\"epoch\": 1, ") && lines.get(1).contains("\"val_loss\": "),
+                lines.get(1));
     }
 }

@@ -7,6 +7,7 @@ import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.loop.TrainingCancelledException;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.spi.AcceleratorProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +122,7 @@ class EmbeddedServiceTest {
     private static WeakReference<ClassLoader> runService(Path root, Path plugins) throws Exception {
         PluginRegistry registry = PluginRegistry.discover(BundledPluginsTestAccess.withoutPluginJars(), plugins);
         WeakReference<ClassLoader> bundleLoader = new WeakReference<>(
-                registry.accelerators().resolve("cpu").getClass().getClassLoader());
+                registry.providers(AcceleratorProvider.class).resolve("cpu").getClass().getClassLoader());
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         try (TrainingService service = new TrainingService(registry, root)) {
             String[] ids = new String[3];

@@ -11,13 +11,14 @@ enum LogModel {
     /** {@code "all"}: every checkpoint as it is saved. */
     ALL;
 
+    /** Lightning's spelling: {@code false}, {@code true} or {@code all}, in any case. */
     static LogModel parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "false", "0", "no", "none" -> NONE;
-            case "true", "1", "yes" -> AT_END;
+            case "false" -> NONE;
+            case "true" -> AT_END;
             case "all" -> ALL;
             default -> throw new IllegalArgumentException(
-                    "option 'log_model' must be false, true or all, got '" + value + "'");
+                    "option 'mlflow.log_model' must be false, true or all, got '" + value + "'");
         };
     }
 }

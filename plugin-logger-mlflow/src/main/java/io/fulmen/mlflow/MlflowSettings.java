@@ -1,6 +1,6 @@
 package io.fulmen.mlflow;
 
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderOptions;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,28 +39,26 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
         tags = Map.copyOf(tags);
     }
 
-    /** Options as Lightning names its arguments; {@code tag.<key>=<value>} adds a tag. */
-    static MlflowSettings from(PluginOptions o, Map<String, String> env, Path rootDir) {
+    /**
+     * Options as Lightning names its arguments (declared by {@link MlflowLoggerProvider#options()});
+     * {@code tag.<key>=<value>} adds a tag.
+     */
+    static MlflowSettings from(ProviderOptions o, Map<String, String> env, Path rootDir) {
         Server server = server(o.get("tracking_uri").orElse(env.get("MLFLOW_TRACKING_URI")), env);
-        Map<String, String> tags = new LinkedHashMap<>();
-        o.values().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(TAG_OPTION_PREFIX))
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> tags.put(e.getKey().substring(TAG_OPTION_PREFIX.length()), e.getValue()));
         return new MlflowSettings(server.uri(),
-                o.get("experiment_name", DEFAULT_EXPERIMENT),
+                o.getString("experiment_name"),
                 o.get("run_name").orElse(null),
                 o.get("run_id").orElse(null),
-                tags,
-                LogModel.parse(o.get("log_model", "false")),
-                o.get("prefix", ""),
+                o.withPrefix(TAG_OPTION_PREFIX),
+                LogModel.parse(o.getEnum("log_model")),
+                o.getString("prefix"),
                 o.get("artifact_location").orElse(null),
                 server.credentials(),
                 rootDir.resolve("mlflow"),
-                Duration.ofMillis(millis(o, "request_timeout_s", 30)),
-                Duration.ofMillis(millis(o, "flush_timeout_s", 30)),
-                Duration.ofMillis(millis(o, "flush_interval_s", 1)),
-                o.getInt("max_buffered_points", 100_000));
+                seconds(o, "request_timeout_s"),
+                seconds(o, "flush_timeout_s"),
+                seconds(o, "flush_interval_s"),
+                o.getInt("max_buffered_points"));
     }
 
     /** A tracking server and how to authenticate to it: user info in the URI becomes basic credentials. */
@@ -81,8 +78,8 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
     static URI trackingUri(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("the mlflow logger needs a tracking server: set MLFLOW_TRACKING_URI "
-                    + "(e.g. MLFLOW_TRACKING_URI=http://127.0.0.1:5000) or the option tracking_uri; start one with "
-                    + "'mlflow server --host 127.0.0.1 --port 5000'");
+                    + "(e.g. MLFLOW_TRACKING_URI=http://127.0.0.1:5000) or the option mlflow.tracking_uri; start one "
+                    + "with 'mlflow server --host 127.0.0.1 --port 5000'");
         }
         URI parsed;
         try {
@@ -124,20 +121,13 @@ record MlflowSettings(URI trackingUri, String experimentName, String runName, St
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private static long millis(PluginOptions o, String key, double fallbackSeconds) {
-        String v = o.get(key, null);
-        if (v == null) {
-            return Math.round(fallbackSeconds * 1000);
-        }
-        try {
+    private static Duration seconds(ProviderOptions o, String key) {
+        return o.get(key, v -> {
             double seconds = Double.parseDouble(v.trim());
-            if (!(seconds >= 0)) {
-                throw new NumberFormatException();
+            if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+                throw new IllegalArgumentException("expected a number of seconds >= 0");
             }
-            return Math.round(seconds * 1000);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + key + "' must be a number of seconds >= 0, got '" + v
-                    + "'");
-        }
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        }).orElseThrow();
     }
 }

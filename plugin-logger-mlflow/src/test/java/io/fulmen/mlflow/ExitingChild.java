@@ -1,6 +1,5 @@
 package io.fulmen.mlflow;
 
-import io.fulmen.spi.PluginOptions;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Map;
  */
 public final class ExitingChild {
     public static void main(String[] args) {
-        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(new PluginOptions(Map.of("tracking_uri", args[0],
+        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(MlflowOptions.of(Map.of("tracking_uri", args[0],
                 "flush_timeout_s", "1")), Map.of(), Path.of(args[1])), System.err);
         for (int step = 0; step < Integer.parseInt(args[2]); step++) {
             logger.logMetrics(Map.of("loss", 1.0 / (step + 1)), step);

@@ -1,7 +1,6 @@
 package io.fulmen.mlflow;
 
 import io.fulmen.spi.CheckpointSaved;
-import io.fulmen.spi.PluginOptions;
 import io.fulmen.spi.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +37,7 @@ class MlflowArtifactTargetsTest {
     }
 
     private MlflowLogger loggedRun() {
-        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(new PluginOptions(Map.of("tracking_uri",
+        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(MlflowOptions.of(Map.of("tracking_uri",
                 server.uri())), Map.of(), root), new PrintStream(console, true, StandardCharsets.UTF_8));
         logger.logHyperparams(Map.of("lr", 0.1));
         logger.logModelSummary("  | Name | Type\n0 | net  | Linear");
@@ -53,7 +52,7 @@ class MlflowArtifactTargetsTest {
         byte[] bytes = new byte[24 << 20];
         new SplittableRandom(7).nextBytes(bytes);
         Files.write(checkpoint, bytes);
-        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(new PluginOptions(Map.of("tracking_uri",
+        MlflowLogger logger = new MlflowLogger(MlflowSettings.from(MlflowOptions.of(Map.of("tracking_uri",
                 server.uri(), "log_model", "all")), Map.of(), root), new PrintStream(console, true,
                 StandardCharsets.UTF_8));
         server.failNextMatching(".ckpt", 2, 503);

@@ -6,7 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.Trainer;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderOptions;
 import io.fulmen.spi.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +60,7 @@ class MlflowDeliveryTest {
         for (int i = 0; i < options.length; i += 2) {
             o.put(options[i], options[i + 1]);
         }
-        return new MlflowLogger(MlflowSettings.from(new PluginOptions(o), env, root),
+        return new MlflowLogger(MlflowSettings.from(MlflowOptions.of(o), env, root),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
@@ -351,15 +351,15 @@ class MlflowDeliveryTest {
 
     @Test
     void badSettingsAreRefusedWithTheFix() {
-        PluginOptions none = new PluginOptions(Map.of());
+        ProviderOptions none = MlflowOptions.of(Map.of());
         IllegalArgumentException noUri = assertThrows(IllegalArgumentException.class,
                 () -> MlflowSettings.from(none, Map.of(), root));
         assertTrue(noUri.getMessage().contains("MLFLOW_TRACKING_URI"), noUri.getMessage());
         IllegalArgumentException fileStore = assertThrows(IllegalArgumentException.class,
-                () -> MlflowSettings.from(new PluginOptions(Map.of("tracking_uri", "file:./mlruns")), Map.of(), root));
+                () -> MlflowSettings.from(MlflowOptions.of(Map.of("tracking_uri", "file:./mlruns")), Map.of(), root));
         assertTrue(fileStore.getMessage().contains("mlflow server"), fileStore.getMessage());
         IllegalArgumentException logModel = assertThrows(IllegalArgumentException.class,
-                () -> MlflowSettings.from(new PluginOptions(Map.of("tracking_uri", server.uri(), "log_model", "best")),
+                () -> MlflowSettings.from(MlflowOptions.of(Map.of("tracking_uri", server.uri(), "log_model", "best")),
                         Map.of(), root));
         assertTrue(logModel.getMessage().contains("false, true or all"), logModel.getMessage());
         MlflowSettings fromEnv = MlflowSettings.from(none, Map.of("MLFLOW_TRACKING_URI", server.uri() + "/",

@@ -48,7 +48,7 @@ class MlflowFitTest {
 
     private TrainerBuilder trainer(RecordingLogger recorder, int epochs) {
         return Trainer.builder().defaultRootDir(root).logger(recorder).logger("mlflow")
-                .option("tracking_uri", server.uri()).option("experiment_name", "regression")
+                .option("mlflow.tracking_uri", server.uri()).option("mlflow.experiment_name", "regression")
                 .maxEpochs(epochs).logEveryNSteps(1).enableProgressBar(false).enableModelSummary(false);
     }
 
@@ -77,7 +77,8 @@ class MlflowFitTest {
         Path logDir;
         MlflowLogger logger;
         try (var module = new Regression(); var t = trainer(recorder, 3).enableModelSummary(true)
-                .option("run_name", "first").option("tag.team", "vision").option("log_model", "true")
+                .option("mlflow.run_name", "first").option("mlflow.tag.team", "vision")
+                .option("mlflow.log_model", "true")
                 .callbacks(checkpoints).build()) {
             t.fit(module, Regression.data(256, 1), Regression.data(64, 2));
             logger = mlflow(t.view());
@@ -163,8 +164,8 @@ class MlflowFitTest {
         // the loss falls every epoch, so each epoch's file replaces the previous one on disk
         ModelCheckpoint checkpoints = ModelCheckpoint.builder().monitor("val_loss").saveTopK(1).build();
         String runId;
-        try (var module = new Regression(); var t = trainer(new RecordingLogger(), 3).option("log_model", "all")
-                .callbacks(checkpoints).build()) {
+        try (var module = new Regression(); var t = trainer(new RecordingLogger(), 3)
+                .option("mlflow.log_model", "all").callbacks(checkpoints).build()) {
             t.fit(module, Regression.data(256, 1), Regression.data(64, 2));
             runId = mlflow(t.view()).awaitRunId(java.time.Duration.ofSeconds(10)).orElseThrow();
         }

@@ -1,6 +1,6 @@
 package io.fulmen.mlflow;
 
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderOptions;
 import io.fulmen.spi.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,7 @@ class MlflowTlsTest {
     }
 
     private MlflowLogger logger(MlflowTestServer server, Map<String, String> env, ByteArrayOutputStream console) {
-        PluginOptions o = new PluginOptions(Map.of("tracking_uri", server.uri(), "flush_timeout_s", "0.5"));
+        ProviderOptions o = MlflowOptions.of(Map.of("tracking_uri", server.uri(), "flush_timeout_s", "0.5"));
         return new MlflowLogger(MlflowSettings.from(o, env, root), new PrintStream(console, true,
                 StandardCharsets.UTF_8));
     }

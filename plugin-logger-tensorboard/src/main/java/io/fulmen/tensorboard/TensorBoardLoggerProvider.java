@@ -2,23 +2,35 @@ package io.fulmen.tensorboard;
 
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.OptionSpec;
+import io.fulmen.spi.ProviderContext;
+import io.fulmen.spi.ProviderOptions;
+
+import java.util.List;
 
 /**
- * The {@code "tensorboard"} logger. Its priority (10) makes it the default logger whenever this plugin is present,
- * as TensorBoard is Lightning's default. Options: {@code name} (default {@code fulmen_logs}), {@code version}
- * (a number or a directory name), {@code flush_secs} (default 120) and {@code max_queue} (default 10000).
+ * The {@code "tensorboard"} logger (also {@code "tb"}). Its priority (10) makes it the default logger whenever
+ * this plugin is present, as TensorBoard is Lightning's default. Options ({@code tensorboard.<key>}): {@code name},
+ * {@code version} (a number or a directory name), {@code flush_secs} and {@code max_queue}.
  */
 public final class TensorBoardLoggerProvider implements ExperimentLoggerProvider {
+    private static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.ofString("name", TensorBoardLogger.DEFAULT_NAME, "the experiment's folder under the root"),
+            OptionSpec.ofString("version", null, "a number for version_N, or a folder name; default: the next "
+                    + "free number"),
+            OptionSpec.ofDouble("flush_secs", TensorBoardLogger.DEFAULT_FLUSH_SECS,
+                    "seconds between writes of the event file"),
+            OptionSpec.ofInt("max_queue", TensorBoardLogger.DEFAULT_MAX_QUEUE,
+                    "events buffered before the writer blocks"));
+
     @Override
     public String name() {
         return "tensorboard";
     }
 
     @Override
-    public java.util.List<String> aliases() {
-        return java.util.List.of("tb");
+    public List<String> aliases() {
+        return List.of("tb");
     }
 
     @Override
@@ -32,28 +44,24 @@ public final class TensorBoardLoggerProvider implements ExperimentLoggerProvider
     }
 
     @Override
-    public ExperimentLogger create(LoggerContext context) {
-        PluginOptions o = context.options() == null ? PluginOptions.empty() : context.options();
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ExperimentLogger create(ProviderContext context) {
+        ProviderOptions o = context.options();
         TensorBoardLogger.Builder b = TensorBoardLogger.builder(context.rootDir())
-                .name(o.get("name", TensorBoardLogger.DEFAULT_NAME))
-                .maxQueue(o.getInt("max_queue", TensorBoardLogger.DEFAULT_MAX_QUEUE));
-        String flush = o.get("flush_secs", null);
-        if (flush != null) {
-            try {
-                b.flushSecs(Double.parseDouble(flush.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option 'flush_secs' must be a number, got '" + flush + "'", e);
-            }
-        }
-        String version = o.get("version", null);
-        if (version != null) {
-            String v = version.trim();
+                .name(o.getString("name"))
+                .maxQueue(o.getInt("max_queue"))
+                .flushSecs(o.getDouble("flush_secs"));
+        o.get("version").map(String::trim).ifPresent(v -> {
             if (v.matches("\\d{1,9}")) {
                 b.version(Integer.parseInt(v));
             } else {
                 b.version(v);
             }
-        }
+        });
         return b.build();
     }
 }

@@ -122,4 +122,31 @@ class TensorBoardFitTest {
         assertTrue(hparams, "the hparams session start record is missing");
         assertTrue(Files.readString(file.resolveSibling("hparams.yaml")).contains("optimizer: sgd"));
     }
+
+    @Test
+    void theHistogramCallbackWorksByNameWithItsOptions() throws Exception {
+        try (var module = new Regression(); var trainer = Trainer.builder().defaultRootDir(root).logger("tensorboard")
+                .maxEpochs(1).enableProgressBar(false).enableModelSummary(false).enableCheckpointing(false)
+                .callbacks("histogram").option("histogram.every_n_steps", "4").option("histogram.gradients", "false")
+                .build()) {
+            HistogramCallback histogram = (HistogramCallback) trainer.callbacks().get(0);
+            assertEquals(4, histogram.everyNSteps());
+            trainer.fit(module, data());
+        }
+        Path file;
+        try (Stream<Path> s = Files.list(root.resolve("fulmen_logs/version_0"))) {
+            file = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst()
+                    .orElseThrow();
+        }
+        Map<Long, Integer> weightsPerStep = new TreeMap<>();
+        for (Event e : TfEventsReader.read(file).events()) {
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                assertTrue(!v.getTag().startsWith("gradients/"), "gradients are off: " + v.getTag());
+                if (v.getTag().startsWith("weights/")) {
+                    weightsPerStep.merge(e.getStep(), 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(List.of(0L, 4L), List.copyOf(weightsPerStep.keySet()));
+    }
 }

@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Value;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.tensorboard.proto.DataClass;
 import io.fulmen.tensorboard.proto.DataType;
@@ -216,8 +215,8 @@ class TensorBoardLoggerTest {
                 .filter(p -> p.name().equals("tensorboard"))
                 .findFirst().orElseThrow();
         assertEquals(10, provider.priority());
-        ExperimentLogger logger = provider.create(new LoggerContext(tmp,
-                new PluginOptions(Map.of("name", "runs", "version", "3", "flush_secs", "5", "max_queue", "16"))));
+        ExperimentLogger logger = provider.create(ProviderContext.of(tmp).withOptions(provider,
+                Map.of("name", "runs", "version", "3", "flush_secs", "5", "max_queue", "16")));
         TensorBoardLogger tb = assertInstanceOf(TensorBoardLogger.class, logger);
         assertEquals("runs", tb.name());
         assertEquals(5.0, tb.flushSecs());
@@ -225,6 +224,6 @@ class TensorBoardLoggerTest {
         assertEquals(tmp.resolve("runs").resolve("version_3"), tb.logDir());
         tb.finish(RunStatus.SUCCESS);
         assertThrows(IllegalArgumentException.class, () -> provider.create(
-                new LoggerContext(tmp, new PluginOptions(Map.of("flush_secs", "soon")))));
+                ProviderContext.of(tmp).withOptions(provider, Map.of("flush_secs", "soon"))));
     }
 }

@@ -1,27 +1,30 @@
 package io.fulmen.runtime;
 
 import ai.djl.Device;
-import io.fulmen.runtime.checkpoint.AsyncCheckpointIO;
-import io.fulmen.runtime.checkpoint.FulmenCheckpointIO;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.Availability;
 import io.fulmen.spi.CheckpointIO;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.CheckpointIOProvider;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyContext;
 import io.fulmen.spi.StrategyProvider;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
- * Turns the builder's accelerator, devices, strategy and precision arguments (names, {@code "auto"} or instances)
- * into set-up components (Lightning's {@code _AcceleratorConnector}). Unknown names fail with the names available;
- * a plugin missing a class fails naming the plugin.
+ * Turns the builder's accelerator, devices, strategy, precision and checkpoint I/O arguments (names, {@code "auto"} or instances)
+ * into set-up components (Lightning's {@code _AcceleratorConnector}). Unknown names fail with the names available
+ * and why the others are not; a plugin missing a class fails naming the plugin.
+ *
+ * <p>The Trainer calls this connector first, with the registry, so it also has {@link NamedComponents} pick the
+ * loggers and callbacks asked for by name, and checks every {@code option(key, value)} against the providers in
+ * use before anything beyond the accelerator is created.
  */
 final class AcceleratorConnector {
     private AcceleratorConnector() {}
@@ -30,80 +33,63 @@ final class AcceleratorConnector {
     record Components(Accelerator accelerator, List<Device> devices, Strategy strategy, Precision precision) {}
 
     static Components connect(PluginRegistry plugins, TrainerBuilder b) {
-        PluginOptions options = new PluginOptions(b.options);
-        Accelerator accelerator = b.acceleratorInstance != null ? b.acceleratorInstance
-                : accelerator(plugins, b.accelerator, options);
+        TrainerOptions options = new TrainerOptions(b.options);
+        ProviderContext base = ProviderContext.of(b.settings.build().defaultRootDir()).withNumNodes(b.numNodes);
+
+        Accelerator accelerator = b.acceleratorInstance;
+        if (accelerator == null) {
+            Registry<AcceleratorProvider> registry = plugins.providers(AcceleratorProvider.class);
+            accelerator = Planned.of(registry, accelerator(registry, b.accelerator, base), base, options).create();
+        }
         List<Device> devices = accelerator.devices(b.devices);
-        Strategy strategy = b.strategyInstance != null ? b.strategyInstance
-                : strategy(plugins, b.strategy, devices.size(), b.numNodes, options);
-        Precision precision = b.precisionInstance != null ? b.precisionInstance
-                : precision(plugins, b.precision, accelerator, options);
-        strategy.setup(new StrategyContext(accelerator, devices, b.numNodes, precision, checkpointIO(b)));
-        return new Components(accelerator, devices, strategy, precision);
+        ProviderContext context = base.withAccelerator(accelerator.name(), devices.size());
+
+        Planned<Strategy> strategy = b.strategyInstance != null ? null
+                : strategy(plugins.providers(StrategyProvider.class), b.strategy, context, options);
+        Planned<Precision> precision = b.precisionInstance != null ? null
+                : precision(plugins.providers(PrecisionProvider.class), b.precision, context, options);
+        Planned<CheckpointIO> checkpointIO = b.checkpointIOInstance != null ? null
+                : Planned.of(plugins.providers(CheckpointIOProvider.class), ProviderPicker.named(
+                        plugins.providers(CheckpointIOProvider.class), b.checkpointIO, context), context, options);
+        NamedComponents named = NamedComponents.plan(plugins, b, context, options);
+        options.checkNamespaces(plugins);
+
+        Strategy s = strategy != null ? strategy.create() : b.strategyInstance;
+        Precision p = precision != null ? precision.create() : b.precisionInstance;
+        CheckpointIO io = checkpointIO != null ? checkpointIO.create() : b.checkpointIOInstance;
+        named.apply(b);
+        s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io));
+        return new Components(accelerator, devices, s, p);
     }
 
-    private static CheckpointIO checkpointIO(TrainerBuilder b) {
-        if (b.checkpointIOInstance != null) {
-            return b.checkpointIOInstance;
+    private static AcceleratorProvider accelerator(Registry<AcceleratorProvider> registry, String requested,
+                                                   ProviderContext context) {
+        if (ProviderPicker.isAuto(requested)) {
+            return registry.bestAvailable(context).orElseThrow(() -> new IllegalStateException("no accelerator is "
+                    + "available: add fulmen-plugin-accelerator-cpu to the classpath or its bundle to the plugins "
+                    + "folder (found: " + registry.describe(context) + ")"));
         }
-        return switch (b.checkpointIO.trim().toLowerCase(Locale.ROOT)) {
-            case "default", "fulmen" -> new FulmenCheckpointIO();
-            case "async" -> new AsyncCheckpointIO();
-            default -> throw new IllegalArgumentException("Unknown checkpoint_io '" + b.checkpointIO
-                    + "'. Available: default (Fulmen's format, written in the training thread), async (the same "
-                    + "format written in the background)");
-        };
+        return ProviderPicker.named(registry, requested, context);
     }
 
-    private static Accelerator accelerator(PluginRegistry plugins, String requested, PluginOptions options) {
-        String name = requested.trim().toLowerCase(Locale.ROOT);
-        AcceleratorProvider provider;
-        if (name.equals("auto")) {
-            provider = plugins.accelerators().best(AcceleratorProvider::isAvailable).orElseThrow(() ->
-                    new IllegalStateException("no accelerator is available: add fulmen-plugin-accelerator-cpu to "
-                            + "the classpath or its bundle to the plugins folder (found: "
-                            + plugins.accelerators().describe() + ")"));
-        } else {
-            provider = plugins.accelerators().resolve(name);
-            if (!provider.isAvailable()) {
-                throw new IllegalStateException("accelerator '" + name + "' is installed but not available on this "
-                        + "machine; available now: " + plugins.accelerators().all().stream()
-                        .filter(AcceleratorProvider::isAvailable).map(AcceleratorProvider::name).toList());
-            }
-        }
-        AcceleratorProvider chosen = provider;
-        return created("accelerator", chosen.name(), plugins.accelerators().origin(chosen),
-                () -> chosen.create(options));
+    private static Planned<Strategy> strategy(Registry<StrategyProvider> registry, String requested,
+                                              ProviderContext context, TrainerOptions options) {
+        StrategyProvider provider = ProviderPicker.isAuto(requested)
+                ? registry.bestAvailable(context).orElseThrow(() -> new IllegalStateException("no strategy "
+                        + "supports " + context.devices().orElseThrow() + " device(s) on " + context.numNodes()
+                        + " node(s); installed: " + registry.describe(context)))
+                : ProviderPicker.named(registry, requested, context);
+        return Planned.of(registry, provider, context, options);
     }
 
-    private static Strategy strategy(PluginRegistry plugins, String requested, int deviceCount, int numNodes,
-                                     PluginOptions options) {
-        String name = requested.trim().toLowerCase(Locale.ROOT);
-        StrategyProvider p = name.equals("auto")
-                ? plugins.strategies().best(s -> s.supports(deviceCount, numNodes)).orElseThrow(
-                        () -> new IllegalStateException("no strategy supports " + deviceCount + " device(s) on "
-                                + numNodes + " node(s); installed: " + plugins.strategies().describe()))
-                : plugins.strategies().resolve(name);
-        return created("strategy", p.name(), plugins.strategies().origin(p), () -> p.create(options));
-    }
-
-    private static Precision precision(PluginRegistry plugins, String requested, Accelerator accelerator,
-                                       PluginOptions options) {
-        PrecisionProvider p = plugins.precisions().resolve(requested);
-        if (!p.supports(accelerator.name())) {
+    private static Planned<Precision> precision(Registry<PrecisionProvider> registry, String requested,
+                                                ProviderContext context, TrainerOptions options) {
+        PrecisionProvider provider = registry.resolve(requested.trim(), context);
+        Availability availability = Registry.availability(provider, context);
+        if (!availability.isAvailable()) {
             throw new IllegalArgumentException("precision '" + requested + "' is not supported on the "
-                    + accelerator.name() + " accelerator");
+                    + context.accelerator().orElseThrow() + " accelerator: " + availability.reason());
         }
-        return created("precision", p.name(), plugins.precisions().origin(p), () -> p.create(options));
-    }
-
-    /** Runs a provider's factory; a class missing from its plugin becomes an error naming the plugin. */
-    static <T> T created(String kind, String name, String origin, Supplier<T> factory) {
-        try {
-            return factory.get();
-        } catch (LinkageError e) {
-            throw new IllegalStateException(kind + " '" + name + "' from " + origin + " cannot be created: " + e
-                    + " — the plugin lacks a class it needs (a dependency missing from its bundle's lib/?)", e);
-        }
+        return Planned.of(registry, provider, context, options);
     }
 }

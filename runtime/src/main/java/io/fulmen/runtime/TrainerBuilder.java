@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,13 +45,18 @@ public final class TrainerBuilder {
     String precision = "32-true";
     Precision precisionInstance;
     int numNodes = 1;
-    String checkpointIO = "default";
+    String checkpointIO = "fulmen";
     CheckpointIO checkpointIOInstance;
+    /** The callbacks asked for, instances and names, in order. */
+    final List<NamedComponents.CallbackRequest> callbackRequests = new ArrayList<>();
+    /** Set while {@link #build()} runs: the callbacks asked for, names resolved, for the callback connector. */
     final List<Callback> callbacks = new ArrayList<>();
     final List<String> loggerNames = new ArrayList<>();
     final List<ExperimentLogger> loggerInstances = new ArrayList<>();
     boolean loggersOff;
     final Map<String, String> options = new LinkedHashMap<>();
+    /** Set while {@link #build()} runs: the loggers NamedComponents picked, for Loggers to create. */
+    List<Planned<ExperimentLogger>> plannedLoggers = List.of();
     PluginRegistry plugins;
     private Path pluginsDir;
     final Set<String> allowedPlugins = new LinkedHashSet<>();
@@ -298,8 +304,8 @@ public final class TrainerBuilder {
     }
 
     /**
-     * How checkpoints are written (Lightning's {@code CheckpointIO} plugin): {@code "default"} writes Fulmen's
-     * format in the training thread, {@code "async"} copies the tensors and writes them in the background (Lightning's
+     * How checkpoints are written (Lightning's {@code CheckpointIO} plugin), by provider name: {@code "fulmen"}
+     * (the default) writes Fulmen's format in the training thread, {@code "async"} copies the tensors and writes them in the background (Lightning's
      * {@code AsyncCheckpointIO}), with the same guarantee that a crash leaves the last completed checkpoint intact.
      */
     public TrainerBuilder checkpointIO(String name) {
@@ -325,15 +331,30 @@ public final class TrainerBuilder {
 
     /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
     public TrainerBuilder callbacks(Callback... values) {
-        for (Callback c : values) {
-            callbacks.add(Objects.requireNonNull(c, "callback"));
-        }
-        return this;
+        return callbacks(Arrays.asList(values));
     }
 
     /** Callbacks, run in this order before the built-in ones (checkpoint callbacks always run last). */
     public TrainerBuilder callbacks(List<? extends Callback> values) {
-        values.forEach(c -> callbacks.add(Objects.requireNonNull(c, "callback")));
+        values.forEach(c -> callbackRequests.add(new NamedComponents.CallbackRequest(
+                Objects.requireNonNull(c, "callback"), null)));
+        return this;
+    }
+
+    /**
+     * Callbacks by provider name ({@code "early_stopping"}, {@code "model_checkpoint"},
+     * {@code "learning_rate_monitor"}, {@code "timer"}, or a plugin's), run in the order given among the
+     * instances; configured with {@code option("early_stopping.monitor", "val_loss")}. Each name creates a new
+     * callback at {@link #build()}; an unknown name fails there, listing the callbacks installed.
+     */
+    public TrainerBuilder callbacks(String... names) {
+        for (String n : names) {
+            Objects.requireNonNull(n, "callback name");
+            if (n.isBlank()) {
+                throw new IllegalArgumentException("a callback name must not be blank");
+            }
+            callbackRequests.add(new NamedComponents.CallbackRequest(null, n.trim()));
+        }
         return this;
     }
 
@@ -364,9 +385,19 @@ public final class TrainerBuilder {
         return this;
     }
 
-    /** An option handed to every plugin's provider (e.g. a logger's "name"). */
+    /**
+     * An option of one provider, named {@code <provider name>.<key>}: {@code option("tensorboard.flush_secs", "30")},
+     * {@code option("csv.name", "runs")}, {@code option("early_stopping.patience", "5")}. Only that provider
+     * receives it (as {@code flush_secs}). {@link #build()} fails when the key names no provider in use or an
+     * option the provider does not declare (with the closest key), or when the value is not of the declared type;
+     * {@code ./quickstart --list-plugins} lists every provider's options.
+     */
     public TrainerBuilder option(String key, String value) {
-        options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        Objects.requireNonNull(key, "key");
+        if (key.isBlank()) {
+            throw new IllegalArgumentException("an option key must not be blank; write '<provider>.<key>'");
+        }
+        options.put(key.trim(), Objects.requireNonNull(value, "value"));
         return this;
     }
 
@@ -419,6 +450,11 @@ public final class TrainerBuilder {
 
     /** Builds the Trainer: resolves every name through the plugins and sets the strategy up. */
     public Trainer build() {
-        return new Trainer(this);
+        try {
+            return new Trainer(this);
+        } finally {
+            plannedLoggers = List.of();
+            callbacks.clear();
+        }
     }
 }

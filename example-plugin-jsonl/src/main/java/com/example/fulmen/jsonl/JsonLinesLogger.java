@@ -43,14 +43,14 @@ public final class JsonLinesLogger implements ExperimentLogger {
     @Override
     public synchronized void logHyperparams(Map<String, Object> params) {
         StringBuilder sb = new StringBuilder("{\"hparams\": {");
-        appendEntries(sb, params);
+        JsonText.appendEntries(sb, params);
         write(sb.append("}}").toString());
     }
 
     @Override
     public synchronized void logMetrics(Map<String, Double> metrics, long step) {
         StringBuilder sb = new StringBuilder("{\"step\": ").append(step).append(", \"metrics\": {");
-        appendEntries(sb, metrics);
+        JsonText.appendEntries(sb, metrics);
         write(sb.append("}}").toString());
     }
 
@@ -88,43 +88,5 @@ public final class JsonLinesLogger implements ExperimentLogger {
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
-    }
-
-    private static void appendEntries(StringBuilder sb, Map<String, ?> entries) {
-        boolean first = true;
-        for (Map.Entry<String, ?> e : entries.entrySet()) {
-            if (!first) {
-                sb.append(", ");
-            }
-            first = false;
-            sb.append(quote(e.getKey())).append(": ");
-            Object v = e.getValue();
-            if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-                sb.append(n);
-            } else if (v instanceof Boolean b) {
-                sb.append(b);
-            } else {
-                sb.append(quote(String.valueOf(v)));
-            }
-        }
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

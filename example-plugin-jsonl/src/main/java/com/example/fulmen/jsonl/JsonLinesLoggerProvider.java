@@ -2,11 +2,14 @@ package com.example.fulmen.jsonl;
 
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
+import io.fulmen.spi.OptionSpec;
+import io.fulmen.spi.ProviderContext;
+
+import java.util.List;
 
 /**
  * Makes {@code logger("jsonl")} work: listed in {@code META-INF/services/io.fulmen.spi.ExperimentLoggerProvider},
- * which both the classpath (ServiceLoader) and a plugin bundle (PF4J) read.
+ * which both the classpath (ServiceLoader) and a plugin bundle (PF4J) read. One option, {@code jsonl.dir}.
  */
 public final class JsonLinesLoggerProvider implements ExperimentLoggerProvider {
     @Override
@@ -26,8 +29,13 @@ public final class JsonLinesLoggerProvider implements ExperimentLoggerProvider {
     }
 
     @Override
-    public ExperimentLogger create(LoggerContext context) {
-        String dir = context.options().get("jsonl_dir", "jsonl");
-        return new JsonLinesLogger(context.rootDir().resolve(dir).resolve("metrics.jsonl"));
+    public List<OptionSpec> options() {
+        return List.of(OptionSpec.ofPath("dir", "jsonl", "the folder of metrics.jsonl, under the Trainer's root"));
+    }
+
+    @Override
+    public ExperimentLogger create(ProviderContext context) {
+        return new JsonLinesLogger(context.rootDir().resolve(context.options().getPath("dir"))
+                .resolve("metrics.jsonl"));
     }
 }

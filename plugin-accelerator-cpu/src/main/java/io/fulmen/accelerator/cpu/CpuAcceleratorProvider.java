@@ -2,7 +2,7 @@ package io.fulmen.accelerator.cpu;
 
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.AcceleratorProvider;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 
 /** Provides the {@code "cpu"} accelerator: always available, lowest priority for {@code "auto"}. */
 public final class CpuAcceleratorProvider implements AcceleratorProvider {
@@ -22,12 +22,7 @@ public final class CpuAcceleratorProvider implements AcceleratorProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Accelerator create(PluginOptions options) {
+    public Accelerator create(ProviderContext context) {
         return new CpuAccelerator();
     }
 }

@@ -2,18 +2,26 @@ package io.fulmen.runtime.logger;
 
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.OptionSpec;
+import io.fulmen.spi.ProviderContext;
+import io.fulmen.spi.ProviderOptions;
 
-import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Creates a {@link CsvLogger} for {@code logger("csv")}. Options: {@code name} (default {@code "fulmen_logs"}),
- * {@code version} (a number for {@code version_N}, or any other string used verbatim; default the next free
- * number), {@code flush_logs_every_n_steps} (default 100) and {@code save_dir} (default the Trainer's root
- * directory).
+ * Creates a {@link CsvLogger} for {@code logger("csv")}. Options ({@code csv.<key>}): {@code name}, {@code version}
+ * (a number for {@code version_N}, or any other string used verbatim; default the next free number),
+ * {@code flush_logs_every_n_steps} and {@code save_dir} (default the Trainer's root directory).
  */
 public final class CsvLoggerProvider implements ExperimentLoggerProvider {
+    private static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.ofString("name", CsvLogger.DEFAULT_NAME, "the experiment's folder under save_dir"),
+            OptionSpec.ofString("version", null, "a number for version_N, or a folder name; default: the next "
+                    + "free number"),
+            OptionSpec.ofInt("flush_logs_every_n_steps", CsvLogger.DEFAULT_FLUSH_LOGS_EVERY_N_STEPS,
+                    "write metrics.csv every n logged steps"),
+            OptionSpec.ofPath("save_dir", null, "where the experiment folder goes; default: the Trainer's root "
+                    + "directory"));
 
     @Override
     public String name() {
@@ -31,13 +39,17 @@ public final class CsvLoggerProvider implements ExperimentLoggerProvider {
     }
 
     @Override
-    public ExperimentLogger create(LoggerContext context) {
-        PluginOptions options = context.options() == null ? PluginOptions.empty() : context.options();
-        Path root = options.get("save_dir").map(Path::of).orElse(context.rootDir());
-        CsvLogger.Builder builder = CsvLogger.builder(root)
-                .name(options.get("name", CsvLogger.DEFAULT_NAME))
-                .flushLogsEveryNSteps(options.getInt("flush_logs_every_n_steps",
-                        CsvLogger.DEFAULT_FLUSH_LOGS_EVERY_N_STEPS));
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ExperimentLogger create(ProviderContext context) {
+        ProviderOptions options = context.options();
+        CsvLogger.Builder builder = CsvLogger.builder(options.isSet("save_dir") ? options.getPath("save_dir")
+                        : context.rootDir())
+                .name(options.getString("name"))
+                .flushLogsEveryNSteps(options.getInt("flush_logs_every_n_steps"));
         options.get("version").map(String::trim).ifPresent(v -> {
             if (v.matches("\\d{1,9}")) {
                 builder.version(Integer.parseInt(v));

@@ -1,20 +1,23 @@
 package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.AcceleratorProvider;
+import io.fulmen.spi.Availability;
+import io.fulmen.spi.CallbackProvider;
+import io.fulmen.spi.CheckpointIOProvider;
+import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.PrecisionProvider;
-import io.fulmen.spi.Provider;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.StrategyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.pf4j.PluginState;
-import org.pf4j.PluginWrapper;
-
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ServiceConfigurationError;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -25,16 +28,39 @@ import java.util.ServiceLoader;
  * bundles.
  */
 public final class PluginRegistry implements AutoCloseable {
+    /** The SPIs discovered, in listing order; adding an SPI is one line here. */
+    public static final List<Spi<?>> SPIS = List.of(
+            new Spi<>("accelerator", AcceleratorProvider.class),
+            new Spi<>("strategy", StrategyProvider.class),
+            new Spi<>("precision", PrecisionProvider.class),
+            new Spi<>("logger", ExperimentLoggerProvider.class),
+            new Spi<>("callback", CallbackProvider.class),
+            new Spi<>("checkpoint_io", CheckpointIOProvider.class));
+
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
-    private final Registry<AcceleratorProvider> accelerators = new Registry<>("accelerator");
-    private final Registry<StrategyProvider> strategies = new Registry<>("strategy");
-    private final Registry<PrecisionProvider> precisions = new Registry<>("precision");
-    private final Registry<ExperimentLoggerProvider> loggers = new Registry<>("logger");
+    private final Map<Class<?>, Registry<?>> registries = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
     private PluginBundles bundles;
 
-    private PluginRegistry() {}
+    private PluginRegistry() {
+        for (Spi<?> spi : SPIS) {
+            registries.put(spi.type(), new Registry<>(spi.kind()));
+        }
+    }
+
+    /** Discovers providers visible to the current thread's context class loader. */
+    public static PluginRegistry discover() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return discover(cl != null ? cl : PluginRegistry.class.getClassLoader());
+    }
+
+    /** Discovers providers on the class path of {@code loader}. */
+    public static PluginRegistry discover(ClassLoader loader) {
+        PluginRegistry r = new PluginRegistry();
+        r.load(new ClasspathSource(loader));
+        return r;
+    }
 
     /**
      * Discovers providers on the class path of {@code loader}, then in the bundles of {@code pluginsFolder}
@@ -48,103 +74,109 @@ public final class PluginRegistry implements AutoCloseable {
     public static PluginRegistry discover(ClassLoader loader, Path pluginsFolder, BundlePolicy policy) {
         PluginRegistry r = discover(loader);
         if (pluginsFolder != null) {
-            r.loadBundles(pluginsFolder, policy);
+            r.bundles = PluginBundles.load(pluginsFolder, policy);
+            r.failures.addAll(r.bundles.failures());
+            r.bundles.failures().forEach(LOG::warn);
+            r.load(new BundleSource(r.bundles));
         }
         return r;
     }
 
-    private void loadBundles(Path folder, BundlePolicy policy) {
-        bundles = PluginBundles.load(folder, policy);
-        failures.addAll(bundles.failures());
-        for (PluginWrapper plugin : bundles.plugins()) {
-            String origin = "bundle " + plugin.getPluginId() + "@" + plugin.getDescriptor().getVersion() + " ("
-                    + plugin.getPluginPath() + ")";
-            if (plugin.getPluginState() != PluginState.STARTED) {
-                continue;
+    /** Registers what {@code source} holds for every SPI, then shares the failures with every registry. */
+    private void load(ProviderSource source) {
+        for (Spi<?> spi : SPIS) {
+            load(source, spi);
+        }
+        registries.values().forEach(r -> r.failures(failures));
+    }
+
+    private <P extends ComponentProvider<?>> void load(ProviderSource source, Spi<P> spi) {
+        Registry<P> into = providers(spi.type());
+        source.discover(spi, new ProviderSource.Sink<>() {
+            @Override
+            public void found(P provider, String origin) {
+                report(into.register(provider, origin), provider, into);
             }
-            registerFrom(AcceleratorProvider.class, accelerators, plugin, origin);
-            registerFrom(StrategyProvider.class, strategies, plugin, origin);
-            registerFrom(PrecisionProvider.class, precisions, plugin, origin);
-            registerFrom(ExperimentLoggerProvider.class, loggers, plugin, origin);
-        }
-        for (String f : bundles.failures()) {
-            LOG.warn(f);
-        }
-        shareFailures();
+
+            @Override
+            public void failed(String what, Throwable cause) {
+                String msg = spi.kind() + " provider " + what + " failed to load: " + cause;
+                failures.add(msg);
+                LOG.warn(msg);
+            }
+        });
     }
 
-    /** Plugins that could not be loaded, with the cause (bundles and classpath providers alike). */
-    private void shareFailures() {
-        for (Registry<?> r : List.of(accelerators, strategies, precisions, loggers)) {
-            r.failures(failures);
-        }
-    }
-
-    private <P extends Provider> void registerFrom(Class<P> type, Registry<P> into, PluginWrapper plugin,
-                                                   String origin) {
-        List<Class<? extends P>> classes;
-        try {
-            classes = bundles.extensionClasses(type, plugin.getPluginId());
-        } catch (RuntimeException | LinkageError e) {
-            record(into.kind(), origin, e);
+    /** A name offered twice: the same class seen twice (a jar on the classpath and its bundle) is routine. */
+    private static <P extends ComponentProvider<?>> void report(String conflict, P loser, Registry<P> into) {
+        if (conflict == null) {
             return;
         }
-        for (Class<? extends P> c : classes) {
-            // Built here rather than by PF4J, which logs and skips a provider whose constructor throws.
-            try {
-                P provider = c.getDeclaredConstructor().newInstance();
-                report(into.register(provider, origin), provider, into);
-            } catch (ReflectiveOperationException e) {
-                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
-                        ? ite.getCause() : e;
-                record(into.kind(), origin + " provider " + c.getName(), cause);
-            } catch (RuntimeException | LinkageError e) {
-                record(into.kind(), origin + " provider " + c.getName(), e);
+        P winner = into.find(loser.name()).orElse(null);
+        if (winner != null && winner.getClass().getName().equals(loser.getClass().getName())) {
+            LOG.info(conflict);
+        } else {
+            LOG.warn(conflict);
+        }
+    }
+
+    /**
+     * The providers of one SPI, e.g. {@code providers(AcceleratorProvider.class)}; fails for a type that is not
+     * one of {@link #SPIS}.
+     */
+    @SuppressWarnings("unchecked")
+    public <P extends ComponentProvider<?>> Registry<P> providers(Class<P> type) {
+        Registry<?> registry = registries.get(type);
+        if (registry == null) {
+            throw new IllegalArgumentException(type.getName() + " is not an SPI this runtime discovers; SPIs: "
+                    + SPIS.stream().map(s -> s.type().getSimpleName()).toList());
+        }
+        return (Registry<P>) registry;
+    }
+
+    /**
+     * Every provider known, SPI by SPI, with its origin, options and availability before anything is resolved (an
+     * accelerator's own check; others as seen with no accelerator chosen); shadowed providers appear in
+     * {@link #conflicts()}.
+     */
+    public List<PluginInfo> describe() {
+        return describe(ProviderContext.of(Path.of("").toAbsolutePath()));
+    }
+
+    /** {@link #describe()} with availability as seen in {@code context}. */
+    public List<PluginInfo> describe(ProviderContext context) {
+        List<PluginInfo> out = new ArrayList<>();
+        for (Spi<?> spi : SPIS) {
+            Registry<?> registry = registries.get(spi.type());
+            for (ComponentProvider<?> p : registry.all()) {
+                Availability a = Registry.availability(p, context);
+                out.add(new PluginInfo(registry.kind(), p.name(), p.aliases(), p.getClass().getName(),
+                        registry.originOf(p), a.isAvailable() ? "available" : "unavailable", p.description(), a,
+                        p.options()));
             }
         }
-    }
-
-    /** Every provider known, SPI by SPI, with its origin; shadowed providers appear in {@link #conflicts()}. */
-    public List<PluginInfo> describe() {
-        List<PluginInfo> out = new ArrayList<>();
-        describe(accelerators, out);
-        describe(strategies, out);
-        describe(precisions, out);
-        describe(loggers, out);
         return out;
-    }
-
-    private static <P extends Provider> void describe(Registry<P> registry, List<PluginInfo> out) {
-        for (P p : registry.all()) {
-            out.add(new PluginInfo(registry.kind(), p.name(), p.aliases(), p.getClass().getName(), registry.origin(p),
-                    "active"));
-        }
     }
 
     /** Every name offered twice, with both origins. */
     public List<String> conflicts() {
         List<String> out = new ArrayList<>();
-        for (Registry<?> r : List.of(accelerators, strategies, precisions, loggers)) {
-            out.addAll(r.conflicts());
-        }
+        registries.values().forEach(r -> out.addAll(r.conflicts()));
         return out;
     }
 
-    /** A plain-text table of {@link #describe()}, the conflicts and the failures, for people. */
+    /**
+     * A plain-text listing of {@link #describe()} for people: each provider with its state and origin, its
+     * description, why it is unavailable, its options (key, type, default, description); then the conflicts and
+     * the failures.
+     */
     public String render() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-12s %-16s %-7s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
-        for (PluginInfo i : describe()) {
-            String names = i.aliases().isEmpty() ? i.name() : i.name() + " (" + String.join(", ", i.aliases()) + ")";
-            sb.append(String.format("%-12s %-16s %-7s %s%n", i.spi(), names, i.state(), i.origin()));
-        }
-        for (String c : conflicts()) {
-            sb.append("shadowed: ").append(c).append(System.lineSeparator());
-        }
-        for (String f : failures) {
-            sb.append("failed:   ").append(f).append(System.lineSeparator());
-        }
-        return sb.toString();
+        return PluginListing.render(describe(), conflicts(), failures);
+    }
+
+    /** Providers that could not be loaded, with the cause. */
+    public List<String> failures() {
+        return List.copyOf(failures);
     }
 
     /**
@@ -152,7 +184,7 @@ public final class PluginRegistry implements AutoCloseable {
      * (default folder: {@code ./plugins} when it exists).
      */
     public static void main(String[] args) {
-        Path folder = args.length > 0 ? Path.of(args[0]) : java.nio.file.Files.isDirectory(Path.of("plugins"))
+        Path folder = args.length > 0 ? Path.of(args[0]) : Files.isDirectory(Path.of("plugins"))
                 ? Path.of("plugins") : null;
         try (PluginRegistry registry = discover(PluginRegistry.class.getClassLoader(), folder)) {
             System.out.print(registry.render());
@@ -166,91 +198,5 @@ public final class PluginRegistry implements AutoCloseable {
             bundles.close();
             bundles = null;
         }
-    }
-
-    /** Discovers providers on the class path of {@code loader}. */
-    public static PluginRegistry discover(ClassLoader loader) {
-        PluginRegistry r = new PluginRegistry();
-        r.load(AcceleratorProvider.class, loader, r.accelerators);
-        r.load(StrategyProvider.class, loader, r.strategies);
-        r.load(PrecisionProvider.class, loader, r.precisions);
-        r.load(ExperimentLoggerProvider.class, loader, r.loggers);
-        r.shareFailures();
-        return r;
-    }
-
-    /** Discovers providers visible to the current thread's context class loader. */
-    public static PluginRegistry discover() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return discover(cl != null ? cl : PluginRegistry.class.getClassLoader());
-    }
-
-    private <P extends Provider> void load(Class<P> type, ClassLoader loader, Registry<P> into) {
-        var it = ServiceLoader.load(type, loader).stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<P> handle;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                handle = it.next();
-            } catch (ServiceConfigurationError e) {
-                record(into.kind(), "classpath", e);
-                continue;
-            }
-            try {
-                P provider = handle.get();
-                String origin = "classpath:" + describeOrigin(handle.type());
-                report(into.register(provider, origin), provider, into);
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                record(into.kind(), handle.type().getName(), e);
-            }
-        }
-    }
-
-    /** A name offered twice: the same class seen twice (a jar on the classpath and its bundle) is routine. */
-    private static <P extends Provider> void report(String conflict, P loser, Registry<P> into) {
-        if (conflict == null) {
-            return;
-        }
-        P winner = into.find(loser.name()).orElse(null);
-        if (winner != null && winner.getClass().getName().equals(loser.getClass().getName())) {
-            LOG.info(conflict);
-        } else {
-            LOG.warn(conflict);
-        }
-    }
-
-    private void record(String kind, String origin, Throwable e) {
-        String msg = kind + " provider " + origin + " failed to load: " + e;
-        failures.add(msg);
-        LOG.warn(msg);
-    }
-
-    private static String describeOrigin(Class<?> type) {
-        var src = type.getProtectionDomain().getCodeSource();
-        return src == null || src.getLocation() == null ? type.getName()
-                : type.getName() + " (" + src.getLocation() + ")";
-    }
-
-    public Registry<AcceleratorProvider> accelerators() {
-        return accelerators;
-    }
-
-    public Registry<StrategyProvider> strategies() {
-        return strategies;
-    }
-
-    public Registry<PrecisionProvider> precisions() {
-        return precisions;
-    }
-
-    public Registry<ExperimentLoggerProvider> loggers() {
-        return loggers;
-    }
-
-    /** Providers that could not be loaded, with the cause. */
-    public List<String> failures() {
-        return List.copyOf(failures);
     }
 }

@@ -18,7 +18,7 @@ final class SharedApiClassLoader extends PluginClassLoader {
             io.fulmen.data.DataLoader.class.getPackageName(),
             io.fulmen.nn.Losses.class.getPackageName(),
             io.fulmen.optim.Optimizer.class.getPackageName(),
-            io.fulmen.spi.Provider.class.getPackageName());
+            io.fulmen.spi.ComponentProvider.class.getPackageName());
     private static final String[] SHARED_PREFIXES = {"ai.djl.", "org.slf4j."};
 
     SharedApiClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {

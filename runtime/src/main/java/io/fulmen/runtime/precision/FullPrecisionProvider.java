@@ -1,12 +1,12 @@
 package io.fulmen.runtime.precision;
 
-import io.fulmen.spi.PluginOptions;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
+import io.fulmen.spi.ProviderContext;
 
 import java.util.List;
 
-/** Provides {@code "32-true"} (also {@code "32"}), the default precision. */
+/** Provides {@code "32-true"} (also {@code "32"}), the default precision; available on every accelerator. */
 public final class FullPrecisionProvider implements PrecisionProvider {
     @Override
     public String name() {
@@ -24,7 +24,7 @@ public final class FullPrecisionProvider implements PrecisionProvider {
     }
 
     @Override
-    public Precision create(PluginOptions options) {
+    public Precision create(ProviderContext context) {
         return new FullPrecision();
     }
 }

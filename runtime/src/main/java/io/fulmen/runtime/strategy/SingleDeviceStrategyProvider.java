@@ -1,11 +1,12 @@
 package io.fulmen.runtime.strategy;
 
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.Availability;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.SingleDeviceStrategy;
 import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyProvider;
 
-/** Provides {@code "single_device"}, the {@code "auto"} strategy for one device. */
+/** Provides {@code "single_device"}, the {@code "auto"} strategy for one device on one node. */
 public final class SingleDeviceStrategyProvider implements StrategyProvider {
     @Override
     public String name() {
@@ -18,12 +19,17 @@ public final class SingleDeviceStrategyProvider implements StrategyProvider {
     }
 
     @Override
-    public boolean supports(int devices, int nodes) {
-        return devices == 1 && nodes == 1;
+    public Availability availability(ProviderContext context) {
+        int devices = context.devices().orElse(1);
+        if (devices == 1 && context.numNodes() == 1) {
+            return Availability.available();
+        }
+        return Availability.unavailable("runs one device on one node, not " + devices + " device(s) on "
+                + context.numNodes() + " node(s)");
     }
 
     @Override
-    public Strategy create(PluginOptions options) {
+    public Strategy create(ProviderContext context) {
         return new SingleDeviceStrategy();
     }
 }

@@ -4,8 +4,7 @@ import io.fulmen.logging.HparamsYaml;
 import io.fulmen.pyformat.PyRepr;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,18 +255,18 @@ class CsvLoggerTest {
                 .map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals("csv"))
                 .findFirst().orElseThrow();
-        ExperimentLogger logger = provider.create(new LoggerContext(root, new PluginOptions(
-                Map.of("name", "runs", "version", "7", "flush_logs_every_n_steps", "5"))));
+        ExperimentLogger logger = provider.create(ProviderContext.of(root).withOptions(provider,
+                Map.of("name", "runs", "version", "7", "flush_logs_every_n_steps", "5")));
         assertEquals("runs", logger.name());
         assertEquals("version_7", logger.version());
         assertEquals(root.resolve("runs/version_7"), logger.logDir());
         assertEquals(5, ((CsvLogger) logger).flushLogsEveryNSteps());
 
-        ExperimentLogger defaults = provider.create(new LoggerContext(root, PluginOptions.empty()));
+        ExperimentLogger defaults = provider.create(ProviderContext.of(root).withOptions(provider, Map.of()));
         assertEquals("version_0", defaults.version());
         assertEquals(root.resolve("fulmen_logs/version_0"), defaults.logDir());
 
-        assertThrows(IllegalArgumentException.class, () -> provider.create(new LoggerContext(root,
-                new PluginOptions(Map.of("flush_logs_every_n_steps", "0")))));
+        assertThrows(IllegalArgumentException.class, () -> provider.create(ProviderContext.of(root)
+                .withOptions(provider, Map.of("flush_logs_every_n_steps", "0"))));
     }
 }

@@ -2,8 +2,7 @@ package io.fulmen.runtime.plugin;
 
 import io.fulmen.runtime.Trainer;
 import io.fulmen.spi.ExperimentLoggerProvider;
-import io.fulmen.spi.LoggerContext;
-import io.fulmen.spi.PluginOptions;
+import io.fulmen.spi.ProviderContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,7 @@ class BundleIsolationTest {
                 "public final class Provider implements io.fulmen.spi.ExperimentLoggerProvider {",
                 "  public Provider() { " + constructorBody + " }",
                 "  public String name() { return \"" + name + "\"; }",
-                "  public io.fulmen.spi.ExperimentLogger create(io.fulmen.spi.LoggerContext c) {",
+                "  public io.fulmen.spi.ExperimentLogger create(io.fulmen.spi.ProviderContext c) {",
                 "    String seen = org.apache.commons.lang3.StringUtils.class.getPackage().getImplementationVersion();",
                 "    return new io.fulmen.spi.ExperimentLogger() {",
                 "      public String name() { return \"" + name + "\"; }",
@@ -102,8 +101,8 @@ class BundleIsolationTest {
     }
 
     private static String versionSeenBy(PluginRegistry registry, String logger) {
-        return registry.loggers().resolve(logger)
-                .create(new LoggerContext(Path.of("."), PluginOptions.empty())).version();
+        return registry.providers(ExperimentLoggerProvider.class).resolve(logger)
+                .create(ProviderContext.of(Path.of("."))).version();
     }
 
     @Test
@@ -173,7 +172,7 @@ class BundleIsolationTest {
             assertEquals(List.of(), registry.failures());
             assertEquals("3.17.0", versionSeenBy(registry, "with-api"));
             assertEquals(ExperimentLoggerProvider.class.getClassLoader(),
-                    registry.loggers().resolve("with-api").getClass().getInterfaces()[0].getClassLoader());
+                    registry.providers(ExperimentLoggerProvider.class).resolve("with-api").getClass().getInterfaces()[0].getClassLoader());
         }
     }
 
@@ -187,8 +186,8 @@ class BundleIsolationTest {
              PluginRegistry b = PluginRegistry.discover(getClass().getClassLoader(), second)) {
             assertEquals("3.12.0", versionSeenBy(a, "lang-old"));
             assertEquals("3.17.0", versionSeenBy(b, "lang-new"));
-            assertTrue(a.loggers().find("lang-new").isEmpty());
-            assertTrue(b.loggers().find("lang-old").isEmpty());
+            assertTrue(a.providers(ExperimentLoggerProvider.class).find("lang-new").isEmpty());
+            assertTrue(b.providers(ExperimentLoggerProvider.class).find("lang-old").isEmpty());
         }
     }
 }

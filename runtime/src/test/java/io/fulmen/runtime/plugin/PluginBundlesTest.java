@@ -77,7 +77,7 @@ class PluginBundlesTest {
         Path plugins = root.resolve("plugins");
         cpuBundle(plugins);
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
-            AcceleratorProvider cpu = registry.accelerators().resolve("cpu");
+            AcceleratorProvider cpu = registry.providers(AcceleratorProvider.class).resolve("cpu");
             assertTrue(cpu.getClass().getClassLoader() instanceof org.pf4j.PluginClassLoader,
                     "loaded by " + cpu.getClass().getClassLoader());
             assertEquals(java.util.List.of(), registry.failures());
@@ -97,10 +97,10 @@ class PluginBundlesTest {
         Path plugins = root.resolve("plugins");
         cpuBundle(plugins);
         try (PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader(), plugins)) {
-            assertEquals(CpuAcceleratorProvider.class, registry.accelerators().resolve("cpu").getClass());
-            assertTrue(registry.accelerators().conflicts().stream()
+            assertEquals(CpuAcceleratorProvider.class, registry.providers(AcceleratorProvider.class).resolve("cpu").getClass());
+            assertTrue(registry.providers(AcceleratorProvider.class).conflicts().stream()
                     .anyMatch(c -> c.contains("fulmen-accelerator-cpu") && c.contains("ignored")),
-                    registry.accelerators().conflicts().toString());
+                    registry.providers(AcceleratorProvider.class).conflicts().toString());
         }
     }
 
@@ -114,7 +114,7 @@ class PluginBundlesTest {
         Files.write(broken.resolve("lib/broken.jar"), new byte[] {'P', 'K', 3, 4, 0, 0, 0});
         Files.createDirectories(broken.resolve("META-INF"));
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
-            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+            assertEquals("cpu", registry.providers(AcceleratorProvider.class).resolve("cpu").name());
         }
     }
 
@@ -175,7 +175,7 @@ class PluginBundlesTest {
         cpuBundle(plugins);
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins,
                 new BundlePolicy(java.util.Set.of("someone-else"), false))) {
-            assertTrue(registry.accelerators().find("cpu").isEmpty());
+            assertTrue(registry.providers(AcceleratorProvider.class).find("cpu").isEmpty());
             assertTrue(registry.failures().stream().anyMatch(f -> f.contains("allow-list")), registry.failures().toString());
         }
     }
@@ -186,12 +186,12 @@ class PluginBundlesTest {
         Path zip = zip(cpuBundle(plugins));
         Files.writeString(zip.resolveSibling(zip.getFileName() + ".sha256"), sha256(zip) + "  " + zip.getFileName());
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
-            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+            assertEquals("cpu", registry.providers(AcceleratorProvider.class).resolve("cpu").name());
         }
         Files.writeString(zip.resolveSibling(zip.getFileName() + ".sha256"), "0".repeat(64));
         deleteTree(plugins.resolve("fulmen-accelerator-cpu"));
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
-            assertTrue(registry.accelerators().find("cpu").isEmpty());
+            assertTrue(registry.providers(AcceleratorProvider.class).find("cpu").isEmpty());
             assertTrue(registry.failures().stream().anyMatch(f -> f.contains(zip.toString())
                     && f.contains("checksum mismatch")), registry.failures().toString());
         }
@@ -204,7 +204,7 @@ class PluginBundlesTest {
         Path corrupt = plugins.resolve("corrupt.zip");
         Files.write(corrupt, new byte[] {'P', 'K', 3, 4, 1, 2, 3});
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins)) {
-            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+            assertEquals("cpu", registry.providers(AcceleratorProvider.class).resolve("cpu").name());
             assertTrue(registry.failures().stream().anyMatch(f -> f.contains("corrupt")), registry.failures().toString());
         }
     }
@@ -219,7 +219,7 @@ class PluginBundlesTest {
         assertTrue(e.getMessage().contains("chmod go-w") && e.getMessage().contains(plugins.toString()), e.getMessage());
         try (PluginRegistry registry = PluginRegistry.discover(withoutCpuOnClasspath(), plugins,
                 new BundlePolicy(java.util.Set.of(), true))) {
-            assertEquals("cpu", registry.accelerators().resolve("cpu").name());
+            assertEquals("cpu", registry.providers(AcceleratorProvider.class).resolve("cpu").name());
         }
     }
 

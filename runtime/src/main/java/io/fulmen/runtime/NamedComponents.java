@@ -1,0 +1,67 @@
+package io.fulmen.runtime;
+
+import io.fulmen.callback.Callback;
+import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.runtime.plugin.Registry;
+import io.fulmen.spi.CallbackProvider;
+import io.fulmen.spi.ExperimentLogger;
+import io.fulmen.spi.ExperimentLoggerProvider;
+import io.fulmen.spi.ProviderContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The loggers and callbacks a build asks for by name, picked (and their options claimed) before any of them is
+ * created. {@link #apply} hands them to the Trainer through the builder: the callbacks, in the order they were
+ * given among the instances, into the list the callback connector receives; the loggers to {@link Loggers}.
+ */
+final class NamedComponents {
+    private final List<Planned<ExperimentLogger>> loggers;
+    private final List<Supplier<Callback>> callbacks;
+
+    private NamedComponents(List<Planned<ExperimentLogger>> loggers, List<Supplier<Callback>> callbacks) {
+        this.loggers = loggers;
+        this.callbacks = callbacks;
+    }
+
+    /** A callback the user gave: an instance, or a provider's name. */
+    record CallbackRequest(Callback instance, String name) {}
+
+    /** Picks the loggers (those named, else the highest-priority available one) and the named callbacks. */
+    static NamedComponents plan(PluginRegistry plugins, TrainerBuilder b, ProviderContext context,
+                                TrainerOptions options) {
+        Registry<ExperimentLoggerProvider> loggerRegistry = plugins.providers(ExperimentLoggerProvider.class);
+        List<Planned<ExperimentLogger>> loggers = new ArrayList<>();
+        if (!b.loggersOff) {
+            if (b.loggerNames.isEmpty() && b.loggerInstances.isEmpty()) {
+                loggerRegistry.bestAvailable(context)
+                        .ifPresent(p -> loggers.add(Planned.of(loggerRegistry, p, context, options)));
+            }
+            for (String name : b.loggerNames) {
+                loggers.add(Planned.of(loggerRegistry, ProviderPicker.named(loggerRegistry, name, context), context,
+                        options));
+            }
+        }
+        Registry<CallbackProvider> callbackRegistry = plugins.providers(CallbackProvider.class);
+        List<Supplier<Callback>> callbacks = new ArrayList<>();
+        for (CallbackRequest r : b.callbackRequests) {
+            if (r.instance() != null) {
+                callbacks.add(r::instance);
+            } else {
+                Planned<Callback> planned = Planned.of(callbackRegistry, ProviderPicker.named(callbackRegistry,
+                        r.name(), context), context, options);
+                callbacks.add(planned::create);
+            }
+        }
+        return new NamedComponents(loggers, callbacks);
+    }
+
+    /** Creates the named callbacks into the builder's callback list and leaves the loggers for {@link Loggers}. */
+    void apply(TrainerBuilder b) {
+        b.plannedLoggers = loggers;
+        b.callbacks.clear();
+        callbacks.forEach(c -> b.callbacks.add(c.get()));
+    }
+}
