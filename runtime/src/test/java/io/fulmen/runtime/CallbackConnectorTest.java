@@ -45,7 +45,7 @@ class CallbackConnectorTest {
         assertTrue(c.callbacks().get(2) instanceof ModelCheckpoint, "the default checkpoint callback runs last");
 
         SpecialRecorder special = new SpecialRecorder();
-        EarlyStopping stopping = new EarlyStopping("val_loss");
+        EarlyStopping stopping = EarlyStopping.builder("val_loss").build();
         List<Callback> merged = c.withModuleCallbacks(List.of(special, stopping));
         assertEquals(4, merged.size(), merged.toString());
         assertSame(other, merged.get(0));
@@ -68,7 +68,7 @@ class CallbackConnectorTest {
         @Override
         public List<Callback> configureCallbacks() {
             // val_loss never improves by 1e9, so wait_count grows by one per validation after the first.
-            return List.of(new EarlyStopping("val_loss").patience(100).minDelta(1e9));
+            return List.of(EarlyStopping.builder("val_loss").patience(100).minDelta(1e9).build());
         }
     }
 

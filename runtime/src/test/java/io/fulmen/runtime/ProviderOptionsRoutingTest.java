@@ -57,7 +57,8 @@ class ProviderOptionsRoutingTest {
         String m = failure(csv().option("cvs.name", "runs")).getMessage();
         assertTrue(m.startsWith("Unknown option 'cvs.name': no provider named 'cvs' is in use. Did you mean "
                 + "'csv.name'?"), m);
-        assertTrue(m.contains("In use: accelerator 'cpu', strategy 'single_device', precision '32-true', logger "
+        assertTrue(m.contains("In use: accelerator 'cpu', strategy 'single_device', precision '32-true', "
+                + "checkpoint_io 'fulmen', logger "
                 + "'csv'; their options: csv.name, csv.version"), m);
     }
 

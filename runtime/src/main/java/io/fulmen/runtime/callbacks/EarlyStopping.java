@@ -24,11 +24,11 @@ import java.util.stream.Collectors;
  * defaults, order of checks, messages and checkpoint state.
  *
  * <pre>{@code
- * new EarlyStopping("val_loss").patience(3).mode("min")
+ * EarlyStopping.builder("val_loss").patience(3).mode("min").build()
  * }</pre>
  *
  * <p>At every check the value of {@code monitor} in {@link TrainerView#callbackMetrics()} is judged, first match
- * wins: not finite (with {@link #checkFinite(boolean) checkFinite}) stops; reaching {@link #stoppingThreshold} stops;
+ * wins: not finite (with {@code check_finite}) stops; reaching {@link #stoppingThreshold} stops;
  * getting worse than {@link #divergenceThreshold} stops; an improvement of more than {@link #minDelta} over the best
  * score (strictly: {@code current + minDelta < best} in {@code min} mode, {@code current - minDelta > best} in
  * {@code max} mode, so an equal value is no improvement) records the new best and resets the wait count; anything
@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * {@link TrainerView#requestStop()} and records the epoch in {@link #stoppedEpoch()}.
  *
  * <p>Checks run only in {@code fit} and never during the sanity check, at the end of the training epoch or at the
- * end of each validation run, see {@link #checkOnTrainEpochEnd(Boolean)}. With {@code verbose} each decision is
+ * end of each validation run, see {@link Builder#checkOnTrainEpochEnd(Boolean)}. With {@code verbose} each decision is
  * logged at INFO in Lightning's words.
  *
  * <p>Checkpoint state ({@link #stateDict()}): {@code wait_count}, {@code stopped_epoch}, {@code patience} as JSON
@@ -45,15 +45,9 @@ import java.util.stream.Collectors;
  * Gson's {@code getAsDouble} and {@link Double#parseDouble} read). {@link #loadStateDict} takes a number or any of
  * those strings, also Python's {@code "inf"}, {@code "-inf"}, {@code "nan"}.
  *
- * <p>Configure it before training: {@link #mode(String)} resets the best score to the mode's starting value.
+ * <p>Built with {@link #builder(String)}; the configuration is fixed once built.
  */
 public final class EarlyStopping implements Callback {
-
-    /** Runs after the module's epoch-end hook, as Lightning's monitoring callbacks do. */
-    @Override
-    public boolean monitorsMetrics() {
-        return true;
-    }
     private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
 
     /** Why the callback asked the Trainer to stop (Lightning's {@code EarlyStoppingReason}). */
@@ -70,123 +64,51 @@ public final class EarlyStopping implements Callback {
     }
 
     private final String monitor;
-    private double minDelta = 0.0;
-    private int patience = 3;
-    private boolean verbose;
-    private String mode = "min";
-    private boolean strict = true;
-    private boolean checkFinite = true;
-    private Double stoppingThreshold;
-    private Double divergenceThreshold;
-    private Boolean checkOnTrainEpochEnd;
-    private boolean logRankZeroOnly;
+    private final double minDelta;
+    private int patience; // also checkpoint state, as in Lightning
+    private final boolean verbose;
+    private final String mode;
+    private final boolean strict;
+    private final boolean checkFinite;
+    private final Double stoppingThreshold;
+    private final Double divergenceThreshold;
+    private final Boolean checkOnTrainEpochEnd;
+    private final boolean logRankZeroOnly;
 
     private volatile int waitCount;
     private volatile int stoppedEpoch;
-    private volatile double bestScore = Double.POSITIVE_INFINITY;
+    private volatile double bestScore;
     private volatile StoppingReason stoppingReason = StoppingReason.NOT_STOPPED;
     private volatile String stoppingReasonMessage;
     private volatile String lastReason;
 
-    // Resolving checkOnTrainEpochEnd == null during one fit (see checkOnTrainEpochEnd(Boolean)).
+    // checkOnTrainEpochEnd as resolved at setup from the Trainer's validation schedule.
     private boolean checksOnTrainEpochEnd;
 
-    /** Monitors {@code monitor} with Lightning's defaults: min mode, patience 3, min_delta 0, strict, check_finite. */
-    public EarlyStopping(String monitor) {
-        this.monitor = Objects.requireNonNull(monitor, "monitor");
-    }
-
-    // ------------------------------------------------------------------ configuration (fluent)
-
-    /**
-     * {@code min_delta}: an improvement must exceed this (default 0.0). As in Lightning it is oriented by the mode
-     * (subtracted from the best score in min mode, added in max mode); a negative value lets slightly worse values
-     * count as improvements.
-     */
-    public EarlyStopping minDelta(double value) {
-        if (Double.isNaN(value)) {
-            throw new IllegalArgumentException("min_delta must be a number, got NaN");
-        }
-        this.minDelta = value;
-        return this;
-    }
-
-    /** {@code patience}: checks without improvement after which training stops (default 3). */
-    public EarlyStopping patience(int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("patience must be >= 0, got " + value);
-        }
-        this.patience = value;
-        return this;
-    }
-
-    /** {@code verbose}: logs every decision at INFO, and a missing metric at WARN when not strict (default false). */
-    public EarlyStopping verbose(boolean value) {
-        this.verbose = value;
-        return this;
-    }
-
-    /** {@code mode}: {@code "min"} (default) stops when the metric stops decreasing, {@code "max"} increasing. */
-    public EarlyStopping mode(String value) {
-        if (!"min".equals(value) && !"max".equals(value)) {
-            throw new IllegalArgumentException("`mode` can be min, max, got " + value);
-        }
-        this.mode = value;
+    private EarlyStopping(Builder b) {
+        this.monitor = b.monitor;
+        this.minDelta = b.minDelta;
+        this.patience = b.patience;
+        this.verbose = b.verbose;
+        this.mode = b.mode;
+        this.strict = b.strict;
+        this.checkFinite = b.checkFinite;
+        this.stoppingThreshold = b.stoppingThreshold;
+        this.divergenceThreshold = b.divergenceThreshold;
+        this.checkOnTrainEpochEnd = b.checkOnTrainEpochEnd;
+        this.logRankZeroOnly = b.logRankZeroOnly;
         this.bestScore = isMin() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-        return this;
     }
 
-    /**
-     * {@code strict}: a missing metric fails the check with {@link IllegalStateException} (default true); when false
-     * the check is skipped (and, with {@code verbose}, a warning logged).
-     */
-    public EarlyStopping strict(boolean value) {
-        this.strict = value;
-        return this;
+    /** Monitors {@code monitor} with Lightning's defaults: min mode, patience 3, min_delta 0, strict, check_finite. */
+    public static Builder builder(String monitor) {
+        return new Builder(monitor);
     }
 
-    /** {@code check_finite}: stop when the metric is NaN or infinite (default true). */
-    public EarlyStopping checkFinite(boolean value) {
-        this.checkFinite = value;
-        return this;
-    }
-
-    /** {@code stopping_threshold}: stop as soon as the metric is strictly better than this; null for none. */
-    public EarlyStopping stoppingThreshold(Double value) {
-        this.stoppingThreshold = value;
-        return this;
-    }
-
-    /** {@code divergence_threshold}: stop as soon as the metric is strictly worse than this; null for none. */
-    public EarlyStopping divergenceThreshold(Double value) {
-        this.divergenceThreshold = value;
-        return this;
-    }
-
-    /**
-     * {@code check_on_train_epoch_end}: true checks at the end of every training epoch (after that epoch's
-     * validation), false at the end of every validation run in fit. Null (default) is Lightning's automatic
-     * choice: at train epoch end when {@code val_check_interval == 1.0 and check_val_every_n_epoch == 1} (validation
-     * once per epoch at its end, or no validation at all), else after every validation run.
-     *
-     * <p>The Trainer's view does not show those two arguments, so the automatic choice is made from what the
-     * callback sees during the fit: a validation run that ends before the epoch's last training batch (without a
-     * pending stop) means more than one validation per epoch, and an epoch that ends without validation although
-     * the fit validates (a sanity check or an earlier validation was seen) means validation every n epochs; either
-     * switches this fit to checking after validation runs. Otherwise the check runs at train epoch end. The one
-     * case this cannot tell apart from Lightning: no sanity check ({@code numSanityValSteps(0)}) with
-     * {@code check_val_every_n_epoch > 1} checks at the end of epochs before the first validation (where
-     * Lightning waits); set this explicitly there.
-     */
-    public EarlyStopping checkOnTrainEpochEnd(Boolean value) {
-        this.checkOnTrainEpochEnd = value;
-        return this;
-    }
-
-    /** {@code log_rank_zero_only}: in a multi-process run, only rank 0 logs its decisions (default false). */
-    public EarlyStopping logRankZeroOnly(boolean value) {
-        this.logRankZeroOnly = value;
-        return this;
+    /** Runs after the module's epoch-end hook, as Lightning's monitoring callbacks do. */
+    @Override
+    public boolean monitorsMetrics() {
+        return true;
     }
 
     // ------------------------------------------------------------------ getters
@@ -446,5 +368,110 @@ public final class EarlyStopping implements Callback {
     public String toString() {
         return "EarlyStopping(monitor=" + monitor + ", mode=" + mode + ", patience=" + patience + ", min_delta="
                 + PyRepr.repr(minDelta) + ")";
+    }
+
+    /** EarlyStopping's arguments under Lightning's names and defaults. Not thread-safe. */
+    public static final class Builder {
+        private final String monitor;
+        private double minDelta = 0.0;
+        private int patience = 3;
+        private boolean verbose;
+        private String mode = "min";
+        private boolean strict = true;
+        private boolean checkFinite = true;
+        private Double stoppingThreshold;
+        private Double divergenceThreshold;
+        private Boolean checkOnTrainEpochEnd;
+        private boolean logRankZeroOnly;
+
+        private Builder(String monitor) {
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
+        }
+
+        /**
+         * {@code min_delta}: an improvement must exceed this (default 0.0). As in Lightning it is oriented by the mode
+         * (subtracted from the best score in min mode, added in max mode); a negative value lets slightly worse values
+         * count as improvements.
+         */
+        public Builder minDelta(double value) {
+            if (Double.isNaN(value)) {
+                throw new IllegalArgumentException("min_delta must be a number, got NaN");
+            }
+            this.minDelta = value;
+            return this;
+        }
+
+        /** {@code patience}: checks without improvement after which training stops (default 3). */
+        public Builder patience(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("patience must be >= 0, got " + value);
+            }
+            this.patience = value;
+            return this;
+        }
+
+        /** {@code verbose}: logs every decision at INFO, and a missing metric at WARN when not strict (default false). */
+        public Builder verbose(boolean value) {
+            this.verbose = value;
+            return this;
+        }
+
+        /** {@code mode}: {@code "min"} (default) stops when the metric stops decreasing, {@code "max"} increasing. */
+        public Builder mode(String value) {
+            if (!"min".equals(value) && !"max".equals(value)) {
+                throw new IllegalArgumentException("`mode` can be min, max, got " + value);
+            }
+            this.mode = value;
+            return this;
+        }
+
+        /**
+         * {@code strict}: a missing metric fails the check with {@link IllegalStateException} (default true); when false
+         * the check is skipped (and, with {@code verbose}, a warning logged).
+         */
+        public Builder strict(boolean value) {
+            this.strict = value;
+            return this;
+        }
+
+        /** {@code check_finite}: stop when the metric is NaN or infinite (default true). */
+        public Builder checkFinite(boolean value) {
+            this.checkFinite = value;
+            return this;
+        }
+
+        /** {@code stopping_threshold}: stop as soon as the metric is strictly better than this; null for none. */
+        public Builder stoppingThreshold(Double value) {
+            this.stoppingThreshold = value;
+            return this;
+        }
+
+        /** {@code divergence_threshold}: stop as soon as the metric is strictly worse than this; null for none. */
+        public Builder divergenceThreshold(Double value) {
+            this.divergenceThreshold = value;
+            return this;
+        }
+
+        /**
+         * {@code check_on_train_epoch_end}: true checks at the end of every training epoch (after that epoch's
+         * validation), false at the end of every validation run in fit. Null (default) is Lightning's automatic
+         * choice, made at setup from the Trainer's schedule ({@code TrainerView.config()}): at train epoch end when
+         * {@code val_check_interval == 1.0 and check_val_every_n_epoch == 1}, else after every validation run.
+         */
+        public Builder checkOnTrainEpochEnd(Boolean value) {
+            this.checkOnTrainEpochEnd = value;
+            return this;
+        }
+
+        /** {@code log_rank_zero_only}: in a multi-process run, only rank 0 logs its decisions (default false). */
+        public Builder logRankZeroOnly(boolean value) {
+            this.logRankZeroOnly = value;
+            return this;
+        }
+
+        /** The callback. */
+        public EarlyStopping build() {
+            return new EarlyStopping(this);
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class EarlyStoppingProvider implements CallbackProvider {
     @Override
     public Callback create(ProviderContext context) {
         ProviderOptions o = context.options();
-        EarlyStopping callback = new EarlyStopping(o.getString("monitor"))
+        EarlyStopping.Builder callback = EarlyStopping.builder(o.getString("monitor"))
                 .minDelta(o.getDouble("min_delta"))
                 .patience(o.getInt("patience"))
                 .mode(o.getEnum("mode"))
@@ -63,6 +63,6 @@ public final class EarlyStoppingProvider implements CallbackProvider {
         if (o.isSet("check_on_train_epoch_end")) {
             callback.checkOnTrainEpochEnd(o.getBoolean("check_on_train_epoch_end"));
         }
-        return callback;
+        return callback.build();
     }
 }

@@ -94,7 +94,7 @@ class EarlyStoppingTest {
 
     @Test
     void minModeEqualValuesAreNoImprovement() {
-        EarlyStopping es = new EarlyStopping("val_loss").patience(3).mode("min").verbose(true);
+        EarlyStopping es = EarlyStopping.builder("val_loss").patience(3).mode("min").verbose(true).build();
         // e0: 5 < inf, best 5. e1: 4 < 5, best 4. e2, e3, e4: `4 - (-0.0) < 4` is false -> wait 1, 2, 3 >= 3:
         // stop at epoch 4 (the 5th value); the 3 is never seen.
         assertEquals(4, run(es, 5, 4, 4, 4, 4, 3));
@@ -109,7 +109,7 @@ class EarlyStoppingTest {
 
     @Test
     void improvementMessagesAreLightnings() {
-        EarlyStopping es = new EarlyStopping("val_loss");
+        EarlyStopping es = EarlyStopping.builder("val_loss").build();
         run(es, 0.5);
         assertEquals("Metric val_loss improved. New best score: 0.500", es.lastReason());
         run(es, "val_loss", 1, 0.377);
@@ -121,7 +121,7 @@ class EarlyStoppingTest {
 
     @Test
     void maxModeWithMinDelta() {
-        EarlyStopping es = new EarlyStopping("val_acc").mode("max").minDelta(0.1).patience(2);
+        EarlyStopping es = EarlyStopping.builder("val_acc").mode("max").minDelta(0.1).patience(2).build();
         // max: min_delta stays +0.1 and the test is `current - 0.1 > best`.
         // e0: 0.9 > -inf, best 1.0. e1: 0.95 > 1.0 no, wait 1. e2: 1.1 > 1.0, best 1.2, wait 0.
         // e3: 1.15 > 1.2 no, wait 1. e4: 1.18 > 1.2 no, wait 2 >= 2: stop at epoch 4.
@@ -134,14 +134,14 @@ class EarlyStoppingTest {
 
     @Test
     void minModeMinDeltaIsSubtractedFromTheBest() {
-        EarlyStopping es = new EarlyStopping("val_loss").minDelta(0.1).patience(2);
+        EarlyStopping es = EarlyStopping.builder("val_loss").minDelta(0.1).patience(2).build();
         // min: min_delta becomes -0.1, the test `current + 0.1 < best`.
         // e0: best 1.0. e1: 1.05 < 1.0 no, wait 1. e2: 0.95 < 1.0 yes, best 0.85. e3: 0.9 < 0.85 no, wait 1.
         // e4: 0.85 < 0.85 no, wait 2: stop at epoch 4.
         assertEquals(4, run(es, 1.0, 0.95, 0.85, 0.8, 0.75, 0.1));
         assertEquals(0.85, es.bestScore());
         assertEquals("Metric val_loss improved by 0.150 >= min_delta = 0.1. New best score: 0.850",
-                improvementAt(new EarlyStopping("val_loss").minDelta(0.1), 1.0, 0.85));
+                improvementAt(EarlyStopping.builder("val_loss").minDelta(0.1).build(), 1.0, 0.85));
     }
 
     private String improvementAt(EarlyStopping es, double... values) {
@@ -157,7 +157,7 @@ class EarlyStoppingTest {
 
     @Test
     void stoppingThresholdReached() {
-        EarlyStopping es = new EarlyStopping("val_loss").stoppingThreshold(0.5);
+        EarlyStopping es = EarlyStopping.builder("val_loss").stoppingThreshold(0.5).build();
         // `current < 0.5`, checked before the improvement test: e2: 0.5 < 0.5 is false -> an improvement (best 0.5);
         // e3: 0.4 < 0.5: stop at epoch 3 without touching best score or wait count.
         assertEquals(3, run(es, 1.0, 0.7, 0.5, 0.4, 0.3));
@@ -171,7 +171,7 @@ class EarlyStoppingTest {
 
     @Test
     void stoppingThresholdInMaxMode() {
-        EarlyStopping es = new EarlyStopping("val_acc").mode("max").stoppingThreshold(0.9);
+        EarlyStopping es = EarlyStopping.builder("val_acc").mode("max").stoppingThreshold(0.9).build();
         // `current > 0.9`: 0.9 is not past it (improvement), 0.95 is: stop at epoch 2.
         assertEquals(2, run(es, 0.5, 0.9, 0.95));
         assertEquals("Stopping threshold reached: val_acc = 0.95 > 0.9. Signaling Trainer to stop.",
@@ -180,7 +180,7 @@ class EarlyStoppingTest {
 
     @Test
     void divergenceThresholdExceeded() {
-        EarlyStopping es = new EarlyStopping("val_loss").divergenceThreshold(2.0);
+        EarlyStopping es = EarlyStopping.builder("val_loss").divergenceThreshold(2.0).build();
         // `-current < -2.0`, i.e. current > 2.0. e1: 1.5 no improvement, wait 1; e2: 2.0 is not > 2.0, wait 2;
         // e3: 2.5 > 2.0: stop at epoch 3 (before patience 3 would). Lightning prints the mode's `<` here.
         assertEquals(3, run(es, 1.0, 1.5, 2.0, 2.5));
@@ -189,7 +189,7 @@ class EarlyStoppingTest {
                 es.stoppingReasonMessage());
         assertEquals(2, es.waitCount());
 
-        EarlyStopping max = new EarlyStopping("val_acc").mode("max").divergenceThreshold(0.2);
+        EarlyStopping max = EarlyStopping.builder("val_acc").mode("max").divergenceThreshold(0.2).build();
         trainer.stop = false;
         // max: `-current > -0.2`, i.e. current < 0.2: stop at epoch 1.
         assertEquals(1, run(max, 0.5, 0.1));
@@ -198,7 +198,7 @@ class EarlyStoppingTest {
 
     @Test
     void nonFiniteStopsWithCheckFinite() {
-        EarlyStopping es = new EarlyStopping("val_loss");
+        EarlyStopping es = EarlyStopping.builder("val_loss").build();
         assertEquals(1, run(es, 1.0, Double.NaN, 0.5));
         assertEquals(StoppingReason.NON_FINITE_METRIC, es.stoppingReason());
         assertEquals("Monitored metric val_loss = nan is not finite. Previous best value was 1.000. "
@@ -206,7 +206,7 @@ class EarlyStoppingTest {
         assertEquals(1.0, es.bestScore());
 
         trainer.stop = false;
-        EarlyStopping inf = new EarlyStopping("val_loss").mode("max");
+        EarlyStopping inf = EarlyStopping.builder("val_loss").mode("max").build();
         // Checked first: +inf would otherwise be an improvement in max mode.
         assertEquals(0, run(inf, Double.POSITIVE_INFINITY));
         assertEquals("Monitored metric val_loss = inf is not finite. Previous best value was -inf. "
@@ -215,7 +215,7 @@ class EarlyStoppingTest {
 
     @Test
     void nanWithoutCheckFiniteCountsAsNoImprovement() {
-        EarlyStopping es = new EarlyStopping("val_loss").checkFinite(false);
+        EarlyStopping es = EarlyStopping.builder("val_loss").checkFinite(false).build();
         // torch.lt(nan, best) is false: e1, e2, e3 each wait one more, stop at epoch 3 for patience 3.
         assertEquals(3, run(es, 1.0, Double.NaN, Double.NaN, Double.NaN));
         assertEquals(StoppingReason.PATIENCE_EXHAUSTED, es.stoppingReason());
@@ -224,7 +224,7 @@ class EarlyStoppingTest {
 
     @Test
     void strictMissingMetricFailsListingTheAvailableOnes() {
-        EarlyStopping es = new EarlyStopping("val_loss");
+        EarlyStopping es = EarlyStopping.builder("val_loss").build();
         es.setup(trainer, MODULE, Stage.FIT);
         trainer.metrics.put("train_loss", 1.0);
         trainer.metrics.put("val_acc", 0.5);
@@ -238,7 +238,7 @@ class EarlyStoppingTest {
 
     @Test
     void nonStrictMissingMetricSkipsTheCheck() {
-        EarlyStopping es = new EarlyStopping("val_loss").strict(false).patience(1).verbose(true);
+        EarlyStopping es = EarlyStopping.builder("val_loss").strict(false).patience(1).verbose(true).build();
         assertEquals(-1, run(es, "train_loss", 0, 1.0, 1.0, 1.0, 1.0, 1.0));
         assertEquals(0, es.waitCount());
         assertEquals(Double.POSITIVE_INFINITY, es.bestScore());
@@ -248,21 +248,21 @@ class EarlyStoppingTest {
     @Test
     void invalidModeListsBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EarlyStopping("val_loss").mode("avg"));
+                () -> EarlyStopping.builder("val_loss").mode("avg").build());
         assertEquals("`mode` can be min, max, got avg", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping("val_loss").patience(-1));
+        assertThrows(IllegalArgumentException.class, () -> EarlyStopping.builder("val_loss").patience(-1).build());
     }
 
     @Test
     void stateRoundTripContinuesCounting() {
-        EarlyStopping first = new EarlyStopping("val_loss").patience(3);
+        EarlyStopping first = EarlyStopping.builder("val_loss").patience(3).build();
         assertEquals(-1, run(first, 5, 6, 7)); // best 5, waits 1 and 2
         Map<String, Object> state = first.stateDict();
         assertEquals(Map.of("wait_count", 2, "stopped_epoch", 0, "best_score", 5.0, "patience", 3), state);
         assertEquals("EarlyStopping{monitor=val_loss, mode=min}", first.stateKey());
-        assertEquals("EarlyStopping{monitor=val_acc, mode=max}", new EarlyStopping("val_acc").mode("max").stateKey());
+        assertEquals("EarlyStopping{monitor=val_acc, mode=max}", EarlyStopping.builder("val_acc").mode("max").build().stateKey());
 
-        EarlyStopping resumed = new EarlyStopping("val_loss").patience(10);
+        EarlyStopping resumed = EarlyStopping.builder("val_loss").patience(10).build();
         resumed.loadStateDict(state);
         assertEquals(3, resumed.patience());
         assertEquals(2, resumed.waitCount());
@@ -274,10 +274,10 @@ class EarlyStoppingTest {
         assertEquals(3, resumed.stateDict().get("stopped_epoch"));
 
         // Before any check the best score is infinite: written as a string, read back as the double.
-        Map<String, Object> fresh = new EarlyStopping("val_acc").mode("max").stateDict();
+        Map<String, Object> fresh = EarlyStopping.builder("val_acc").mode("max").build().stateDict();
         assertEquals("-Infinity", fresh.get("best_score"));
         assertEquals(Double.NEGATIVE_INFINITY, Double.parseDouble((String) fresh.get("best_score")));
-        EarlyStopping loaded = new EarlyStopping("val_acc").mode("max");
+        EarlyStopping loaded = EarlyStopping.builder("val_acc").mode("max").build();
         loaded.loadStateDict(Map.of("wait_count", 1L, "stopped_epoch", 0, "best_score", "inf", "patience", 2));
         assertEquals(Double.POSITIVE_INFINITY, loaded.bestScore());
         assertEquals(1, loaded.waitCount());
@@ -285,7 +285,7 @@ class EarlyStoppingTest {
 
     @Test
     void checksAfterValidationWhenAskedAndNeverInSanityCheckOrOutsideFit() {
-        EarlyStopping es = new EarlyStopping("val_loss").patience(1).checkOnTrainEpochEnd(false);
+        EarlyStopping es = EarlyStopping.builder("val_loss").patience(1).checkOnTrainEpochEnd(false).build();
         es.setup(trainer, MODULE, Stage.FIT);
         trainer.sanity = true;
         trainer.metrics.put("val_loss", 1.0);
@@ -304,7 +304,7 @@ class EarlyStoppingTest {
         es.onValidationEnd(trainer, MODULE);
         assertEquals(List.of(1), trainer.stopRequests);
 
-        EarlyStopping atEpochEnd = new EarlyStopping("val_loss").checkOnTrainEpochEnd(true);
+        EarlyStopping atEpochEnd = EarlyStopping.builder("val_loss").checkOnTrainEpochEnd(true).build();
         atEpochEnd.setup(trainer, MODULE, Stage.FIT);
         atEpochEnd.onValidationEnd(trainer, MODULE);
         assertEquals(Double.POSITIVE_INFINITY, atEpochEnd.bestScore());
@@ -342,7 +342,7 @@ class EarlyStoppingTest {
         // check_val_every_n_epoch=2: Lightning resolves check_on_train_epoch_end to False and checks after the
         // validations of epochs 1 and 3 only: e1 best 1.0, e3 wait 1 >= 1: stop at epoch 3. Checking at the end of
         // epoch 0 would have failed on the missing val_loss.
-        EarlyStopping es = new EarlyStopping("val_loss").patience(1);
+        EarlyStopping es = EarlyStopping.builder("val_loss").patience(1).build();
         trainer.validationSchedule(2, 1.0);
         es.setup(trainer, MODULE, Stage.FIT);
         sanityCheck(es);
@@ -360,7 +360,7 @@ class EarlyStoppingTest {
     void autoChecksAfterEveryValidationWhenItRunsTwicePerEpoch() {
         // val_check_interval=0.5: checks after each validation: 1.0 (best), 1.0 (wait 1), 1.0 (wait 2),
         // 1.0 (wait 3): stop in epoch 1 after its second validation.
-        EarlyStopping es = new EarlyStopping("val_loss");
+        EarlyStopping es = EarlyStopping.builder("val_loss").build();
         trainer.validationSchedule(1, 0.5);
         es.setup(trainer, MODULE, Stage.FIT);
         sanityCheck(es);
@@ -373,7 +373,7 @@ class EarlyStoppingTest {
 
     @Test
     void autoChecksAtTrainEpochEndWhenValidatingOncePerEpoch() {
-        EarlyStopping es = new EarlyStopping("val_loss").patience(1);
+        EarlyStopping es = EarlyStopping.builder("val_loss").patience(1).build();
         es.setup(trainer, MODULE, Stage.FIT);
         sanityCheck(es);
         epoch(es, 0, 2.0, 3);
@@ -455,7 +455,7 @@ class EarlyStoppingTest {
 
     @Test
     void realFitStopsOnAPlateau() {
-        EarlyStopping es = new EarlyStopping("val_metric").patience(2);
+        EarlyStopping es = EarlyStopping.builder("val_metric").patience(2).build();
         // Checked at train epoch end (val_check_interval 1.0, check_val_every_n_epoch 1): epoch 0 sets the best,
         // epochs 1 and 2 do not improve (wait 1, 2 >= 2): stop signalled in epoch 2, so fit ends with
         // current_epoch 3 after 3 epochs.
@@ -473,7 +473,7 @@ class EarlyStoppingTest {
 
     @Test
     void realFitValidatingEveryOtherEpochChecksAfterValidation() {
-        EarlyStopping es = new EarlyStopping("val_metric").patience(1);
+        EarlyStopping es = EarlyStopping.builder("val_metric").patience(1).build();
         // check_val_every_n_epoch=2: Lightning checks after the validations of epochs 1 (best) and 3 (wait 1 >= 1):
         // stop in epoch 3, fit ends with current_epoch 4. Checking at the end of epoch 0 would fail (no val_metric).
         try (Trainer trainer = quietTrainer().maxEpochs(20).checkValEveryNEpoch(2).callbacks(es).build();
