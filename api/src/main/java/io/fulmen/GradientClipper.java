@@ -1,6 +1,9 @@
 package io.fulmen;
 
+import org.apiguardian.api.API;
+
 /** Gradient clipping as offered to {@link LightningModule#configureGradientClipping}. */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public interface GradientClipper {
     /** The Trainer's {@code gradient_clip_val}, or 0 when clipping is off. */
     double clipValue();

@@ -2,6 +2,7 @@ package io.fulmen;
 
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
  * The data of an experiment in one place (Lightning's {@code LightningDataModule}): download or locate it in
  * {@link #prepareData()}, split it in {@link #setup(Stage)}, and hand out loaders.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class LightningDataModule implements DataSource {
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
 

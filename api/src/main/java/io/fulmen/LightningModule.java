@@ -12,6 +12,7 @@ import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.spi.ModuleLoader;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -31,6 +32,7 @@ import java.util.ServiceLoader;
  *
  * <p>A module owns its parameters; {@link #close()} frees their native memory.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class LightningModule implements AutoCloseable {
 
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();

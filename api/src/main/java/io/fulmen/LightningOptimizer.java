@@ -1,6 +1,7 @@
 package io.fulmen;
 
 import io.fulmen.optim.Optimizer;
+import org.apiguardian.api.API;
 
 import java.util.Objects;
 
@@ -9,6 +10,7 @@ import java.util.Objects;
  * {@link #zeroGrad()} go through the Trainer, so precision, strategy, clipping and the step hooks apply in
  * manual optimization too.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class LightningOptimizer {
 
     /** What the runtime does for a step or a zero_grad; implemented by the Trainer. */

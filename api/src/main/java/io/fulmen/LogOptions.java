@@ -1,5 +1,6 @@
 package io.fulmen;
 
+import org.apiguardian.api.API;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Objects;
  * {@code trainingStep} and the train batch hooks, on_step only; everywhere else (validation, test, epoch hooks),
  * on_epoch only.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LogOptions {
     private static final LogOptions DEFAULTS = new LogOptions(null, null, false, true, Reduce.MEAN, -1, false);
 

@@ -1,5 +1,6 @@
 package io.fulmen;
 
+import org.apiguardian.api.API;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param accumulateGradBatches batches per optimizer step
  * @param logEveryNSteps       how often step metrics reach the loggers
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public record LoopConfig(int maxEpochs, int minEpochs, long maxSteps, long minSteps, Integer checkValEveryNEpoch,
                          Number valCheckInterval, int numSanityValSteps, int fastDevRun, int accumulateGradBatches,
                          int logEveryNSteps) {

@@ -3,6 +3,7 @@ package io.fulmen;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -11,6 +12,7 @@ import java.util.List;
  * user code never calls it directly, it calls the module's own methods ({@code forward}, {@code log},
  * {@code optimizers}, {@code manualBackward}).
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public interface ModuleContext {
     /** Runs {@code block} on {@code inputs}, initialising its parameters from the input shapes on first use. */
     NDList runBlock(Block block, NDList inputs, boolean training);

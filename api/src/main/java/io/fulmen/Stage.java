@@ -1,8 +1,10 @@
 package io.fulmen;
 
+import org.apiguardian.api.API;
 import java.util.Locale;
 
 /** The entry point a Trainer is running, as Lightning's {@code TrainerFn}: fit, validate, test or predict. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public enum Stage {
     FIT,
     VALIDATE,

@@ -1,6 +1,7 @@
 package io.fulmen;
 
 import io.fulmen.spi.ExperimentLogger;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
  * What callbacks and modules may read of the running Trainer (Lightning's {@code trainer} attribute), plus
  * {@link #requestStop()}, Lightning's {@code trainer.should_stop = True}.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public interface TrainerView {
     /** The entry point running now, or {@code null} between calls. */
     Stage stage();

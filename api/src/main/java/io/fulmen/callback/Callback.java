@@ -6,6 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
+import org.apiguardian.api.API;
 
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import java.util.Map;
  * <p>State that must survive a checkpoint goes through {@link #stateDict()} / {@link #loadStateDict(Map)}: plain
  * JSON values (strings, numbers, booleans, lists and maps of them).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Callback {
 
     /** Identifies this callback's state in a checkpoint; the class name unless two instances need telling apart. */

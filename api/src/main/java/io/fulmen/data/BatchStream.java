@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Record;
 import ai.djl.translate.Batchifier;
+import org.apiguardian.api.API;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
  * One epoch of batches from a {@link DataLoader}. With prefetching, a background thread builds batches ahead into
  * a bounded queue; {@link #close()} stops it and frees batches not consumed. The caller closes each batch it takes.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class BatchStream implements Iterator<Batch>, AutoCloseable {
     private static final Object END = new Object();
 

@@ -2,6 +2,7 @@ package io.fulmen.data;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
+import org.apiguardian.api.API;
 
 import java.util.Objects;
 
@@ -10,6 +11,7 @@ import java.util.Objects;
  * epoch), {@code drop_last}, and background prefetching so the step does not wait for data. The Trainer opens it
  * once per epoch with {@link #open}; batches are created on a sub-manager of the Trainer's, closed after each step.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class DataLoader implements DataSource {
     private final BatchSource source;
     private final int batchSize;

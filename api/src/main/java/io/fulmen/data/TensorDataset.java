@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Record;
+import org.apiguardian.api.API;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * An in-memory dataset held on the Java heap, column by column (Lightning users know it as {@code TensorDataset}).
  * A batch is gathered with one bulk copy and one native allocation per column, so loading costs microseconds.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class TensorDataset implements BatchSource {
     private final List<Column> data;
     private final List<Column> labels;

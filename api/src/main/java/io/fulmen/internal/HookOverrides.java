@@ -1,9 +1,12 @@
 package io.fulmen.internal;
 
+import org.apiguardian.api.API;
+
 /**
  * Lightning's {@code is_overridden}, and the one message for a hook a call needs but the module does not define.
  * For the runtime and the api's own defaults: nothing here is API.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class HookOverrides {
     private HookOverrides() {}
 

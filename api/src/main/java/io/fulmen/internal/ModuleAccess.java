@@ -3,6 +3,7 @@ package io.fulmen.internal;
 import io.fulmen.LightningModule;
 import io.fulmen.ModuleContext;
 import io.fulmen.ParameterOwner;
+import org.apiguardian.api.API;
 
 import java.util.Objects;
 
@@ -11,6 +12,7 @@ import java.util.Objects;
  * kept off {@link LightningModule}'s own surface so that user code does not see it. For the runtime only: nothing
  * here is API.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class ModuleAccess {
     /** What {@link LightningModule} lets the runtime do; installed once by the module class itself. */
     public interface Accessor {

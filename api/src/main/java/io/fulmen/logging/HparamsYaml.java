@@ -1,6 +1,7 @@
 package io.fulmen.logging;
 
 import io.fulmen.pyformat.PyRepr;
+import org.apiguardian.api.API;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * Anything else is written as its {@code toString()}. Strings are quoted whenever a YAML reader could take them for
  * something else (a number, a boolean, null, a date) or could not read them plain.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class HparamsYaml {
     private static final Pattern RESERVED = Pattern.compile(
             "(?i:null|~|true|false|yes|no|on|off)|=|<<|[-+]?\\.?[0-9].*|[-+]?\\.(?i:inf|nan)");

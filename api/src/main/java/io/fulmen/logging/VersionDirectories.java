@@ -1,5 +1,6 @@
 package io.fulmen.logging;
 
+import org.apiguardian.api.API;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
  * {@code version_*}, and claiming is atomic (the folder is created with {@code createDirectory}, retrying the next
  * number when another logger got there first), so two runs in one root never share a folder.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class VersionDirectories {
     private static final Pattern VERSION_DIR = Pattern.compile("version_(\\d{1,9})");
 

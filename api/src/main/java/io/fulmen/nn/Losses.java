@@ -2,8 +2,10 @@ package io.fulmen.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import org.apiguardian.api.API;
 
 /** Common losses as one-line functions of NDArrays, averaged over the batch like PyTorch's default reduction. */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Losses {
     private Losses() {}
 

@@ -2,8 +2,10 @@ package io.fulmen.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.apiguardian.api.API;
 
 /** Common evaluation metrics as functions of NDArrays. */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Metrics {
     private Metrics() {}
 

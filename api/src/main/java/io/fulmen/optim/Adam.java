@@ -3,12 +3,14 @@ package io.fulmen.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import org.apiguardian.api.API;
 
 /**
  * Adam and AdamW with PyTorch's {@code torch.optim.Adam}/{@code AdamW} update, on DJL's fused engine kernel.
  * The fused kernel adds epsilon MXNet-style, to the bias-corrected root; feeding it epsilon scaled by
  * {@code sqrt(1 - beta2^t)} gives exactly PyTorch's {@code m̂ / (sqrt(v̂) + eps)}.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public class Adam extends Optimizer {
     private final float beta1;
     private final float beta2;

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.Map;
  * <p>The Trainer calls {@link #step} with autograd off, once per optimizer step. Implementations update weights in
  * place, using DJL's fused engine kernels where they exist.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public abstract class Optimizer {
     private final float initialLearningRate;
     private volatile float learningRate;

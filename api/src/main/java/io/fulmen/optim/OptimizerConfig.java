@@ -1,5 +1,6 @@
 package io.fulmen.optim;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.Objects;
  * What {@code configureOptimizers} returns: one or more optimizers, each with an optional schedule, its interval
  * (step or epoch) and frequency (Lightning's {@code lr_scheduler} dict). Immutable.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class OptimizerConfig {
     private final List<Entry> entries;
 

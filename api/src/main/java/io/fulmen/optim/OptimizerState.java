@@ -1,6 +1,7 @@
 package io.fulmen.optim;
 
 import ai.djl.ndarray.NDArray;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
  * them, so checkpoints are byte-identical across JVMs): its type, learning rate, and per parameter the step count and
  * named buffers (PyTorch's names: {@code momentum_buffer}, {@code exp_avg}, {@code exp_avg_sq}).
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record OptimizerState(String optimizer, float learningRate, Map<String, Entry> entries) {
     public OptimizerState {
         entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));

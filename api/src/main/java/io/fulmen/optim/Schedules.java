@@ -1,8 +1,10 @@
 package io.fulmen.optim;
 
+import org.apiguardian.api.API;
 import java.util.Arrays;
 
 /** PyTorch's learning-rate schedules as {@link LrScheduler}s (closed forms of {@code torch.optim.lr_scheduler}). */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Schedules {
     private Schedules() {}
 

@@ -3,11 +3,13 @@ package io.fulmen.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import org.apiguardian.api.API;
 
 /**
  * Stochastic gradient descent with PyTorch's {@code torch.optim.SGD} semantics: momentum, dampening, Nesterov and
  * L2 weight decay. Plain SGD runs on DJL's fused engine kernel.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Sgd extends Optimizer {
     private final float momentum;
     private final float dampening;

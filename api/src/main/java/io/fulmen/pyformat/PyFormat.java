@@ -1,5 +1,6 @@
 package io.fulmen.pyformat;
 
+import org.apiguardian.api.API;
 import java.lang.reflect.Array;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * <p>Errors are {@link IllegalArgumentException}s with Python's message: as it is when a value does not take its
  * spec, with the template and a hint when the template itself is wrong or names a value that is not given.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class PyFormat {
     // CPython's limit: a spec may hold fields, but those fields' specs may not
     private static final int MAX_DEPTH = 2;

@@ -1,5 +1,6 @@
 package io.fulmen.pyformat;
 
+import org.apiguardian.api.API;
 import java.math.BigInteger;
 
 /**
@@ -14,6 +15,7 @@ import java.math.BigInteger;
  * {@code doubleValue()}), {@link Boolean} a bool, {@link CharSequence} and {@link Character} a str. A spec Python rejects is rejected with
  * Python's message in an {@link IllegalArgumentException}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class PyFormatSpec {
     private static final String ALIGNMENTS = "<>=^";
 

@@ -1,5 +1,6 @@
 package io.fulmen.pyformat;
 
+import org.apiguardian.api.API;
 import java.lang.reflect.Array;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * strs; a {@link Map} is a dict, a {@link Collection} or an array a list; an enum constant is written as its name,
  * anything else as its {@code toString()}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class PyRepr {
     private PyRepr() {}
 

@@ -1,5 +1,6 @@
 package io.fulmen.pyformat;
 
+import org.apiguardian.api.API;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Locale;
  * and it normalises to days, seconds of the day and microseconds with only the days negative:
  * {@code -1 second} is {@code -1 day, 23:59:59}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class PyTimedelta {
     private static final long SECONDS_PER_DAY = 86_400L;
 

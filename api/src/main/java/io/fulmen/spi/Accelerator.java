@@ -1,11 +1,13 @@
 package io.fulmen.spi;
 
 import ai.djl.Device;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
 
 /** The hardware a run uses (Lightning's {@code Accelerator}): which DJL devices, and their set-up. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface Accelerator {
     String name();
 

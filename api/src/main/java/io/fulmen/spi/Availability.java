@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Objects;
  * @param isAvailable whether the provider can be used
  * @param reason      why it cannot, one short sentence; empty when it can
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public record Availability(boolean isAvailable, String reason) {
     private static final Availability AVAILABLE = new Availability(true, "");
 

@@ -1,6 +1,7 @@
 package io.fulmen.spi;
 
 import ai.djl.ndarray.NDArray;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param manifestJson a JSON object, never {@code null}
  * @param tensors      tensors by name, in storage order; copied, unmodifiable
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public record CheckpointData(String manifestJson, Map<String, NDArray> tensors) {
     public CheckpointData {
         Objects.requireNonNull(manifestJson, "manifestJson");

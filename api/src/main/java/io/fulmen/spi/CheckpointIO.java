@@ -1,6 +1,7 @@
 package io.fulmen.spi;
 
 import ai.djl.ndarray.NDManager;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  *
  * <p>Errors are unchecked ({@link java.io.UncheckedIOException}, or the format's own exception) and name the file.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public interface CheckpointIO {
     /**
      * Stores {@code checkpoint} at {@code file}, creating missing folders. The tensors may change as soon as this

@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param bestModelScore its score, or null
  * @param bestKModels    the kept files and their scores, in the order they were saved
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record CheckpointSaved(Path file, String monitor, String mode, int saveTopK, boolean saveLast,
                               boolean weightsOnly, Path lastModelPath, Double currentScore, Path bestModelPath,
                               Double bestModelScore, Map<Path, Double> bestKModels) {

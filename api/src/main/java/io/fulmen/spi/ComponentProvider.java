@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  *
  * @param <T> what the provider creates
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public interface ComponentProvider<T> {
     /**
      * The name users write; unique per SPI, matched case-insensitively. It prefixes this provider's option keys,

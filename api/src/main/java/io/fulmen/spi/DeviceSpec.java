@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +9,7 @@ import java.util.Locale;
  * Lightning's {@code devices} argument: {@code "auto"}, a count ({@code 2}; {@code -1} for all), or explicit
  * indices ({@code "0,2"} or {@code "[0, 2]"}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record DeviceSpec(Kind kind, int count, List<Integer> indices) {
     /** What the spec names. */
     public enum Kind {

@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -7,6 +8,7 @@ import java.util.Map;
  * Where metrics and hyperparameters go (Lightning's {@code Logger}). Calls come from the training thread and must
  * return quickly: loggers that do I/O buffer and write in the background.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface ExperimentLogger {
     String name();
 

@@ -1,6 +1,7 @@
 package io.fulmen.spi;
 
 import ai.djl.nn.Parameter;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  * One optimizer step as the runtime hands it to {@link Strategy#optimizerStep}: the parts a strategy orders, wraps
  * or skips (Lightning's {@code optimizer_step} with its closure).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public interface OptimizerStep {
     /**
      * Runs the closure: the training step, zero_grad and backward (nothing in manual optimization). Returns false

@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
  * @param choices      the allowed values of an {@link OptionType#ENUM} option; empty for other types
  * @param required     whether the provider cannot be created without it (then there is no default)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public record OptionSpec(String key, OptionType type, String defaultValue, String description, List<String> choices,
                          boolean required) {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(\\.\\*)?");

@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
  * The type of a provider option: how its text is read and how it is described when it cannot be. Values come in
  * as text ({@code option("tensorboard.flush_secs", "30")}, {@code --logger-option flush_secs=30}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public enum OptionType {
     /** Any text. */
     STRING,

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
  * Numeric precision of a run (Lightning's {@code Precision} plugin): the parameter type, input casting, loss
  * scaling before backward, and the unscale-and-check before the optimizer step, with state for checkpoints.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface Precision {
     String name();
 

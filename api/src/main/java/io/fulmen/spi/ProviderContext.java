@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.OptionalInt;
  * and callbacks see its name and device count), and the provider's own options. Immutable; the {@code with}
  * methods return a copy.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class ProviderContext {
     private final Path rootDir;
     private final String accelerator;

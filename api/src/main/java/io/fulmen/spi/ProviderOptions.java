@@ -1,5 +1,6 @@
 package io.fulmen.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.function.Function;
  * so a getter of the declared type does not fail; any reading that does fail says, in one form, which key, which
  * value and what was expected (JUnit's {@code ConfigurationParameters.get(key, transformer)}). Immutable.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class ProviderOptions {
     private final String namespace;
     private final Map<String, OptionSpec> specs;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  * to step differently, {@link #setup} to pick the device of a rank), calling {@code super} for the rest.
  * Collectives are identities.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public class SingleDeviceStrategy implements Strategy {
     private StrategyContext context;
     private Device device;

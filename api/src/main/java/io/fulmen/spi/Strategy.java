@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.List;
  *
  * <p>Collectives return new arrays on the input's manager.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface Strategy {
     /** The name users select it by. */
     String name();

@@ -1,6 +1,7 @@
 package io.fulmen.spi;
 
 import ai.djl.Device;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.Objects;
  * What a {@link Strategy} is set up with, once per Trainer: the accelerator, the devices of this node, the node
  * count, and the precision and checkpoint I/O it composes.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record StrategyContext(Accelerator accelerator, List<Device> devices, int numNodes, Precision precision,
                               CheckpointIO checkpointIO) {
     public StrategyContext {

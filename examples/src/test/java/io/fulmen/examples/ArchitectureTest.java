@@ -1,16 +1,27 @@
 package io.fulmen.examples;
 
 import com.example.fulmen.jsonl.JsonLinesLoggerProvider;
+import io.fulmen.LightningModule;
 import io.fulmen.accelerator.cpu.CpuAcceleratorProvider;
 import io.fulmen.mlflow.MlflowLoggerProvider;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.tensorboard.TensorBoardLoggerProvider;
 import io.fulmen.testkit.PackageDependencies;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +43,45 @@ class ArchitectureTest {
         PackageDependencies.assertUsesApiOnly(TensorBoardLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(MlflowLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(JsonLinesLoggerProvider.class);
+    }
+
+    @Test
+    void everyPublicTypeOfTheApiAndTheRuntimeStatesItsStability() throws Exception {
+        List<String> unmarked = new ArrayList<>();
+        int checked = 0;
+        for (Class<?> anchor : List.of(LightningModule.class, Trainer.class)) {
+            for (String name : classNames(anchor)) {
+                Class<?> c = Class.forName(name, false, anchor.getClassLoader());
+                if (Modifier.isPublic(c.getModifiers()) && c.getEnclosingClass() == null
+                        && !c.getSimpleName().equals("package-info")) {
+                    checked++;
+                    if (!c.isAnnotationPresent(API.class)) {
+                        unmarked.add(name);
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " public types found");
+        assertEquals(List.of(), unmarked, "public types without @API(status = …)");
+    }
+
+    /** The classes in the jar or folder {@code anchor} was loaded from. */
+    private static List<String> classNames(Class<?> anchor) throws Exception {
+        Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> files = Files.walk(location)) {
+                files.filter(f -> f.toString().endsWith(".class")).forEach(f -> names.add(
+                        location.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "")));
+            }
+        } else {
+            try (JarFile jar = new JarFile(location.toFile())) {
+                jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))
+                        .forEach(n -> names.add(n.replace('/', '.').replaceAll("\\.class$", "")));
+            }
+        }
+        names.removeIf(n -> n.contains("$") || n.endsWith("module-info"));
+        return names;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fulmen.runtime;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.Objects;
  * Which checkpoint a call starts from (Lightning's {@code ckpt_path}): {@link #LAST} or {@link #BEST} of the
  * Trainer's checkpoint callback, or a file.
  */
+@API(status = API.Status.MAINTAINED, since = "0.2.0")
 public final class CkptPath {
     /** The newest "last" checkpoint of the Trainer's ModelCheckpoint (Lightning's {@code "last"}). */
     public static final CkptPath LAST = new CkptPath("last", null);

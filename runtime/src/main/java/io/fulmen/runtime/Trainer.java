@@ -24,6 +24,7 @@ import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
+import org.apiguardian.api.API;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ import java.util.function.Function;
  * {@link #requestStop()} and {@link #cancel()} may be called from any thread. {@link #close()} ends the loggers
  * and frees predictions.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Trainer implements AutoCloseable {
     private final TrainerSettings settings;
     private final Accelerator accelerator;

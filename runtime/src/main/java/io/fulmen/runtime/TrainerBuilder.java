@@ -10,6 +10,7 @@ import io.fulmen.spi.DeviceSpec;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
+import org.apiguardian.api.API;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.Set;
  * the plugin registries ({@code "auto"} picks the best available); every component also accepts an instance.
  * Arguments are checked when set, so a bad value fails where it is written.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class TrainerBuilder {
     /** System property naming the plugins folder. */
     public static final String PLUGINS_PROPERTY = "fulmen.plugins.dir";

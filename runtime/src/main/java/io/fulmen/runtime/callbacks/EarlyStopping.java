@@ -8,6 +8,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.pyformat.PyFormatSpec;
 import io.fulmen.pyformat.PyRepr;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
  *
  * <p>Built with {@link #builder(String)}; the configuration is fixed once built.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class EarlyStopping implements Callback {
     private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
 

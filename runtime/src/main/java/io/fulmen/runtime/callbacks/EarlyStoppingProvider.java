@@ -5,6 +5,7 @@ import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.OptionSpec;
 import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.ProviderOptions;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  * {@code callbacks("early_stopping")}: an {@link EarlyStopping} configured by {@code early_stopping.<key>} options
  * named as Lightning's {@code EarlyStopping} arguments; {@code monitor} is required.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class EarlyStoppingProvider implements CallbackProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.ofString("monitor", null, "the metric to watch, e.g. val_loss").asRequired(),

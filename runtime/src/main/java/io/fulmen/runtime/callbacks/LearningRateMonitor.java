@@ -8,6 +8,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.optim.Interval;
 import io.fulmen.spi.ExperimentLogger;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import java.util.Map;
  * even with gradient accumulation; with {@link Interval#EPOCH}, at the start of every training epoch.
  * A fit whose Trainer has no logger fails at setup, as in Lightning.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class LearningRateMonitor implements Callback {
     private final Interval interval;
     private long lastLoggedStep = Long.MIN_VALUE;

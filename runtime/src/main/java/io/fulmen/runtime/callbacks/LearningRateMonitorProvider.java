@@ -4,10 +4,12 @@ import io.fulmen.callback.Callback;
 import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.OptionSpec;
 import io.fulmen.spi.ProviderContext;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
 /** {@code callbacks("learning_rate_monitor")}: a {@link LearningRateMonitor}; option {@code logging_interval}. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class LearningRateMonitorProvider implements CallbackProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.ofEnum("logging_interval", "auto", "log at every optimizer step (step or auto) or epoch",

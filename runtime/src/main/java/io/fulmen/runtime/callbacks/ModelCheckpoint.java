@@ -12,6 +12,7 @@ import io.fulmen.pyformat.PyRepr;
 import io.fulmen.pyformat.PyTimedelta;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
 import io.fulmen.spi.CheckpointSaved;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,7 @@ import java.util.Set;
  * {@code ModelCheckpoint{'monitor': 'val_loss', 'mode': 'min', 'every_n_train_steps': 0, 'every_n_epochs': 1,
  * 'train_time_interval': None}}.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);

@@ -5,6 +5,7 @@ import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.OptionSpec;
 import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.ProviderOptions;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * options named as Lightning's {@code ModelCheckpoint} arguments. Given by name, it replaces the Trainer's default
  * checkpoint callback, as an instance would.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class ModelCheckpointProvider implements CallbackProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.ofPath("dirpath", null, "the checkpoints' folder; default: <log dir>/checkpoints"),

@@ -10,6 +10,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
+import org.apiguardian.api.API;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -42,6 +43,7 @@ import java.util.Set;
  * for 32-bit precision. DJL creates parameters from the first batch, so the table is printed at train start when
  * the block is already initialised, else after the first training batch; once per fit, on global rank 0.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class ModelSummary implements Callback {
     private static final String[] UNITS = {" ", "K", "M", "B", "T"};
 

@@ -7,6 +7,7 @@ import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.spi.ExperimentLogger;
+import org.apiguardian.api.API;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * {@code refreshSeconds}, plus one at each epoch's end. Nothing is formatted between draws, so the per-batch cost
  * is one {@link System#nanoTime()}. Only global rank 0 draws.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class ProgressBar implements Callback {
     /** Seconds between lines when the output is not a terminal, unless configured. */
     public static final double DEFAULT_REFRESH_SECONDS = 5.0;

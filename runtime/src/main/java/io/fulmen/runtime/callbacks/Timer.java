@@ -5,6 +5,7 @@ import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
+import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.function.LongSupplier;
  * Lightning's {@code Timer}: stops training once {@code duration} of training time has passed, checked after every
  * training batch and epoch. The Trainer adds one when {@code maxTime} is set. Elapsed time survives checkpoints.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Timer implements Callback {
     private final Duration duration;
     private final LongSupplier clock;

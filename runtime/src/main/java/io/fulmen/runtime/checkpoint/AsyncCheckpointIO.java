@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.spi.CheckpointData;
 import io.fulmen.spi.CheckpointIO;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #flush()} (the Trainer flushes at the end of every fit/validate/test/predict call) or by
  * {@link #teardown()}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class AsyncCheckpointIO implements CheckpointIO {
     private final CheckpointIO writer;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {

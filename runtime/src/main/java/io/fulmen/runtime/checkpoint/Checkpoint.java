@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.fulmen.spi.CheckpointData;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} ({@link com.google.gson.JsonElement#getAsDouble()} reads
  * them back). {@link CheckpointWriter} rejects a manifest holding one.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Checkpoint {
     private final JsonObject manifest;
     private final Map<String, NDArray> tensors;

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.checkpoint;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 
 /**
@@ -7,6 +8,7 @@ import java.nio.file.Path;
  * all. The message always starts with the file's path, then says what is wrong, e.g.
  * {@code /runs/last.ckpt: tensor 'model/01Linear_weight' is corrupt (CRC32C mismatch)}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class CheckpointFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -3,10 +3,12 @@ package io.fulmen.runtime.checkpoint;
 import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.CheckpointIOProvider;
 import io.fulmen.spi.ProviderContext;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
 /** The built-in checkpoint I/O providers: Fulmen's format written in the training thread or in the background. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class CheckpointIOProviders {
     private CheckpointIOProviders() {}
 

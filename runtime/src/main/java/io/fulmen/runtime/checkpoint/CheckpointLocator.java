@@ -1,6 +1,7 @@
 package io.fulmen.runtime.checkpoint;
 
 import io.fulmen.TrainerView;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 
@@ -8,6 +9,7 @@ import java.nio.file.Path;
  * A callback that knows where its checkpoints are, so {@code ckptPath "last"} and {@code "best"} resolve through
  * it (ModelCheckpoint implements it).
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public interface CheckpointLocator {
     /** The newest "last" checkpoint, looking on disk when this run wrote none yet; null when there is none. */
     Path lastCheckpoint(TrainerView trainer);

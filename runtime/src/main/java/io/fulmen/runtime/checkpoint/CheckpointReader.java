@@ -14,6 +14,7 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -49,6 +50,7 @@ import java.util.regex.Pattern;
  *
  * <p>Stateless and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class CheckpointReader {
     /** Read in chunks this size: a chunk just read is checksummed from cache. */
     private static final int CHUNK = 1 << 20;

@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import org.apiguardian.api.API;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -50,6 +51,7 @@ import java.util.zip.CRC32C;
  * scratch manager for the moment of its write (so that a copy it needs is freed with that manager, where an
  * operation's result on that array would be freed too).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class CheckpointWriter {
     /** CRC and write in slices of this size, so the second pass over a slice finds it in cache. */
     private static final int CHUNK = 4 << 20;

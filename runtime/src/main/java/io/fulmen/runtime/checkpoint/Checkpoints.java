@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.fulmen.HyperParameter;
 import io.fulmen.LightningModule;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.Map;
  * Modules from checkpoints and checkpoints for DJL: Lightning's {@code load_from_checkpoint}, and a weights export
  * DJL's own {@code Model.load} reads (for DJL Serving or a DJL Predictor).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Checkpoints {
     private Checkpoints() {}
 

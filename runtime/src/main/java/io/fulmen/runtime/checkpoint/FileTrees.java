@@ -1,5 +1,6 @@
 package io.fulmen.runtime.checkpoint;
 
+import org.apiguardian.api.API;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Removing a checkpoint that may be a file, a link or a folder (a sharded checkpoint), without following links. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class FileTrees {
     private FileTrees() {}
 

@@ -3,6 +3,7 @@ package io.fulmen.runtime.checkpoint;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.spi.CheckpointData;
 import io.fulmen.spi.CheckpointIO;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
  * The default checkpoint I/O: Fulmen's own file format ({@code docs/checkpoint-format.md}), written atomically in
  * the calling thread (Lightning's {@code TorchCheckpointIO}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class FulmenCheckpointIO implements CheckpointIO {
     @Override
     public void save(CheckpointData checkpoint, Path file) {

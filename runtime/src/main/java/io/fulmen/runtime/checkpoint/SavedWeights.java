@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
+import org.apiguardian.api.API;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +17,7 @@ import java.nio.ByteOrder;
  * Model parameters taken from a checkpoint: tensors named {@code model/<parameter path>}, given to parameters now
  * or, for parameters a module creates lazily from its first batch, when they are created.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class SavedWeights {
     /** The prefix of model parameter tensors in a checkpoint. */
     public static final String MODEL = "model/";

@@ -1,9 +1,12 @@
 package io.fulmen.runtime.config;
 
+import org.apiguardian.api.API;
+
 /**
  * Lightning's {@code limit_*_batches} and {@code val_check_interval}: a count of batches, or a fraction of the
  * loader's length.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record BatchLimit(long count, double fraction) {
     /** Every batch. */
     public static final BatchLimit ALL = new BatchLimit(-1, 1.0);

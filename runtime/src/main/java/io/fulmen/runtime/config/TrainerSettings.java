@@ -2,6 +2,7 @@ package io.fulmen.runtime.config;
 
 import io.fulmen.GradientClipper.ClipAlgorithm;
 import io.fulmen.LoopConfig;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param numSanityValSteps -1 for all validation batches
  * @param seed             null when no seed was set
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record TrainerSettings(
         Integer maxEpochs,
         int minEpochs,

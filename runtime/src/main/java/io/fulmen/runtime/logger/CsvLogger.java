@@ -5,6 +5,7 @@ import io.fulmen.logging.HparamsYaml;
 import io.fulmen.pyformat.PyRepr;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ import java.util.TreeSet;
  *
  * <p>All methods are thread-safe.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class CsvLogger implements ExperimentLogger {
     /** The experiment name used when none is given. */
     public static final String DEFAULT_NAME = "fulmen_logs";

@@ -5,6 +5,7 @@ import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.OptionSpec;
 import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.ProviderOptions;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * (a number for {@code version_N}, or any other string used verbatim; default the next free number),
  * {@code flush_logs_every_n_steps} and {@code save_dir} (default the Trainer's root directory).
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class CsvLoggerProvider implements ExperimentLoggerProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.ofString("name", CsvLogger.DEFAULT_NAME, "the experiment's folder under save_dir"),

@@ -5,6 +5,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
+import org.apiguardian.api.API;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
  * one {@code finish} with the run's status, after which nothing more is sent. Only the process that writes logs
  * (rank zero) talks to the loggers.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class LoggerConnector {
     private final List<ExperimentLogger> loggers;
     private final boolean writes;

@@ -6,6 +6,7 @@ import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
 import io.fulmen.internal.HookOverrides;
+import org.apiguardian.api.API;
 
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
  * Where each loop's loader comes from, in Lightning's precedence: loaders passed to the call, then the DataModule's
  * hooks, then the module's. Each hook is called once, when its loop first needs it.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class DataSources {
     private final Lazy train;
     private final Lazy val;

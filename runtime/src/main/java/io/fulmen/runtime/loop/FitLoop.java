@@ -6,6 +6,7 @@ import io.fulmen.data.DataLoader;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.config.TrainerSettings;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.util.List;
  * ({@link TrainingEpochLoop}) until a stop rule holds, in Lightning's hook order (recorded from Lightning in
  * {@code runtime/src/test/resources/anchors/}).
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class FitLoop {
     private static final Logger LOG = LoggerFactory.getLogger(FitLoop.class);
 

@@ -7,6 +7,7 @@ import io.fulmen.LightningOptimizer;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -19,6 +20,7 @@ import java.util.List;
  * <p>Evaluation hooks take the {@link Stage} and call the validation or the test hook, as Lightning's single
  * evaluation loop does.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class Hooks {
     private final List<Callback> callbacks;
     private final TrainerView view;

@@ -3,11 +3,13 @@ package io.fulmen.runtime.loop;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
 
 /** The entry points of the evaluation and prediction loops, as the Trainer calls them. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class Loops {
     private Loops() {}
 

@@ -13,10 +13,12 @@ import io.fulmen.ParameterOwner;
 import io.fulmen.TrainerView;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.metrics.MetricStore;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
 /** The Trainer as the module sees it: forward with lazy initialisation, logging, optimizers, manual backward. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class ModuleBridge implements ModuleContext {
     /**
      * libtorch's random generator is process-wide: parameter initialisation seeds it and draws from it under this

@@ -9,11 +9,13 @@ import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
 
 /** Everything one fit/validate/test/predict call works with; lives for the call. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class RunContext {
     final TrainerState state;
     final TrainerSettings settings;

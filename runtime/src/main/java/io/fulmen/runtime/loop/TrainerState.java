@@ -8,6 +8,7 @@ import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Strategy;
+import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Map;
  * The Trainer's progress and metrics, readable from any thread: what {@link TrainerView} shows. Written only by
  * the thread running the loops, except {@link #requestStop()} and {@link #cancel()}.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class TrainerState implements TrainerView {
     private final MetricStore metrics;
     private final LoggerConnector loggers;

@@ -2,6 +2,7 @@ package io.fulmen.runtime.metrics;
 
 import io.fulmen.LogOptions;
 import io.fulmen.Reduce;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Map;
  * {@code on_epoch} is forked into {@code name_step} and {@code name_epoch}, as in Lightning. Epoch values are
  * batch-size-weighted means unless another reduction is asked for.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class MetricStore {
     /** Which loop a value was logged in; each has its own collection. */
     public enum Scope {

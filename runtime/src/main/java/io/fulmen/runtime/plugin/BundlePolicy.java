@@ -1,5 +1,6 @@
 package io.fulmen.runtime.plugin;
 
+import org.apiguardian.api.API;
 import java.util.Set;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Set;
  * @param allowedIds            plugin ids allowed to load; empty allows every id
  * @param allowWritableFolder   accept a folder or bundle writable by group or others (an explicit opt-out)
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record BundlePolicy(Set<String> allowedIds, boolean allowWritableFolder) {
     /** Every id, folders writable by the owner only. */
     public static final BundlePolicy DEFAULT = new BundlePolicy(Set.of(), false);

@@ -2,6 +2,7 @@ package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.Availability;
 import io.fulmen.spi.OptionSpec;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
@@ -20,6 +21,7 @@ import java.util.List;
  * @param availability   whether it can be used, and why not
  * @param options        the options it declares, keys without its name
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record PluginInfo(String spi, String name, List<String> aliases, String implementation, String origin,
                          String state, String description, Availability availability, List<OptionSpec> options) {
     /** Copies the lists. */

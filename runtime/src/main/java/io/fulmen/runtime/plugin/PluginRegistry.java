@@ -9,6 +9,7 @@ import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.PrecisionProvider;
 import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.StrategyProvider;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import java.util.ServiceLoader;
  * bundles, bundles in folder order — and the loser is reported with its origin. {@link #close()} unloads the
  * bundles.
  */
+@API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class PluginRegistry implements AutoCloseable {
     /** The SPIs discovered, in listing order; adding an SPI is one line here. */
     public static final List<Spi<?>> SPIS = List.of(

@@ -3,6 +3,7 @@ package io.fulmen.runtime.plugin;
 import io.fulmen.spi.Availability;
 import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.ProviderContext;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
  *
  * @param <P> the SPI's provider interface
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class Registry<P extends ComponentProvider<?>> {
     private final String kind;
     private final Map<String, P> byName = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.ComponentProvider;
+import org.apiguardian.api.API;
 
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param type the provider interface, e.g. {@code AcceleratorProvider.class}
  * @param <P>  the provider interface
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public record Spi<P extends ComponentProvider<?>>(String kind, Class<P> type) {
     /** Checks both parts are present. */
     public Spi {

@@ -1,10 +1,12 @@
 package io.fulmen.runtime.plugin;
 
+import org.apiguardian.api.API;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean …?": the candidate closest to a misspelled name or key, when one is close enough to be a typo. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class Suggestions {
     private Suggestions() {}
 

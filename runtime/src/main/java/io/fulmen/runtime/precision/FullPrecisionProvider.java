@@ -3,10 +3,12 @@ package io.fulmen.runtime.precision;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
 import io.fulmen.spi.ProviderContext;
+import org.apiguardian.api.API;
 
 import java.util.List;
 
 /** Provides {@code "32-true"} (also {@code "32"}), the default precision; available on every accelerator. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class FullPrecisionProvider implements PrecisionProvider {
     @Override
     public String name() {

@@ -5,8 +5,10 @@ import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.SingleDeviceStrategy;
 import io.fulmen.spi.Strategy;
 import io.fulmen.spi.StrategyProvider;
+import org.apiguardian.api.API;
 
 /** Provides {@code "single_device"}, the {@code "auto"} strategy for one device on one node. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class SingleDeviceStrategyProvider implements StrategyProvider {
     @Override
     public String name() {
