@@ -104,17 +104,26 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
     @Override
     public void step(LightningOptimizer optimizer, Runnable closure) {
         Step step = new Step(optimizer, closure);
-        run.strategy.optimizerStep(step);
+        try {
+            run.strategy.optimizerStep(step);
+        } finally {
+            step.restoreGradMode();
+        }
         if (step.closureRan) {
             run.state.progress().optimizerStepped();
         }
     }
 
-    /** The parts of one step that the strategy orders. */
+    /**
+     * The parts of one step that the strategy orders. Clipping and the update run without gradient recording,
+     * switched off once by whichever comes first and back on when the step ends.
+     */
     private final class Step implements OptimizerStep {
         private final LightningOptimizer optimizer;
         private final Runnable closure;
         private boolean closureRan;
+        private boolean gradDisabled;
+        private boolean previousGrad;
 
         Step(LightningOptimizer optimizer, Runnable closure) {
             this.optimizer = optimizer;
@@ -145,27 +154,33 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
 
         @Override
         public void clipGradients() {
-            boolean previous = run.autograd.setGradEnabled(false);
-            try {
-                run.module.configureGradientClipping(optimizer, Optimization.this);
-                if (run.settings.detectAnomaly()) {
-                    AnomalyCheck.gradients(parametersOf(optimizer), run.state);
-                }
-            } finally {
-                run.autograd.setGradEnabled(previous);
+            disableGrad();
+            run.module.configureGradientClipping(optimizer, Optimization.this);
+            if (run.settings.detectAnomaly()) {
+                AnomalyCheck.gradients(parametersOf(optimizer), run.state);
             }
         }
 
         @Override
         public void update() {
-            boolean previous = run.autograd.setGradEnabled(false);
-            try {
-                optimizer.optimizer().step(parametersOf(optimizer));
-            } finally {
-                run.autograd.setGradEnabled(previous);
-            }
+            disableGrad();
+            optimizer.optimizer().step(parametersOf(optimizer));
             if (optimizer.optimizer().stepZeroesGradients()) {
                 gradientsZero.add(optimizer);
+            }
+        }
+
+        private void disableGrad() {
+            if (!gradDisabled) {
+                previousGrad = run.autograd.setGradEnabled(false);
+                gradDisabled = true;
+            }
+        }
+
+        void restoreGradMode() {
+            if (gradDisabled) {
+                run.autograd.setGradEnabled(previousGrad);
+                gradDisabled = false;
             }
         }
     }
