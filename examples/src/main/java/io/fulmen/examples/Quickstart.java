@@ -61,7 +61,7 @@ public final class Quickstart {
         System.out.println(data.source().describe());
 
         TrainerBuilder builder = Trainer.builder()
-                .accelerator(o.accelerator).devices(o.devices).precision(o.precision)
+                .accelerator(o.accelerator).devices(o.devices).precision(o.precision).checkpointIO(o.checkpointIO)
                 .defaultRootDir(o.rootDir);
         if (o.epochs != null) {
             builder.maxEpochs(o.epochs);
@@ -144,6 +144,8 @@ public final class Quickstart {
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
                 "  --precision NAME         32-true (default)",
+                "  --checkpoint-io NAME     fulmen (default: written in the training thread) or async (written",
+                "                           in the background, Lightning's AsyncCheckpointIO)",
                 "  --seed N                 seed initialisation and shuffling",
                 "  --data-dir DIR           Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist,",
                 "                           else the subset shipped with Fulmen)",
@@ -170,6 +172,7 @@ public final class Quickstart {
         String accelerator = "auto";
         String devices = "auto";
         String precision = "32-true";
+        String checkpointIO = "fulmen";
         Long seed;
         Path dataDir;
         Integer limitTrainBatches;
@@ -224,6 +227,7 @@ public final class Quickstart {
                 case "--accelerator" -> accelerator = value;
                 case "--devices" -> devices = value;
                 case "--precision" -> precision = value;
+                case "--checkpoint-io" -> checkpointIO = value;
                 case "--seed" -> seed = (long) intValue(name, value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--limit-train-batches" -> limitTrainBatches = intValue(name, value);
