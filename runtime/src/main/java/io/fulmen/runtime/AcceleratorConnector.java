@@ -30,7 +30,8 @@ final class AcceleratorConnector {
     private AcceleratorConnector() {}
 
     /** What a Trainer runs on. */
-    record Components(Accelerator accelerator, List<Device> devices, Strategy strategy, Precision precision) {}
+    record Components(Accelerator accelerator, List<Device> devices, Strategy strategy, Precision precision,
+                      NamedComponents named) {}
 
     static Components connect(PluginRegistry plugins, TrainerBuilder b) {
         TrainerOptions options = new TrainerOptions(b.options);
@@ -57,9 +58,8 @@ final class AcceleratorConnector {
         Strategy s = strategy != null ? strategy.create() : b.strategyInstance;
         Precision p = precision != null ? precision.create() : b.precisionInstance;
         CheckpointIO io = checkpointIO != null ? checkpointIO.create() : b.checkpointIOInstance;
-        named.apply(b);
         s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io));
-        return new Components(accelerator, devices, s, p);
+        return new Components(accelerator, devices, s, p, named);
     }
 
     private static AcceleratorProvider accelerator(Registry<AcceleratorProvider> registry, String requested,

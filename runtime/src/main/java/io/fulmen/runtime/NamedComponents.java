@@ -14,8 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The loggers and callbacks a build asks for by name, picked (and their options claimed) before any of them is
- * created. {@link #apply} hands them to the Trainer through the builder: the callbacks, in the order they were
- * given among the instances, into the list the callback connector receives; the loggers to {@link Loggers}.
+ * created; the Trainer creates them once every option was checked.
  */
 final class NamedComponents {
     private final List<Planned<ExperimentLogger>> loggers;
@@ -58,10 +57,17 @@ final class NamedComponents {
         return new NamedComponents(loggers, callbacks);
     }
 
-    /** Creates the named callbacks into the builder's callback list and leaves the loggers for {@link Loggers}. */
-    void apply(TrainerBuilder b) {
-        b.plannedLoggers = loggers;
-        b.callbacks.clear();
-        callbacks.forEach(c -> b.callbacks.add(c.get()));
+    /** The callbacks asked for, instances and the named ones created now, in the order they were given. */
+    List<Callback> createCallbacks() {
+        List<Callback> out = new ArrayList<>();
+        callbacks.forEach(c -> out.add(c.get()));
+        return out;
+    }
+
+    /** The loggers: the instances given, then those picked by name (or the default), created now. */
+    List<ExperimentLogger> createLoggers(List<ExperimentLogger> instances) {
+        List<ExperimentLogger> out = new ArrayList<>(instances);
+        loggers.forEach(l -> out.add(l.create()));
+        return out;
     }
 }

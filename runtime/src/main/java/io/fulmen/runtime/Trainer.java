@@ -72,10 +72,10 @@ public final class Trainer implements AutoCloseable {
         this.precision = parts.precision();
         this.out = b.out;
         MetricStore metrics = new MetricStore();
-        this.loggers = new LoggerConnector(settings.fastDevRun() > 0 ? List.of()
-                : Loggers.resolve(plugins, b, settings.defaultRootDir()), strategy.writesLogs(), metrics);
+        this.loggers = new LoggerConnector(b.loggersOff || settings.fastDevRun() > 0 ? List.of()
+                : parts.named().createLoggers(b.loggerInstances), strategy.writesLogs(), metrics);
         this.state = new TrainerState(settings.loopConfig(), metrics, loggers, settings.defaultRootDir(), strategy);
-        this.callbacks = new CallbackConnector(b.callbacks, settings, out,
+        this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                 b.interactive != null ? b.interactive : System.console() != null);
         this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);
         this.results = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());

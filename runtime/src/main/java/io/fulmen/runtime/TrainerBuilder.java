@@ -51,14 +51,10 @@ public final class TrainerBuilder {
     CheckpointIO checkpointIOInstance;
     /** The callbacks asked for, instances and names, in order. */
     final List<NamedComponents.CallbackRequest> callbackRequests = new ArrayList<>();
-    /** Set while {@link #build()} runs: the callbacks asked for, names resolved, for the callback connector. */
-    final List<Callback> callbacks = new ArrayList<>();
     final List<String> loggerNames = new ArrayList<>();
     final List<ExperimentLogger> loggerInstances = new ArrayList<>();
     boolean loggersOff;
     final Map<String, String> options = new LinkedHashMap<>();
-    /** Set while {@link #build()} runs: the loggers NamedComponents picked, for Loggers to create. */
-    List<Planned<ExperimentLogger>> plannedLoggers = List.of();
     PluginRegistry plugins;
     private Path pluginsDir;
     final Set<String> allowedPlugins = new LinkedHashSet<>();
@@ -452,11 +448,6 @@ public final class TrainerBuilder {
 
     /** Builds the Trainer: resolves every name through the plugins and sets the strategy up. */
     public Trainer build() {
-        try {
-            return new Trainer(this);
-        } finally {
-            plannedLoggers = List.of();
-            callbacks.clear();
-        }
+        return new Trainer(this);
     }
 }
