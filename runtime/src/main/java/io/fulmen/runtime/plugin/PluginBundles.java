@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -96,10 +97,10 @@ final class PluginBundles implements AutoCloseable {
         for (PluginWrapper p : manager.getPlugins()) {
             if (p.getPluginState() != PluginState.STARTED) {
                 String requires = p.getDescriptor().getRequires();
-                String why = p.getFailedException() != null ? rootMessage(p.getFailedException())
-                        : p.getPluginState() == PluginState.DISABLED && !manager.getVersionManager()
-                        .checkVersionConstraint(ApiVersion.CURRENT, requires)
+                // Checked first: PF4J 3.15 reports a version mismatch only as "Plugin validation failed".
+                String why = !manager.getVersionManager().checkVersionConstraint(ApiVersion.CURRENT, requires)
                         ? "it requires api " + requires + " but this runtime implements api " + ApiVersion.CURRENT
+                        : p.getFailedException() != null ? rootMessage(p.getFailedException())
                         : "its state is " + p.getPluginState();
                 failures.add("bundle " + p.getPluginPath() + " (" + p.getPluginId() + "@"
                         + p.getDescriptor().getVersion() + ") did not start: " + why);
@@ -189,7 +190,13 @@ final class PluginBundles implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.stopPlugins();
+        // One by one, newest first: PF4J 3.15's stopPlugins() fails with a ConcurrentModificationException when
+        // two or more plugins are started (pf4j#656).
+        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+        Collections.reverse(started);
+        for (PluginWrapper p : started) {
+            manager.stopPlugin(p.getPluginId());
+        }
         manager.unloadPlugins();
     }
 }
