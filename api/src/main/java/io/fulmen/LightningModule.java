@@ -15,6 +15,8 @@ import io.fulmen.spi.ModuleLoader;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,9 @@ import java.util.ServiceLoader;
 public abstract class LightningModule implements AutoCloseable {
 
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
+    private final Object lifecycle = new Object();
     private volatile ModuleContext context;
+    private volatile String closed;
     private volatile ParameterOwner parameterOwner;
     private boolean automaticOptimization = true;
     private volatile boolean training = true;
@@ -392,13 +396,19 @@ public abstract class LightningModule implements AutoCloseable {
         ModuleAccess.install(new ModuleAccess.Accessor() {
             @Override
             public void attach(LightningModule module, ModuleContext context) {
-                module.context = Objects.requireNonNull(context, "context");
+                Objects.requireNonNull(context, "context");
+                synchronized (module.lifecycle) {
+                    module.requireOpen();
+                    module.context = context;
+                }
             }
 
             @Override
             public void detach(LightningModule module, ModuleContext context) {
-                if (module.context == context) {
-                    module.context = null;
+                synchronized (module.lifecycle) {
+                    if (module.context == context) {
+                        module.context = null;
+                    }
                 }
             }
 
@@ -417,17 +427,44 @@ public abstract class LightningModule implements AutoCloseable {
     private ModuleContext context() {
         ModuleContext c = context;
         if (c == null) {
+            requireOpen();
             throw new IllegalStateException(getClass().getSimpleName()
                     + " is not attached to a Trainer: call it through trainer.fit/validate/test/predict");
         }
         return c;
     }
 
-    /** Frees the parameters' native memory. */
+    private void requireOpen() {
+        String when = closed;
+        if (when != null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " was closed " + when + " and its "
+                    + "parameters freed; build a new module or load one with loadFromCheckpoint");
+        }
+    }
+
+    /**
+     * Frees the parameters' native memory. Called from another thread while a Trainer call uses this module, it
+     * first cancels that call and waits until it has ended, so no running step reads freed memory; from inside the
+     * call itself it is refused. A closed module refuses further use, saying when it was closed.
+     */
     @Override
     public void close() {
-        ParameterOwner owner = parameterOwner;
-        parameterOwner = null;
+        ModuleContext running;
+        synchronized (lifecycle) {
+            if (closed == null) {
+                closed = "at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS)
+                        + " by thread '" + Thread.currentThread().getName() + "'";
+            }
+            running = context;
+        }
+        if (running != null) {
+            running.cancelRunAndAwait();
+        }
+        ParameterOwner owner;
+        synchronized (lifecycle) {
+            owner = parameterOwner;
+            parameterOwner = null;
+        }
         if (owner != null) {
             owner.close();
         }

@@ -26,4 +26,10 @@ public interface ModuleContext {
     void manualBackward(NDArray loss);
 
     TrainerView trainer();
+
+    /**
+     * The module is being closed from another thread: cancel the call it is attached to and wait until that call
+     * has ended, so that no running step uses memory about to be freed; refused from the call's own thread.
+     */
+    void cancelRunAndAwait();
 }

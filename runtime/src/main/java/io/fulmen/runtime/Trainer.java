@@ -187,9 +187,6 @@ public final class Trainer implements AutoCloseable {
 
     private <T> T call(Stage stage, LightningModule module, DataSource data, Function<RunContext, T> body) {
         Objects.requireNonNull(module, "module");
-        if (closed) {
-            throw new IllegalStateException("this Trainer is closed; build a new one");
-        }
         LightningDataModule dm = data instanceof LightningDataModule m ? m : null;
         return runner.run(stage, module, dm, body);
     }
@@ -262,9 +259,15 @@ public final class Trainer implements AutoCloseable {
         return callbacks.callbacks();
     }
 
-    /** Ends the loggers (status success) and frees predictions. */
+    /**
+     * Ends the loggers (status success) and frees predictions. Called from another thread while a call runs, it
+     * first cancels that call and waits until it has ended (the call fails with {@link TrainingCancelledException},
+     * its loggers finished as interrupted with everything logged until then); from inside a running call (a
+     * callback, a hook) it is refused. A closed Trainer refuses new calls, saying when it was closed.
+     */
     @Override
     public void close() {
+        runner.close();
         if (closed) {
             return;
         }

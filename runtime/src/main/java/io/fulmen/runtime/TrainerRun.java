@@ -13,13 +13,13 @@ import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.RunContext;
+import io.fulmen.runtime.loop.RunGate;
 import io.fulmen.runtime.loop.TrainerState;
 import io.fulmen.runtime.loop.TrainingCancelledException;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -35,7 +35,7 @@ final class TrainerRun {
     private final TrainerState state;
     private final LoggerConnector loggers;
     private final CallbackConnector callbacks;
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final RunGate gate;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
                LoggerConnector loggers, CallbackConnector callbacks) {
@@ -45,21 +45,23 @@ final class TrainerRun {
         this.state = state;
         this.loggers = loggers;
         this.callbacks = callbacks;
+        this.gate = new RunGate(state);
+    }
+
+    /** Refuses new calls, cancels a running one from another thread and waits for it to end. */
+    void close() {
+        gate.close();
     }
 
     <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Function<RunContext, T> body) {
         requireHooks(stage, module);
-        if (!running.compareAndSet(false, true)) {
-            Stage other = state.stage();
-            throw new IllegalStateException("this Trainer is already running " + (other == null ? "a call"
-                    : other.lightningName()) + "; one call at a time per Trainer");
-        }
+        gate.enter(stage);
         state.resetForCall(stage);
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
-                    manager);
+                    manager, gate);
             ModuleAccess.attach(module, run.bridge());
             try {
                 T result = setUpRunAndTearDown(stage, module, dm, run, body);
@@ -76,7 +78,7 @@ final class TrainerRun {
             }
         } finally {
             state.endCall();
-            running.set(false);
+            gate.exit();
         }
     }
 

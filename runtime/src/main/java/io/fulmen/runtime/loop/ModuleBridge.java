@@ -138,4 +138,9 @@ public final class ModuleBridge implements ModuleContext {
     public TrainerView trainer() {
         return run.state;
     }
+
+    @Override
+    public void cancelRunAndAwait() {
+        run.gate.cancelAndAwait("the module " + run.module.getClass().getSimpleName());
+    }
 }

@@ -30,10 +30,11 @@ public final class RunContext {
     final NDManager manager;
     final ModuleBridge bridge;
     final Hooks hooks;
+    final RunGate gate;
 
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
-                      Precision precision, Autograd autograd, NDManager manager) {
+                      Precision precision, Autograd autograd, NDManager manager, RunGate gate) {
         this.state = state;
         this.settings = settings;
         this.module = module;
@@ -45,6 +46,7 @@ public final class RunContext {
         this.engine = settings.engine();
         this.device = strategy.rootDevice();
         this.manager = manager;
+        this.gate = gate;
         this.bridge = new ModuleBridge(this);
         this.hooks = new Hooks(this.callbacks, state, module);
     }
