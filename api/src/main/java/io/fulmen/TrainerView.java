@@ -33,8 +33,18 @@ public interface TrainerView {
     /** Maximum optimizer steps; -1 for unbounded. */
     long maxSteps();
 
-    /** Training batches per epoch after limits; -1 when the loader length is unknown. */
+    /**
+     * Training batches per epoch after limits; -1 when the loader length is unknown. Asked for during fit before the
+     * epochs start (in {@code configureOptimizers}), it loads the training data to tell, as Lightning does.
+     */
     long numTrainingBatches();
+
+    /**
+     * Lightning's {@code estimated_stepping_batches}: the optimizer steps fit will take (max_epochs × training batches
+     * per epoch ÷ accumulate_grad_batches, capped by max_steps); -1 when training is unbounded. Readable in
+     * {@code configureOptimizers}, to size per-step learning-rate schedules.
+     */
+    long estimatedSteppingBatches();
 
     /**
      * Validation batches of one validation run during fit after limits (Lightning's {@code num_val_batches}); 0 when

@@ -34,6 +34,8 @@ public final class FitLoop {
     private final StopRules stop;
     private Optimization optimization;
     private boolean deferredStopLogged;
+    private DataLoader train;
+    private long numTrainBatches = -1;
 
     /** A fit that resumes from {@code resume}, or from scratch when it is null. */
     public FitLoop(RunContext run, DataSources data, Resume resume) {
@@ -48,7 +50,15 @@ public final class FitLoop {
 
     /** Runs fit after setup hooks; the Trainer calls setup/teardown around it. */
     public void run() {
-        OptimizerConfig config = module.configureOptimizers();
+        state.numTrainingBatches(-1);
+        state.numValBatches(-1);
+        state.trainBatchesOnDemand(this::trainBatches);
+        OptimizerConfig config;
+        try {
+            config = module.configureOptimizers();
+        } finally {
+            state.trainBatchesOnDemand(null);
+        }
         if (config == null || config.entries().isEmpty()) {
             throw new IllegalStateException("configureOptimizers returned no optimizer");
         }
@@ -94,16 +104,8 @@ public final class FitLoop {
         optimization.zeroAll();
         FitValidation validation = new FitValidation(run, data, stop);
         validation.sanityCheck();
-        DataLoader train = data.train();
-        if (train == null) {
-            throw new IllegalStateException("no training data: pass a train loader to fit, or return one from "
-                    + "trainDataloader() of the DataModule or the module");
-        }
-        long numTrainBatches = settings.limitTrainBatches().of(train.numBatches(), "limit_train_batches");
-        state.numTrainingBatches(numTrainBatches);
+        long numTrainBatches = trainBatches();
         validation.trainingBatchesKnown(numTrainBatches);
-        state.maxEpochs(settings.effectiveMaxEpochs());
-        state.maxSteps(settings.maxSteps());
         TrainingEpochLoop epochs = new TrainingEpochLoop(run, optimization, backward, validation, stop, train,
                 numTrainBatches);
         state.training(true);
@@ -120,6 +122,20 @@ public final class FitLoop {
             state.training(false);
         }
         run.hooks.fitEnd();
+    }
+
+    /** The training loader's batches per epoch after limit_train_batches; the loader is asked for once. */
+    private long trainBatches() {
+        if (train == null) {
+            train = data.train();
+            if (train == null) {
+                throw new IllegalStateException("no training data: pass a train loader to fit, or return one from "
+                        + "trainDataloader() of the DataModule or the module");
+            }
+            numTrainBatches = settings.limitTrainBatches().of(train.numBatches(), "limit_train_batches");
+            state.numTrainingBatches(numTrainBatches);
+        }
+        return numTrainBatches;
     }
 
     /** Lightning's {@code _FitLoop.done}: no batches, max_epochs, max_steps, or a stop that min_* allow. */

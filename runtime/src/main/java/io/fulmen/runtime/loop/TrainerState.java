@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The Trainer's progress and metrics, readable from any thread: what {@link TrainerView} shows. Written only by
@@ -30,9 +31,9 @@ public final class TrainerState implements TrainerView {
     private volatile boolean sanityChecking;
     private volatile boolean training;
     private final FitProgress progress = new FitProgress();
-    private volatile int maxEpochs = -1;
-    private volatile long maxSteps = -1;
     private volatile long numTrainingBatches = -1;
+    private volatile Thread fitThread;
+    private volatile LongSupplier trainBatchesOnDemand;
     private volatile long numValBatches = -1;
     private final LoopConfig config;
     private volatile boolean shouldStop;
@@ -121,25 +122,49 @@ public final class TrainerState implements TrainerView {
 
     @Override
     public int maxEpochs() {
-        return maxEpochs;
-    }
-
-    void maxEpochs(int v) {
-        this.maxEpochs = v;
+        return config.maxEpochs();
     }
 
     @Override
     public long maxSteps() {
-        return maxSteps;
-    }
-
-    void maxSteps(long v) {
-        this.maxSteps = v;
+        return config.maxSteps();
     }
 
     @Override
     public long numTrainingBatches() {
-        return numTrainingBatches;
+        long n = numTrainingBatches;
+        LongSupplier onDemand = trainBatchesOnDemand;
+        if (n < 0 && onDemand != null && Thread.currentThread() == fitThread) {
+            n = onDemand.getAsLong(); // Lightning loads the train dataloader early when this is asked for
+        }
+        return n;
+    }
+
+    /**
+     * Lightning's {@code estimated_stepping_batches}: the optimizer steps fit will take, from max_epochs, the
+     * training batches per epoch, accumulation and max_steps; -1 when training is unbounded. Asked for during fit
+     * before the training data was loaded (in {@code configureOptimizers}, to size a schedule), it loads it.
+     */
+    @Override
+    public long estimatedSteppingBatches() {
+        int epochs = config.maxEpochs();
+        long maxSteps = config.maxSteps();
+        if (epochs == -1) {
+            return maxSteps;
+        }
+        long batches = numTrainingBatches();
+        if (batches < 0) {
+            return maxSteps;
+        }
+        long perEpoch = (batches + config.accumulateGradBatches() - 1) / config.accumulateGradBatches();
+        long estimated = perEpoch * Math.max(epochs, 1);
+        return maxSteps != -1 ? Math.min(estimated, maxSteps) : estimated;
+    }
+
+    /** During fit, how the training batches per epoch are found when asked for before the epochs start. */
+    void trainBatchesOnDemand(LongSupplier supplier) {
+        this.fitThread = supplier == null ? null : Thread.currentThread();
+        this.trainBatchesOnDemand = supplier;
     }
 
     void numTrainingBatches(long v) {
