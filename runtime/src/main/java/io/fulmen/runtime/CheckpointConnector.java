@@ -6,6 +6,8 @@ import io.fulmen.callback.Callback;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
 import io.fulmen.spi.Strategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,15 @@ import java.util.List;
  * {@code _CheckpointConnector}): {@code last}/{@code best} come from the Trainer's checkpoint callback.
  */
 final class CheckpointConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointConnector.class);
+
     private CheckpointConnector() {}
 
-    /** The file {@code ckpt} names; fails saying what is missing and what to pass instead. */
+    /**
+     * The file {@code ckpt} names; fails saying what is missing and what to pass instead. {@code last} with no last
+     * checkpoint yet is no error, as in Lightning (the auto-resume idiom): it warns, naming the folder searched, and
+     * returns null so that the call starts from the module as it is.
+     */
     static Path resolve(CkptPath ckpt, List<Callback> callbacks, TrainerView view) {
         String key = ckpt.symbolicName();
         if (key == null) {
@@ -34,6 +42,12 @@ final class CheckpointConnector {
                 Path p = ckpt == CkptPath.LAST ? locator.lastCheckpoint(view) : locator.bestCheckpoint(view);
                 if (p != null) {
                     return p;
+                }
+                if (ckpt == CkptPath.LAST) {
+                    LOG.warn("ckpt_path=\"last\" is set, but there is no last checkpoint in {}: no checkpoint is "
+                            + "loaded, the call starts from the module as it is. HINT: ModelCheckpoint.builder()"
+                            + ".saveLast(true) writes one", locator.checkpointDirectory(view));
+                    return null;
                 }
                 throw new IllegalArgumentException("ckpt_path=\"" + key + "\": no " + key + " checkpoint "
                         + "was found by " + c.getClass().getSimpleName());

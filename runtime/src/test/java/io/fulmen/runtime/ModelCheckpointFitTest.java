@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ModelCheckpoint inside a real fit: files on disk, "last" and "best", and checkpointing on by default. */
@@ -89,5 +90,21 @@ class ModelCheckpointFitTest {
             t.fit(m, train);
         }
         assertEquals(Set.of("epoch=1-step=8.ckpt"), files(root.resolve("fulmen_logs/version_0/checkpoints")));
+    }
+
+    @Test
+    void lastWithNothingToResumeStartsFreshAsLightningDoes() {
+        var train = Fixtures.loader(Fixtures.blobs(64, 8, 1), 16, true);
+        var val = Fixtures.loader(Fixtures.blobs(32, 8, 2), 16, false);
+        try (var m = new Fixtures.Classifier(); var t = Fixtures.quietTrainer(root).maxEpochs(2)
+                .enableCheckpointing(true).build()) {
+            t.fit(m, DataSource.loaders(train, val), CkptPath.LAST); // the auto-resume idiom on a first run
+            assertEquals(8, t.view().globalStep(), "trained from scratch");
+        }
+        try (var m = new Fixtures.Classifier(); var t = Fixtures.quietTrainer(root).maxEpochs(1).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.fit(m, DataSource.loaders(train, val), CkptPath.LAST));
+            assertTrue(e.getMessage().contains("needs a ModelCheckpoint callback"), e.getMessage());
+        }
     }
 }

@@ -50,7 +50,7 @@ final class CheckpointFiles {
     }
 
     /** {@code __resolve_ckpt_dir}. */
-    private Path resolveCkptDir(TrainerView trainer) {
+    Path resolveCkptDir(TrainerView trainer) {
         if (dirpath != null) {
             return Path.of(dirpath);
         }

@@ -681,6 +681,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         return bestModelPath().isEmpty() ? null : Path.of(bestModelPath());
     }
 
+    @Override
+    public Path checkpointDirectory(TrainerView trainer) {
+        return files.resolveCkptDir(trainer).toAbsolutePath();
+    }
+
     /**
      * Lightning's {@code _find_last_checkpoints}: the {@code last*.ckpt} files in this callback's directory (the
      * files {@code ckpt_path="last"} chooses among).

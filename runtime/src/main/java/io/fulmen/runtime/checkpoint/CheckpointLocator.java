@@ -16,4 +16,7 @@ public interface CheckpointLocator {
 
     /** The best checkpoint by the monitored metric; null when there is none. */
     Path bestCheckpoint(TrainerView trainer);
+
+    /** The folder searched for checkpoints, for messages. */
+    Path checkpointDirectory(TrainerView trainer);
 }
