@@ -8,6 +8,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
+import io.fulmen.internal.DetachedContexts;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
@@ -40,6 +41,7 @@ public abstract class LightningModule implements AutoCloseable {
     private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
     private final Object lifecycle = new Object();
     private volatile ModuleContext context;
+    private volatile ModuleContext detached;
     private volatile String closed;
     private volatile ParameterOwner parameterOwner;
     private boolean automaticOptimization = true;
@@ -50,7 +52,11 @@ public abstract class LightningModule implements AutoCloseable {
 
     // ---------------------------------------------------------------- forward and steps
 
-    /** Runs the network; the default runs {@link #block()}. Override to compose several blocks. */
+    /**
+     * Runs the network; the default runs {@link #block()}. Override to compose several blocks. Outside a Trainer call
+     * (after fit, or after {@link #loadFromCheckpoint}) it runs without gradients: call {@link #eval()} first for
+     * inference.
+     */
     public NDList forward(NDList inputs) {
         return runBlock(block(), inputs);
     }
@@ -193,6 +199,22 @@ public abstract class LightningModule implements AutoCloseable {
     /** Switches between training and evaluation mode ({@code train()} / {@code eval()}). */
     public final void setTraining(boolean training) {
         this.training = training;
+    }
+
+    /**
+     * Evaluation mode (Lightning's {@code model.eval()}): dropout off, batch norm on its running statistics. With
+     * {@link #forward} outside a Trainer this is inference: {@code try (var m = loadFromCheckpoint(...)) {
+     * m.eval(); NDList out = m.forward(x); }}. Returns this module.
+     */
+    public final LightningModule eval() {
+        setTraining(false);
+        return this;
+    }
+
+    /** Training mode (Lightning's {@code model.train()}), the mode a new module starts in. Returns this module. */
+    public final LightningModule train() {
+        setTraining(true);
+        return this;
     }
 
     // ---------------------------------------------------------------- data hooks (when there is no DataModule)
@@ -424,14 +446,26 @@ public abstract class LightningModule implements AutoCloseable {
         });
     }
 
+    /** The running Trainer call's context, else the one for inference outside a Trainer. */
     private ModuleContext context() {
         ModuleContext c = context;
-        if (c == null) {
-            requireOpen();
-            throw new IllegalStateException(getClass().getSimpleName()
-                    + " is not attached to a Trainer: call it through trainer.fit/validate/test/predict");
+        if (c != null) {
+            return c;
         }
-        return c;
+        requireOpen();
+        ModuleContext d = detached;
+        if (d == null) {
+            ClassLoader cl = getClass().getClassLoader() != null ? getClass().getClassLoader()
+                    : LightningModule.class.getClassLoader();
+            d = ServiceLoader.load(DetachedContexts.class, cl).findFirst()
+                    .or(() -> ServiceLoader.load(DetachedContexts.class, LightningModule.class.getClassLoader())
+                            .findFirst())
+                    .orElseThrow(() -> new IllegalStateException(getClass().getSimpleName() + " is not attached to a "
+                            + "Trainer and no runtime is on the classpath to run it alone: add fulmen-runtime"))
+                    .create(this);
+            detached = d;
+        }
+        return d;
     }
 
     private void requireOpen() {
