@@ -50,6 +50,7 @@ public final class FitLoop {
 
     /** Runs fit after setup hooks; the Trainer calls setup/teardown around it. */
     public void run() {
+        state.fitStopReason(null);
         state.numTrainingBatches(-1);
         state.numValBatches(-1);
         state.trainBatchesOnDemand(this::trainBatches);
@@ -138,21 +139,31 @@ public final class FitLoop {
         return numTrainBatches;
     }
 
-    /** Lightning's {@code _FitLoop.done}: no batches, max_epochs, max_steps, or a stop that min_* allow. */
+    /** Lightning's {@code _FitLoop.done}: no batches, max_steps, max_epochs, or a stop that min_* allow. */
     private boolean done(long numTrainBatches) {
-        if (numTrainBatches == 0) {
+        String reason = stopReason(numTrainBatches);
+        if (reason != null) {
+            state.fitStopReason(reason);
+            LOG.info("`Trainer.fit` stopped: {}", reason);
             return true;
+        }
+        return false;
+    }
+
+    private String stopReason(long numTrainBatches) {
+        if (numTrainBatches == 0) {
+            return "no training batches";
+        }
+        if (stop.maxStepsReached()) {
+            return "`max_steps=" + settings.maxSteps() + "` reached";
         }
         int maxEpochs = settings.effectiveMaxEpochs();
         if (maxEpochs != -1 && state.currentEpoch() >= maxEpochs) {
-            return true;
-        }
-        if (stop.maxStepsReached()) {
-            return true;
+            return "`max_epochs=" + maxEpochs + "` reached";
         }
         if (state.shouldStop()) {
             if (stop.canStopEarly()) {
-                return true;
+                return "a stop was requested (`trainer.should_stop`: early stopping, a timer, or requestStop())";
             }
             if (!deferredStopLogged) {
                 deferredStopLogged = true;
@@ -160,6 +171,6 @@ public final class FitLoop {
                         + "continues until it is", settings.minEpochs(), settings.minSteps());
             }
         }
-        return false;
+        return null;
     }
 }

@@ -35,6 +35,7 @@ public final class TrainerState implements TrainerView {
     private volatile Thread fitThread;
     private volatile LongSupplier trainBatchesOnDemand;
     private volatile long numValBatches = -1;
+    private volatile String fitStopReason;
     private final LoopConfig config;
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
@@ -178,6 +179,15 @@ public final class TrainerState implements TrainerView {
 
     void numValBatches(long v) {
         this.numValBatches = v;
+    }
+
+    /** Why the last fit stopped, in Lightning's words ("`max_epochs=3` reached"); null before one ended. */
+    public String fitStopReason() {
+        return fitStopReason;
+    }
+
+    void fitStopReason(String reason) {
+        this.fitStopReason = reason;
     }
 
     @Override
