@@ -3,6 +3,7 @@ package io.fulmen.runtime.loop;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
@@ -56,13 +57,14 @@ public final class DetachedModuleContext implements ModuleContext {
             synchronized (memory) {
                 if (!memory.isInitialized(block)) {
                     if (!block.isInitialized()) {
-                        block.initialize(memory.manager(), ai.djl.ndarray.types.DataType.FLOAT32,
-                                inputs.getShapes());
+                        block.initialize(memory.manager(), DataType.FLOAT32, inputs.getShapes());
                     }
                     memory.markInitialized(block);
                 }
             }
             return block.forward(memory.store(), inputs, training);
+        } catch (RuntimeException e) {
+            throw BlockFailure.withContext(e, block, inputs, "outside a Trainer");
         } finally {
             autograd.setGradEnabled(previous);
         }

@@ -46,7 +46,7 @@ final class EvaluationLoop {
                     run.checkCancelled();
                     try (Batch raw = stream.next()) {
                         Batch batch = run.strategy.batchToDevice(raw, run.module, 0);
-                        run.bridge.enter(scope, false, batch.getSize());
+                        run.bridge.enter(scope, false, batch.getSize(), idx);
                         hooks.evaluationBatchStart(stage, batch, idx, 0);
                         hooks.evaluationStep(stage, batch, idx);
                         if (!sanity) {

@@ -30,6 +30,7 @@ public final class ModuleBridge implements ModuleContext {
     private MetricStore.Scope scope = MetricStore.Scope.TRAIN;
     private boolean stepHook;
     private int batchSize = 1;
+    private int batchIdx = -1;
     private Backward backward;
 
     ModuleBridge(RunContext run) {
@@ -38,9 +39,15 @@ public final class ModuleBridge implements ModuleContext {
 
     /** Where {@code log} calls go from now on. */
     void enter(MetricStore.Scope newScope, boolean inStepHook, int currentBatchSize) {
+        enter(newScope, inStepHook, currentBatchSize, -1);
+    }
+
+    /** As {@link #enter(MetricStore.Scope, boolean, int)}, inside batch {@code index} of the loop. */
+    void enter(MetricStore.Scope newScope, boolean inStepHook, int currentBatchSize, int index) {
         this.scope = newScope;
         this.stepHook = inStepHook;
         this.batchSize = currentBatchSize;
+        this.batchIdx = index;
     }
 
     void backward(Backward b) {
@@ -50,13 +57,33 @@ public final class ModuleBridge implements ModuleContext {
     @Override
     public NDList runBlock(Block block, NDList inputs, boolean training) {
         ParameterMemory memory = memory();
-        if (!memory.isInitialized(block)) {
-            if (!block.isInitialized()) {
-                initialize(block, inputs, memory);
+        try {
+            if (!memory.isInitialized(block)) {
+                if (!block.isInitialized()) {
+                    initialize(block, inputs, memory);
+                }
+                memory.markInitialized(block);
             }
-            memory.markInitialized(block);
+            return block.forward(memory.store(), run.precision.convertInput(inputs), training);
+        } catch (RuntimeException e) {
+            throw BlockFailure.withContext(e, block, inputs, where());
         }
-        return block.forward(memory.store(), run.precision.convertInput(inputs), training);
+    }
+
+    /** "in fit (epoch 0, global step 12, batch 3)", for errors. */
+    private String where() {
+        var stage = run.state.stage();
+        StringBuilder s = new StringBuilder("in ").append(stage == null ? "a call" : stage.lightningName());
+        if (run.state.isSanityChecking()) {
+            s.append(" (sanity check");
+        } else {
+            s.append(" (epoch ").append(run.state.currentEpoch()).append(", global step ")
+                    .append(run.state.globalStep());
+        }
+        if (batchIdx >= 0) {
+            s.append(", batch ").append(batchIdx);
+        }
+        return s.append(')').toString();
     }
 
     private ParameterMemory memory() {

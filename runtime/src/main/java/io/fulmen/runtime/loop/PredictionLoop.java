@@ -38,7 +38,7 @@ final class PredictionLoop {
                     run.checkCancelled();
                     try (Batch raw = stream.next()) {
                         Batch batch = run.strategy.batchToDevice(raw, m, 0);
-                        run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize());
+                        run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize(), idx);
                         hooks.predictBatchStart(batch, idx, 0);
                         Object prediction = keep(m.predictStep(batch, idx), results);
                         outputs.add(prediction);

@@ -81,7 +81,7 @@ final class TrainingEpochLoop {
     /** One training batch; returns true when the module asked to end the epoch. */
     private boolean runBatch(Batch raw, int batchIdx) {
         Batch batch = run.strategy.batchToDevice(raw, module, 0);
-        run.bridge.enter(MetricStore.Scope.TRAIN, true, batch.getSize());
+        run.bridge.enter(MetricStore.Scope.TRAIN, true, batch.getSize(), batchIdx);
         if (!hooks.trainBatchStart(batch, batchIdx)) {
             return true;
         }
