@@ -121,4 +121,16 @@ class CheckpointsTest {
         }
     }
 
+
+    @Test
+    void overridesConvertBetweenNumberKindsAndNameTheParameterWhenTheyCannot() {
+        Path file = trainAndSave(new java.util.HashMap<>());
+        try (HpClassifier m = Checkpoints.loadFromCheckpoint(HpClassifier.class, file, Map.of("lr", 1e-3))) {
+            assertEquals(1e-3f, ((Number) m.hparams().get("lr")).floatValue(), "a double override for a float");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.loadFromCheckpoint(HpClassifier.class, file, Map.of("hidden", 2.5)));
+        assertEquals("hyperparameter override 'hidden' = 2.5 (Double) does not fit the constructor parameter's type "
+                + "int", e.getMessage());
+    }
 }

@@ -102,7 +102,46 @@ public final class Checkpoints {
             throw new IllegalArgumentException("hyperparameter '" + name + "' has type " + target.getName()
                     + ", which loadFromCheckpoint cannot rebuild (numbers, booleans and strings only)");
         }
-        return value;
+        return convertOverride(value, target, name);
+    }
+
+    /** An override as the constructor parameter's type: numbers convert between kinds (1e-3 for a float). */
+    private static Object convertOverride(Object value, Class<?> target, String name) {
+        Class<?> boxed = boxed(target);
+        if (value == null) {
+            if (target.isPrimitive()) {
+                throw new IllegalArgumentException("hyperparameter override '" + name + "' is null but the "
+                        + "constructor parameter is a " + target.getName());
+            }
+            return null;
+        }
+        if (boxed.isInstance(value)) {
+            return value;
+        }
+        if (value instanceof Number n) {
+            if (boxed == Float.class) {
+                return n.floatValue();
+            } else if (boxed == Double.class) {
+                return n.doubleValue();
+            } else if ((boxed == Integer.class || boxed == Long.class) && n.doubleValue() == Math.rint(n.doubleValue())) {
+                if (boxed == Integer.class && n.longValue() == (int) n.longValue()) {
+                    return (int) n.longValue();
+                } else if (boxed == Long.class) {
+                    return n.longValue();
+                }
+            }
+        }
+        throw new IllegalArgumentException("hyperparameter override '" + name + "' = " + value + " ("
+                + value.getClass().getSimpleName() + ") does not fit the constructor parameter's type "
+                + target.getName());
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return type == int.class ? Integer.class : type == long.class ? Long.class : type == float.class
+                ? Float.class : type == double.class ? Double.class : type == boolean.class ? Boolean.class : type;
     }
 
     /**
