@@ -52,6 +52,12 @@ public interface TrainerView {
      */
     long numValBatches();
 
+    /**
+     * Batches of the validation, test or predict run in progress after limits (what its progress bar counts to);
+     * -1 when none runs or the loader's length is unknown.
+     */
+    long numEvaluationBatches();
+
     /** The loop arguments: when validation runs, how long training lasts, {@code fast_dev_run}. */
     LoopConfig config();
 

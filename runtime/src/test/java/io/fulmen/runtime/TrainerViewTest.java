@@ -80,4 +80,19 @@ class TrainerViewTest {
             assertEquals(0, files.count(), "Lightning's _should_skip_saving_checkpoint: fast_dev_run");
         }
     }
+
+    @Test
+    void evaluationBarsCountToTheirTotal() {
+        var data = Fixtures.loader(Fixtures.blobs(96, 8, 1), 32, false); // 3 batches
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var m = new Fixtures.Classifier(); var t = Trainer.builder().defaultRootDir(root).logger(false)
+                .enableModelSummary(false).enableCheckpointing(false).maxEpochs(1).numSanityValSteps(0)
+                .output(new java.io.PrintStream(bytes, true), false).build()) {
+            t.fit(m, data, data);
+            t.test(m, data);
+            assertEquals(-1, t.view().numEvaluationBatches(), "none runs now");
+        }
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("Testing: 100%") && out.contains("3/3"), out);
+    }
 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * The epoch is counted from 0 and shown against the last epoch ({@code max_epochs - 1}), as Lightning's rich bar
  * does; the metrics are {@link TrainerView#progressBarMetrics()} with 4 significant digits, after {@code v_num},
  * the first logger's version number. Validation (not the sanity check) shows a {@code Validation} bar, test a
- * {@code Testing} bar and predict a {@code Predicting} bar; their totals are unknown, so they show counts.
+ * {@code Testing} bar and predict a {@code Predicting} bar, each with its total when the loader's length is known.
  *
  * <p>On a terminal ({@code interactive}) one line is redrawn in place with {@code '\r'}, at most every 100 ms; the
  * train line of each epoch stays on screen. Elsewhere (log files, CI) a plain line is printed at most every
@@ -137,7 +137,7 @@ public final class ProgressBar implements Callback {
         if (trainer.isSanityChecking() || trainer.globalRank() != 0) {
             return;
         }
-        start(trainer, new Bar("Validation", -1, false));
+        start(trainer, new Bar("Validation", trainer.numEvaluationBatches(), false));
     }
 
     @Override
@@ -168,7 +168,7 @@ public final class ProgressBar implements Callback {
     @Override
     public void onTestStart(TrainerView trainer, LightningModule module) {
         if (trainer.globalRank() == 0) {
-            start(trainer, new Bar("Testing", -1, false));
+            start(trainer, new Bar("Testing", trainer.numEvaluationBatches(), false));
         }
     }
 
@@ -186,7 +186,7 @@ public final class ProgressBar implements Callback {
     @Override
     public void onPredictStart(TrainerView trainer, LightningModule module) {
         if (trainer.globalRank() == 0) {
-            start(trainer, new Bar("Predicting", -1, false));
+            start(trainer, new Bar("Predicting", trainer.numEvaluationBatches(), false));
         }
     }
 

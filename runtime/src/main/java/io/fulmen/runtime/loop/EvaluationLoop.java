@@ -33,6 +33,7 @@ final class EvaluationLoop {
         boolean previousGrad = run.autograd == null || run.autograd.setGradEnabled(false);
         boolean previousTraining = run.state.isTraining();
         run.state.training(false);
+        run.state.numEvaluationBatches(limit);
         try {
             if (inFit && !sanity) {
                 hooks.validationModelZeroGrad();
@@ -73,6 +74,7 @@ final class EvaluationLoop {
             }
             return results;
         } finally {
+            run.state.numEvaluationBatches(-1);
             run.state.training(previousTraining);
             if (run.autograd != null) {
                 run.autograd.setGradEnabled(previousGrad);

@@ -27,6 +27,7 @@ final class PredictionLoop {
         LightningModule m = run.module;
         boolean previousGrad = run.autograd == null || run.autograd.setGradEnabled(false);
         List<Object> outputs = new ArrayList<>();
+        run.state.numEvaluationBatches(limit);
         try {
             Hooks hooks = run.hooks;
             hooks.predictModelEval();
@@ -51,6 +52,7 @@ final class PredictionLoop {
             hooks.predictEnd();
             return outputs;
         } finally {
+            run.state.numEvaluationBatches(-1);
             if (run.autograd != null) {
                 run.autograd.setGradEnabled(previousGrad);
             }

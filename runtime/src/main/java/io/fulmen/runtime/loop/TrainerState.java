@@ -36,6 +36,7 @@ public final class TrainerState implements TrainerView {
     private volatile LongSupplier trainBatchesOnDemand;
     private volatile long numValBatches = -1;
     private volatile String fitStopReason;
+    private volatile long numEvaluationBatches = -1;
     private final LoopConfig config;
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
@@ -179,6 +180,15 @@ public final class TrainerState implements TrainerView {
 
     void numValBatches(long v) {
         this.numValBatches = v;
+    }
+
+    @Override
+    public long numEvaluationBatches() {
+        return numEvaluationBatches;
+    }
+
+    void numEvaluationBatches(long v) {
+        this.numEvaluationBatches = v;
     }
 
     /** Why the last fit stopped, in Lightning's words ("`max_epochs=3` reached"); null before one ended. */

@@ -69,6 +69,11 @@ class ScriptedTrainerView implements TrainerView {
     }
 
     @Override
+    public long numEvaluationBatches() {
+        return -1;
+    }
+
+    @Override
     public long estimatedSteppingBatches() {
         return -1;
     }
