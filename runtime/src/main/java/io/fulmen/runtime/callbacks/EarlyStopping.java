@@ -1,7 +1,5 @@
 package io.fulmen.runtime.callbacks;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;

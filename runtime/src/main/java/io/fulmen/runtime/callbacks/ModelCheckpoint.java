@@ -131,7 +131,6 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     // Lightning's trainer.fit_loop.epoch_loop.val_loop._has_run: a non-sanity validation batch ran (reset at the
     // start of every validation run).
     private boolean valLoopHasRun;
-    // Resolving saveOnTrainEpochEnd == null during one fit (see Builder#saveOnTrainEpochEnd).
     // A state loaded before setup resolved the dirpath; applied there.
     private Map<String, Object> pendingState;
     private final Set<String> warned = new HashSet<>();
@@ -310,16 +309,9 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         /**
          * True saves at the end of the training epoch, false at the end of each validation run in fit. Null
          * (default) is Lightning's automatic choice: false when {@code check_val_every_n_epoch != 1}, true when
-         * there is no validation, else {@code val_check_interval == 1.0}.
-         *
-         * <p>The Trainer's view does not show those arguments, so the choice is made from what the callback sees
-         * during the fit, as {@link EarlyStopping} does: a validation run that ends before the epoch's last
-         * training batch (no stop requested, max_steps not reached) means more than one validation per epoch, and
-         * an epoch that ends without validation although the fit validates (a sanity check or an earlier
-         * validation was seen) means validation every n epochs; either switches this fit to saving after
-         * validation runs. The one case this cannot tell apart from Lightning: no sanity check with
-         * {@code check_val_every_n_epoch > 1} saves at the end of the epochs before the first validation (Lightning
-         * waits for it); set this explicitly there.
+         * there is no validation, else {@code val_check_interval == 1.0}, read from the Trainer's schedule
+         * ({@code TrainerView.config()}, {@code numValBatches()}) as Lightning's
+         * {@code _should_save_on_train_epoch_end} does.
          */
         public Builder saveOnTrainEpochEnd(Boolean value) {
             this.saveOnTrainEpochEnd = value;

@@ -2,11 +2,8 @@ package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -18,8 +15,6 @@ import io.fulmen.optim.OptimizerState;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.SavedWeights;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
