@@ -45,6 +45,16 @@ public final class LogOptions {
         return DEFAULTS.withProgBar(true);
     }
 
+    /** Accumulated over the epoch only ({@code on_step=False, on_epoch=True}), whatever the hook's default. */
+    public static LogOptions epochOnly() {
+        return DEFAULTS.withOnStep(false).withOnEpoch(true);
+    }
+
+    /** Every step only ({@code on_step=True, on_epoch=False}), whatever the hook's default. */
+    public static LogOptions stepOnly() {
+        return DEFAULTS.withOnStep(true).withOnEpoch(false);
+    }
+
     public LogOptions withOnStep(boolean value) {
         return new LogOptions(value, onEpoch, progBar, logger, reduce, batchSize, syncDist);
     }

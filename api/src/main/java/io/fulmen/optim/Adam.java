@@ -59,8 +59,8 @@ public class Adam extends Optimizer {
                 lrCorrected, weightDecay, 1f, -1f, beta1, beta2, eps, false, decoupled);
     }
 
-    /** Builder for {@link Adam} and {@link AdamW}. */
-    public static final class Builder {
+    /** Builder for {@link Adam}; {@link AdamW.Builder} extends it to build an {@code AdamW}. */
+    public static class Builder {
         private final boolean decoupled;
         private float lr = 1e-3f;
         private float beta1 = 0.9f;
