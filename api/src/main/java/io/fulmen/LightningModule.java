@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * A model with its training, evaluation and optimizer recipe: Lightning's {@code LightningModule}.
@@ -341,12 +340,8 @@ public abstract class LightningModule implements AutoCloseable {
     /** As {@link #loadFromCheckpoint(Class, Path)}, with hyperparameters in {@code overrides} replacing saved ones. */
     public static <T extends LightningModule> T loadFromCheckpoint(Class<T> type, Path checkpoint,
                                                                    Map<String, ?> overrides) {
-        ClassLoader cl = type.getClassLoader() != null ? type.getClassLoader() : LightningModule.class.getClassLoader();
-        ModuleLoader loader = ServiceLoader.load(ModuleLoader.class, cl).findFirst()
-                .or(() -> ServiceLoader.load(ModuleLoader.class, LightningModule.class.getClassLoader()).findFirst())
-                .orElseThrow(() -> new IllegalStateException("no checkpoint reader found: add fulmen-runtime to the "
-                        + "classpath"));
-        return loader.load(type, checkpoint, overrides);
+        return RuntimeServices.find(ModuleLoader.class, type, "no checkpoint reader found: add fulmen-runtime to "
+                + "the classpath").load(type, checkpoint, overrides);
     }
 
     // ---------------------------------------------------------------- checkpoint hooks
@@ -455,13 +450,8 @@ public abstract class LightningModule implements AutoCloseable {
         requireOpen();
         ModuleContext d = detached;
         if (d == null) {
-            ClassLoader cl = getClass().getClassLoader() != null ? getClass().getClassLoader()
-                    : LightningModule.class.getClassLoader();
-            d = ServiceLoader.load(DetachedContexts.class, cl).findFirst()
-                    .or(() -> ServiceLoader.load(DetachedContexts.class, LightningModule.class.getClassLoader())
-                            .findFirst())
-                    .orElseThrow(() -> new IllegalStateException(getClass().getSimpleName() + " is not attached to a "
-                            + "Trainer and no runtime is on the classpath to run it alone: add fulmen-runtime"))
+            d = RuntimeServices.find(DetachedContexts.class, getClass(), getClass().getSimpleName() + " is not "
+                    + "attached to a Trainer and no runtime is on the classpath to run it alone: add fulmen-runtime")
                     .create(this);
             detached = d;
         }
