@@ -89,14 +89,20 @@ class BundledPluginsTest {
         }
     }
 
-    @Test
-    void theExampleThirdPartyPluginWorksAsABundleByName() throws IOException {
+    /** A plugins folder holding the example third-party plugin's bundle, as the reactor built it. */
+    private Path exampleBundleFolder() throws IOException {
         Path plugins = root.resolve("plugins");
         Files.createDirectories(plugins);
         Path built = Path.of("..", "example-plugin-jsonl", "target", "example-plugin-jsonl.zip").toAbsolutePath()
                 .normalize();
         assertTrue(Files.exists(built), "the reactor build makes " + built);
         Files.copy(built, plugins.resolve(built.getFileName()));
+        return plugins;
+    }
+
+    @Test
+    void theExampleThirdPartyPluginWorksAsABundleByName() throws IOException {
+        Path plugins = exampleBundleFolder();
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(640).build();
         try (PluginRegistry registry = PluginRegistry.discover(hiding("example-plugin-jsonl"), plugins)) {
             assertTrue(registry.describe().stream().anyMatch(i -> i.name().equals("jsonl")
@@ -116,12 +122,7 @@ class BundledPluginsTest {
 
     @Test
     void theExampleBundlesCallbackResolvesByNameFromThePluginsFolder() throws IOException {
-        Path plugins = root.resolve("plugins");
-        Files.createDirectories(plugins);
-        Path built = Path.of("..", "example-plugin-jsonl", "target", "example-plugin-jsonl.zip").toAbsolutePath()
-                .normalize();
-        assertTrue(Files.exists(built), "the reactor build makes " + built);
-        Files.copy(built, plugins.resolve(built.getFileName()));
+        Path plugins = exampleBundleFolder();
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).limitSamples(640).build();
         try (PluginRegistry registry = PluginRegistry.discover(hiding("example-plugin-jsonl"), plugins)) {
             assertTrue(registry.describe().stream().anyMatch(i -> i.spi().equals("callback")
