@@ -8,7 +8,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
-import io.fulmen.internal.DetachedContexts;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
@@ -16,10 +15,6 @@ import io.fulmen.spi.ModuleLoader;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,12 +32,8 @@ import java.util.Objects;
 @API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class LightningModule implements AutoCloseable {
 
-    private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
-    private final Object lifecycle = new Object();
-    private volatile ModuleContext context;
-    private volatile ModuleContext detached;
-    private volatile String closed;
-    private volatile ParameterOwner parameterOwner;
+    private final Hyperparameters hyperparameters = new Hyperparameters();
+    private final ModuleLifecycle lifecycle = new ModuleLifecycle();
     private boolean automaticOptimization = true;
     private volatile boolean training = true;
 
@@ -60,7 +51,20 @@ public abstract class LightningModule implements AutoCloseable {
         return runBlock(block(), inputs);
     }
 
-    /** Convenience for {@link #forward(NDList)}. */
+    /**
+     * Runs the network on one input and returns its one output (Lightning's {@code self(x)}); a network with
+     * several outputs is called with {@link #forward(NDList)}.
+     */
+    public final NDArray forward(NDArray input) {
+        NDList out = forward(new NDList(Objects.requireNonNull(input, "input")));
+        if (out.size() != 1) {
+            throw new IllegalStateException(getClass().getSimpleName() + "'s network returned " + out.size()
+                    + " arrays; call forward(NDList) to get them all");
+        }
+        return out.head();
+    }
+
+    /** Convenience for {@link #forward(NDList)} with several inputs. */
     public final NDList forward(NDArray... inputs) {
         return forward(new NDList(inputs));
     }
@@ -140,27 +144,31 @@ public abstract class LightningModule implements AutoCloseable {
     /**
      * Records hyperparameters as name/value pairs, e.g. {@code saveHyperparameters("hidden", 128, "lr", 1e-3)}.
      * They go to every logger and into checkpoints. Values should be strings, numbers, booleans or lists of them.
+     * To rebuild the module with {@link #loadFromCheckpoint}, its constructor names the same parameters with
+     * {@link HyperParameter}; declaring them once in a record ({@link #saveHyperparameters(Record)}) avoids that.
      */
     protected final void saveHyperparameters(Object... namesAndValues) {
-        if (namesAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("saveHyperparameters takes name/value pairs, got an odd count "
-                    + namesAndValues.length);
-        }
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (!(namesAndValues[i] instanceof String)) {
-                throw new IllegalArgumentException("hyperparameter name at position " + i + " must be a String");
-            }
-            hyperparameters.put((String) namesAndValues[i], namesAndValues[i + 1]);
-        }
+        hyperparameters.putPairs(namesAndValues);
     }
 
+    /** Records each entry of {@code values} as a hyperparameter. */
     protected final void saveHyperparameters(Map<String, ?> values) {
         hyperparameters.putAll(values);
     }
 
+    /**
+     * Records every component of {@code hparams} as a hyperparameter and returns it: the hyperparameters are
+     * declared once, as a record the constructor takes ({@code public LitCnn(Config config)}), and
+     * {@link #loadFromCheckpoint} rebuilds the record from the checkpoint to call that constructor.
+     */
+    protected final <R extends Record> R saveHyperparameters(R hparams) {
+        hyperparameters.putRecord(hparams);
+        return hparams;
+    }
+
     /** The saved hyperparameters (Lightning's {@code hparams}). */
     public final Map<String, Object> hparams() {
-        return Collections.unmodifiableMap(hyperparameters);
+        return hyperparameters.view();
     }
 
     // ---------------------------------------------------------------- manual optimization
@@ -330,8 +338,9 @@ public abstract class LightningModule implements AutoCloseable {
 
     /**
      * Rebuilds a module from a checkpoint (Lightning's {@code load_from_checkpoint}): the constructor whose parameters
-     * are all annotated {@link HyperParameter} gets the saved hyperparameters, and the parameters take the saved
-     * weights when they are created.
+     * are all annotated {@link HyperParameter} gets the saved hyperparameters (else a constructor taking one record
+     * gets that record rebuilt from them, see {@link #saveHyperparameters(Record)}), and the parameters take the
+     * saved weights when they are created.
      */
     public static <T extends LightningModule> T loadFromCheckpoint(Class<T> type, Path checkpoint) {
         return loadFromCheckpoint(type, checkpoint, Map.of());
@@ -413,57 +422,29 @@ public abstract class LightningModule implements AutoCloseable {
         ModuleAccess.install(new ModuleAccess.Accessor() {
             @Override
             public void attach(LightningModule module, ModuleContext context) {
-                Objects.requireNonNull(context, "context");
-                synchronized (module.lifecycle) {
-                    module.requireOpen();
-                    module.context = context;
-                }
+                module.lifecycle.attach(module, context);
             }
 
             @Override
             public void detach(LightningModule module, ModuleContext context) {
-                synchronized (module.lifecycle) {
-                    if (module.context == context) {
-                        module.context = null;
-                    }
-                }
+                module.lifecycle.detach(context);
             }
 
             @Override
             public ParameterOwner parameterOwner(LightningModule module) {
-                return module.parameterOwner;
+                return module.lifecycle.parameterOwner();
             }
 
             @Override
             public void parameterOwner(LightningModule module, ParameterOwner owner) {
-                module.parameterOwner = owner;
+                module.lifecycle.parameterOwner(owner);
             }
         });
     }
 
     /** The running Trainer call's context, else the one for inference outside a Trainer. */
     private ModuleContext context() {
-        ModuleContext c = context;
-        if (c != null) {
-            return c;
-        }
-        requireOpen();
-        ModuleContext d = detached;
-        if (d == null) {
-            d = RuntimeServices.find(DetachedContexts.class, getClass(), getClass().getSimpleName() + " is not "
-                    + "attached to a Trainer and no runtime is on the classpath to run it alone: add fulmen-runtime")
-                    .create(this);
-            detached = d;
-        }
-        return d;
-    }
-
-    private void requireOpen() {
-        String when = closed;
-        if (when != null) {
-            throw new IllegalStateException(getClass().getSimpleName() + " was closed " + when + " and its "
-                    + "parameters freed; build a new module or load one with loadFromCheckpoint");
-        }
+        return lifecycle.context(this);
     }
 
     /**
@@ -473,24 +454,6 @@ public abstract class LightningModule implements AutoCloseable {
      */
     @Override
     public void close() {
-        ModuleContext running;
-        synchronized (lifecycle) {
-            if (closed == null) {
-                closed = "at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS)
-                        + " by thread '" + Thread.currentThread().getName() + "'";
-            }
-            running = context;
-        }
-        if (running != null) {
-            running.cancelRunAndAwait();
-        }
-        ParameterOwner owner;
-        synchronized (lifecycle) {
-            owner = parameterOwner;
-            parameterOwner = null;
-        }
-        if (owner != null) {
-            owner.close();
-        }
+        lifecycle.close();
     }
 }

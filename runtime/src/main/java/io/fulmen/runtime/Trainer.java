@@ -43,8 +43,8 @@ import java.util.function.Function;
  * or {@link DataSource#loaders fit's two loaders}) and optionally a {@link CkptPath} to start from.
  *
  * <p>One call runs at a time per Trainer; separate Trainers are independent, also in separate threads.
- * {@link #requestStop()} and {@link #cancel()} may be called from any thread. {@link #close()} ends the loggers
- * and frees predictions.
+ * {@link #requestStop()} and {@link #cancel()} may be called from any thread. {@link #close()} ends the loggers;
+ * {@link Predictions} outlive it.
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Trainer implements AutoCloseable {
@@ -57,7 +57,6 @@ public final class Trainer implements AutoCloseable {
     private final TrainerState state;
     private final TrainerRun runner;
     private final PrintStream out;
-    private final NDManager results;
     private final PluginRegistry ownedPlugins;
     private volatile boolean closed;
 
@@ -78,7 +77,6 @@ public final class Trainer implements AutoCloseable {
         this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                 b.interactive != null ? b.interactive : System.console() != null);
         this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);
-        this.results = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
     }
 
     /** A builder with Lightning's defaults. */
@@ -164,25 +162,51 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Predicts over the module's own {@code predictDataloader()}. */
-    public List<Object> predict(LightningModule module) {
-        return predict(module, null, null);
+    public Predictions<Object> predict(LightningModule module) {
+        return predict(module, null, (CkptPath) null);
     }
 
     /**
      * Runs {@code predictStep} over every batch of {@code data} and returns the outputs in order. NDArray outputs
-     * stay valid until this Trainer is closed.
+     * live in the returned object's memory: valid after this Trainer is closed, until it is closed.
      */
-    public List<Object> predict(LightningModule module, DataSource data) {
-        return predict(module, data, null);
+    public Predictions<Object> predict(LightningModule module, DataSource data) {
+        return predict(module, data, (CkptPath) null);
     }
 
     /** Predicts with the weights of {@code ckpt} (when not null). */
-    public List<Object> predict(LightningModule module, DataSource data, CkptPath ckpt) {
+    public Predictions<Object> predict(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
         return call(Stage.PREDICT, module, data, run -> {
             loadWeights(run, file);
-            return Loops.predict(run, DataSources.of(module, data, Stage.PREDICT), results);
+            NDManager memory = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
+            try {
+                return Predictions.of(Loops.predict(run, DataSources.of(module, data, Stage.PREDICT), memory),
+                        memory);
+            } catch (RuntimeException | Error e) {
+                memory.close();
+                throw e;
+            }
         });
+    }
+
+    /**
+     * Predicts, each batch's output typed as {@code type} (a one-array NDList counts as its NDArray); fails
+     * naming the first batch whose output is something else.
+     */
+    public <T> Predictions<T> predict(LightningModule module, DataSource data, Class<T> type) {
+        return predict(module, data, null, type);
+    }
+
+    /** As {@link #predict(LightningModule, DataSource, Class)}, with the weights of {@code ckpt} (when not null). */
+    public <T> Predictions<T> predict(LightningModule module, DataSource data, CkptPath ckpt, Class<T> type) {
+        Predictions<Object> all = predict(module, data, ckpt);
+        try {
+            return all.as(type);
+        } catch (RuntimeException e) {
+            all.close();
+            throw e;
+        }
     }
 
     private <T> T call(Stage stage, LightningModule module, DataSource data, Function<RunContext, T> body) {
@@ -260,7 +284,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Ends the loggers (status success) and frees predictions. Called from another thread while a call runs, it
+     * Ends the loggers (status success) and releases the devices; predictions stay valid. Called from another thread while a call runs, it
      * first cancels that call and waits until it has ended (the call fails with {@link TrainingCancelledException},
      * its loggers finished as interrupted with everything logged until then); from inside a running call (a
      * callback, a hook) it is refused. A closed Trainer refuses new calls, saying when it was closed.
@@ -275,7 +299,6 @@ public final class Trainer implements AutoCloseable {
         try {
             loggers.finish(RunStatus.SUCCESS, null);
         } finally {
-            results.close();
             strategy.teardown();
             accelerator.teardown();
             if (ownedPlugins != null) {

@@ -52,7 +52,7 @@ class InferenceTest {
                 predicted = ((NDList) out.get(0)).head().toFloatArray();
             }
             m.eval();
-            NDArray alone = m.forward(data.create(inputs(), new Shape(3, 8))).head();
+            NDArray alone = m.forward(data.create(inputs(), new Shape(3, 8)));
             assertEquals(new Shape(3, 4), alone.getShape());
             afterFit = alone.toFloatArray();
             assertArrayEquals(predicted, afterFit, 1e-6f, "alone as in the Trainer's predict loop");
@@ -60,7 +60,7 @@ class InferenceTest {
         try (var loaded = LightningModule.loadFromCheckpoint(CheckpointsTest.HpClassifier.class, file);
              NDManager data = NDManager.newBaseManager()) {
             loaded.eval();
-            float[] fromCheckpoint = loaded.forward(data.create(inputs(), new Shape(3, 8))).head().toFloatArray();
+            float[] fromCheckpoint = loaded.forward(data.create(inputs(), new Shape(3, 8))).toFloatArray();
             assertArrayEquals(afterFit, fromCheckpoint, 0f, "the checkpoint's weights, taken at first forward");
         }
     }

@@ -5,6 +5,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.data.DataLoader;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.checkpoint.Checkpoint;
+import io.fulmen.runtime.checkpoint.Checkpoints;
 import io.fulmen.runtime.config.TrainerSettings;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class FitLoop {
 
     /** Runs fit after setup hooks; the Trainer calls setup/teardown around it. */
     public void run() {
+        warnIfNotRebuildable();
         state.fitStopReason(null);
         state.numTrainingBatches(-1);
         state.numValBatches(-1);
@@ -82,6 +84,17 @@ public final class FitLoop {
             state.saver(null);
             state.optimizers(List.of());
             optimization.release();
+        }
+    }
+
+    /** Hyperparameters stated three times can drift apart: say so before training, not at loadFromCheckpoint. */
+    private void warnIfNotRebuildable() {
+        List<String> unsaved = Checkpoints.unsavedHyperparameters(module);
+        if (!unsaved.isEmpty() && state.globalRank() == 0) {
+            LOG.warn("{}'s constructor takes @HyperParameter {} but saveHyperparameters did not save {}: "
+                    + "loadFromCheckpoint will not rebuild it from this fit's checkpoints. Save them, or take one "
+                    + "record and call saveHyperparameters(record)", module.getClass().getSimpleName(), unsaved,
+                    unsaved.size() == 1 ? "it" : "them");
         }
     }
 
