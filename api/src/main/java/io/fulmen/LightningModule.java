@@ -77,6 +77,16 @@ public abstract class LightningModule implements AutoCloseable {
         return context().runBlock(block, inputs, training);
     }
 
+    /** {@link #runBlock(Block, NDList)} for a block of one input and one output. */
+    protected final NDArray runBlock(Block block, NDArray input) {
+        NDList out = runBlock(block, new NDList(Objects.requireNonNull(input, "input")));
+        if (out.size() != 1) {
+            throw new IllegalStateException(block.getClass().getSimpleName() + " returned " + out.size()
+                    + " arrays; call runBlock(block, NDList) to get them all");
+        }
+        return out.head();
+    }
+
     /** Computes the training loss of one batch. Return {@code null} to skip the batch (or in manual optimization). */
     public NDArray trainingStep(Batch batch, int batchIdx) {
         throw HookOverrides.missing(this, "trainingStep(Batch, int)", "Trainer.fit");

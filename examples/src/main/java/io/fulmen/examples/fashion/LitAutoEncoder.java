@@ -15,6 +15,8 @@ import io.fulmen.nn.Losses;
 import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 
+import static io.fulmen.data.Batches.data;
+
 /**
  * Lightning's seed autoencoder: an encoder {@code Linear(64)}, ReLU, {@code Linear(3)} squeezes a flattened image
  * into a 3-number embedding, a decoder {@code Linear(64)}, ReLU, {@code Linear(784)} rebuilds it, and the loss is
@@ -104,7 +106,7 @@ public final class LitAutoEncoder extends LightningModule {
     /** The embedding of the batch's images, (batch, 3). */
     @Override
     public Object predictStep(Batch batch, int batchIdx) {
-        return forward(batch.getData()).head();
+        return forward(data(batch));
     }
 
     @Override
@@ -113,10 +115,9 @@ public final class LitAutoEncoder extends LightningModule {
     }
 
     private NDArray reconstructionLoss(Batch batch) {
-        NDArray images = batch.getData().head();
+        NDArray images = data(batch);
         NDArray x = images.reshape(images.getShape().get(0), -1);
-        NDArray z = runBlock(encoder, new NDList(x)).head();
-        NDArray xHat = runBlock(decoder, new NDList(z)).head();
+        NDArray xHat = runBlock(decoder, runBlock(encoder, x));
         return Losses.mse(xHat, x);
     }
 }
