@@ -27,12 +27,12 @@ import java.util.Set;
  * Prints a table of the model's top-level blocks and its parameter counts when training starts, as Lightning's
  * {@code ModelSummary} callback with {@code max_depth=1}:
  * <pre>
- *   | Name          | Type         | Params | In sizes  | Out sizes
- * -----------------------------------------------------------------------
- * 0 | 01LambdaBlock | batchFlatten | 0      | [64, 784] | [64, 784]
- * 1 | 02Linear      | Linear       | 100 K  | [64, 784] | [64, 128]
+ *   | Name          | Type         | Params | In sizes        | Out sizes
+ * -----------------------------------------------------------------------------
+ * 0 | 01LambdaBlock | batchFlatten | 0      | [64, 1, 28, 28] | [64, 784]
+ * 1 | 02Linear      | Linear       | 100 K  | [64, 784]       | [64, 128]
  * ...
- * -----------------------------------------------------------------------
+ * -----------------------------------------------------------------------------
  * 101 K     Trainable params
  * 0         Non-trainable params
  * 101 K     Total params
@@ -44,10 +44,11 @@ import java.util.Set;
  * {@code maxPool2d}), {@code Lambda} when it has none. {@code Params} counts all of a row's parameters, trainable
  * or not. The size assumes 4 bytes per parameter, as Lightning does for 32-bit precision.
  * <p>
- * {@code In sizes} and {@code Out sizes} start from the shapes the block was initialised with, which are those of
- * the first inputs the Trainer ran it on, and follow them through a {@code SequentialBlock}'s or
- * {@code ParallelBlock}'s children; a size that cannot be known so is {@code ?}. As Lightning leaves both columns
- * out without an example input, they are left out while the block has never run.
+ * {@code In sizes} and {@code Out sizes} start from the shapes DJL initialised the block with, those of the first
+ * inputs the Trainer ran it on (unless the module initialised it itself), and follow them through a
+ * {@code SequentialBlock}'s or {@code ParallelBlock}'s children; a size that cannot be known so is {@code ?}. As
+ * Lightning leaves both columns out without an example input, they are left out while the block is not
+ * initialised.
  * <p>
  * DJL creates parameters from the first batch, so the table is printed at train start when the block is already
  * initialised, else after the first training batch; once per fit, on global rank 0.
