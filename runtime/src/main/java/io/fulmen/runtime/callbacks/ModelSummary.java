@@ -27,21 +27,31 @@ import java.util.Set;
  * Prints a table of the model's top-level blocks and its parameter counts when training starts, as Lightning's
  * {@code ModelSummary} callback with {@code max_depth=1}:
  * <pre>
- *   | Name          | Type        | Params
- * ------------------------------------------------
- * 0 | 01LambdaBlock | LambdaBlock | 0
- * 1 | 02Linear      | Linear      | 100 K
+ *   | Name          | Type         | Params | In sizes        | Out sizes
+ * -----------------------------------------------------------------------------
+ * 0 | 01LambdaBlock | batchFlatten | 0      | [64, 1, 28, 28] | [64, 784]
+ * 1 | 02Linear      | Linear       | 100 K  | [64, 784]       | [64, 128]
  * ...
- * ------------------------------------------------
+ * -----------------------------------------------------------------------------
  * 101 K     Trainable params
  * 0         Non-trainable params
  * 101 K     Total params
  * 0.407     Total estimated model params size (MB)
  * </pre>
- * Rows are the children of {@link LightningModule#block()} (or the block itself when it has none); {@code Params}
- * counts all of a row's parameters, trainable or not. The size assumes 4 bytes per parameter, as Lightning does
- * for 32-bit precision. DJL creates parameters from the first batch, so the table is printed at train start when
- * the block is already initialised, else after the first training batch; once per fit, on global rank 0.
+ * Rows are the children of {@link LightningModule#block()} (or the block itself when it has none), named as DJL
+ * names them among its children (the names its parameters are filed under). {@code Type} is the block's class, or
+ * for a function block ({@code LambdaBlock}) the name DJL gave it ({@code batchFlatten}, {@code ReLU},
+ * {@code maxPool2d}), {@code Lambda} when it has none. {@code Params} counts all of a row's parameters, trainable
+ * or not. The size assumes 4 bytes per parameter, as Lightning does for 32-bit precision.
+ * <p>
+ * {@code In sizes} and {@code Out sizes} start from the shapes DJL initialised the block with, those of the first
+ * inputs the Trainer ran it on (unless the module initialised it itself), and follow them through a
+ * {@code SequentialBlock}'s or {@code ParallelBlock}'s children; a size that cannot be known so is {@code ?}. As
+ * Lightning leaves both columns out without an example input, they are left out while the block is not
+ * initialised.
+ * <p>
+ * DJL creates parameters from the first batch, so the table is printed at train start when the block is already
+ * initialised, else after the first training batch; once per fit, on global rank 0.
  */
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class ModelSummary implements Callback {
@@ -97,10 +107,6 @@ public final class ModelSummary implements Callback {
     /** The summary table of {@code block}, without a trailing newline. */
     public static String render(Block block) {
         Objects.requireNonNull(block, "block");
-        List<String> index = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        List<String> params = new ArrayList<>();
         List<Pair<String, Block>> rows = new ArrayList<>();
         for (Pair<String, Block> child : block.getChildren()) {
             rows.add(child);
@@ -108,20 +114,39 @@ public final class ModelSummary implements Callback {
         if (rows.isEmpty()) {
             rows.add(new Pair<>("block", block));
         }
+        List<String> headers = new ArrayList<>(List.of(" ", "Name", "Type", "Params"));
+        List<List<String>> columns = new ArrayList<>();
+        for (int c = 0; c < headers.size(); c++) {
+            columns.add(new ArrayList<>());
+        }
         for (int i = 0; i < rows.size(); i++) {
             Block b = rows.get(i).getValue();
-            index.add(Integer.toString(i));
-            names.add(rows.get(i).getKey());
-            types.add(b.getClass().getSimpleName());
-            long[] counts = count(b);
-            params.add(humanReadableCount(counts[0]));
+            columns.get(0).add(Integer.toString(i));
+            columns.get(1).add(rows.get(i).getKey());
+            columns.get(2).add(LayerType.of(b));
+            columns.get(3).add(humanReadableCount(count(b)[0]));
         }
+        LayerSizes.ofRows(block).ifPresent(sizes -> {
+            headers.addAll(List.of("In sizes", "Out sizes"));
+            columns.add(sizes.stream().map(LayerSizes::in).toList());
+            columns.add(sizes.stream().map(LayerSizes::out).toList());
+        });
+        StringBuilder s = new StringBuilder();
+        appendTable(s, headers, columns);
         long[] totals = count(block);
         long total = totals[0];
         long trainable = totals[1];
+        s.append('\n').append(pad(humanReadableCount(trainable), 10)).append("Trainable params");
+        s.append('\n').append(pad(humanReadableCount(total - trainable), 10)).append("Non-trainable params");
+        s.append('\n').append(pad(humanReadableCount(total), 10)).append("Total params");
+        double megabytes = total * (32 / 8.0 * 1e-6);
+        s.append('\n').append(pad(String.format(Locale.ROOT, "%,.3f", exact(megabytes, 3)), 10))
+                .append("Total estimated model params size (MB)");
+        return s.toString();
+    }
 
-        List<String> headers = List.of(" ", "Name", "Type", "Params");
-        List<List<String>> columns = List.of(index, names, types, params);
+    /** Lightning's layout: every cell padded to its column's width, a divider 3 wider per column than the cells. */
+    private static void appendTable(StringBuilder s, List<String> headers, List<List<String>> columns) {
         int[] widths = new int[columns.size()];
         int totalWidth = 3 * (columns.size() + 1);
         for (int c = 0; c < columns.size(); c++) {
@@ -132,10 +157,9 @@ public final class ModelSummary implements Callback {
             widths[c] = w;
             totalWidth += w;
         }
-        StringBuilder s = new StringBuilder();
         appendRow(s, headers, widths);
         s.append('\n').append("-".repeat(totalWidth));
-        for (int r = 0; r < rows.size(); r++) {
+        for (int r = 0; r < columns.get(0).size(); r++) {
             List<String> cells = new ArrayList<>(columns.size());
             for (List<String> column : columns) {
                 cells.add(column.get(r));
@@ -144,13 +168,6 @@ public final class ModelSummary implements Callback {
             appendRow(s, cells, widths);
         }
         s.append('\n').append("-".repeat(totalWidth));
-        s.append('\n').append(pad(humanReadableCount(trainable), 10)).append("Trainable params");
-        s.append('\n').append(pad(humanReadableCount(total - trainable), 10)).append("Non-trainable params");
-        s.append('\n').append(pad(humanReadableCount(total), 10)).append("Total params");
-        double megabytes = total * (32 / 8.0 * 1e-6);
-        s.append('\n').append(pad(String.format(Locale.ROOT, "%,.3f", exact(megabytes, 3)), 10))
-                .append("Total estimated model params size (MB)");
-        return s.toString();
     }
 
     private static void appendRow(StringBuilder s, List<String> cells, int[] widths) {

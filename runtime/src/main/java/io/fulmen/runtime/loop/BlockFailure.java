@@ -8,7 +8,10 @@ import io.fulmen.BlockExecutionException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Turns an engine error inside a block into one that names the block, where it ran and its input shapes. */
+/**
+ * Turns an engine error inside a block into one that names the block, where it ran and its input shapes, and the
+ * nested block that rejects the shapes it gets, when the shapes alone tell which.
+ */
 final class BlockFailure {
     private BlockFailure() {}
 
@@ -22,8 +25,16 @@ final class BlockFailure {
         if (!fromDjl || e instanceof BlockExecutionException || e instanceof TrainingCancelledException) {
             return e;
         }
-        String shapes = Arrays.stream(inputs.getShapes()).map(Shape::toString).collect(Collectors.joining(", "));
+        Shape[] shapes = inputs.getShapes();
+        String nested = RejectingChild.find(block, shapes)
+                .map(c -> "at " + c.path() + " (" + c.type() + "), which rejects inputs of shapes ["
+                        + list(c.inputs()) + "]: ")
+                .orElse("");
         return new BlockExecutionException(block.getClass().getSimpleName() + " failed " + where + " on inputs of "
-                + "shapes [" + shapes + "]: " + e.getMessage(), e);
+                + "shapes [" + list(shapes) + "]: " + nested + e.getMessage(), e);
+    }
+
+    private static String list(Shape[] shapes) {
+        return Arrays.stream(shapes).map(Shape::toString).collect(Collectors.joining(", "));
     }
 }
