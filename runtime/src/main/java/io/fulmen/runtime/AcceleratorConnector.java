@@ -35,6 +35,7 @@ final class AcceleratorConnector {
 
     static Components connect(PluginRegistry plugins, TrainerBuilder b) {
         TrainerOptions options = new TrainerOptions(b.options);
+        // One context per Trainer: its run directory is the one all of this Trainer's loggers by name share.
         ProviderContext base = ProviderContext.of(b.settings.build().defaultRootDir()).withNumNodes(b.numNodes);
 
         Accelerator accelerator = b.acceleratorInstance;
