@@ -130,6 +130,23 @@ class SharedRunDirectoryTest {
     }
 
     @Test
+    void loggersByNameJoinTheRunDirectoryOfAHandBuiltLogger() throws Exception {
+        RunDirectory run = RunDirectory.under(root, "experiment");
+        try (var module = new TensorBoardFitTest.Regression(); var t = trainer(1)
+                .logger(TensorBoardLogger.builder(root).runDirectory(run).build()).logger("csv")
+                .option("csv.name", "experiment").build()) {
+            t.fit(module, data());
+            assertEquals(root.resolve("experiment/version_0"), t.view().logDir());
+            assertEquals(t.view().logDir(), t.view().loggers().get(1).logDir());
+        }
+        Path dir = root.resolve("experiment/version_0");
+        assertEquals(1, eventFiles(dir).size());
+        assertTrue(Files.isRegularFile(dir.resolve("metrics.csv")));
+        assertTrue(Files.isDirectory(dir.resolve("checkpoints")));
+        assertFalse(Files.exists(root.resolve("fulmen_logs")));
+    }
+
+    @Test
     void theBuilderAndTheProviderJoinARunDirectory() {
         RunDirectory run = RunDirectory.under(root);
         TensorBoardLogger built = TensorBoardLogger.builder(root).runDirectory(run).build();
