@@ -38,7 +38,7 @@ import java.util.Optional;
  */
 public final class TensorBoardLogger implements ExperimentLogger {
     /** The experiment name used when none is given. */
-    public static final String DEFAULT_NAME = "fulmen_logs";
+    public static final String DEFAULT_NAME = RunDirectory.DEFAULT_NAME;
     /** The hyperparameters file in the version directory. */
     public static final String HPARAMS_FILE_NAME = "hparams.yaml";
     /** Seconds between flushes, when not configured (Lightning's {@code flush_secs}). */

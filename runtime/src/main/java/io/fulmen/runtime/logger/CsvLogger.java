@@ -58,7 +58,7 @@ import java.util.TreeSet;
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class CsvLogger implements ExperimentLogger {
     /** The experiment name used when none is given. */
-    public static final String DEFAULT_NAME = "fulmen_logs";
+    public static final String DEFAULT_NAME = RunDirectory.DEFAULT_NAME;
     /** The metrics file in the version directory. */
     public static final String METRICS_FILE_NAME = "metrics.csv";
     /** The hyperparameters file in the version directory. */
