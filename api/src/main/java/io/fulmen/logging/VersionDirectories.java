@@ -7,6 +7,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,16 +51,48 @@ public final class VersionDirectories {
         }
     }
 
+    /**
+     * The {@code version_N} directories under {@code parent}, the highest number first; none when {@code parent} does
+     * not exist.
+     */
+    public static List<Path> existing(Path parent) {
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        try {
+            List<Path> versions = listVersions(parent);
+            versions.sort(Comparator.comparingInt(VersionDirectories::number).reversed());
+            return versions;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the versions in " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
     private static int nextVersion(Path parent) throws IOException {
         int max = -1;
+        for (Path p : listVersions(parent)) {
+            max = Math.max(max, number(p));
+        }
+        return max + 1;
+    }
+
+    private static List<Path> listVersions(Path parent) throws IOException {
+        List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
             for (Path p : entries) {
-                Matcher m = VERSION_DIR.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isDirectory(p)) {
-                    max = Math.max(max, Integer.parseInt(m.group(1)));
+                if (VERSION_DIR.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) {
+                    out.add(p);
                 }
             }
         }
-        return max + 1;
+        return out;
+    }
+
+    private static int number(Path versionDir) {
+        Matcher m = VERSION_DIR.matcher(versionDir.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(versionDir + " is not a version_N directory");
+        }
+        return Integer.parseInt(m.group(1));
     }
 }

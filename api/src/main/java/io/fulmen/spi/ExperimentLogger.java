@@ -1,8 +1,10 @@
 package io.fulmen.spi;
 
+import io.fulmen.logging.RunDirectory;
 import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where metrics and hyperparameters go (Lightning's {@code Logger}). Calls come from the training thread and must
@@ -18,6 +20,15 @@ public interface ExperimentLogger {
     /** The local directory of this run's files, or null for a remote-only logger. */
     default Path logDir() {
         return null;
+    }
+
+    /**
+     * The run directory this logger shares with the other loggers and the checkpoints of its run, when it writes
+     * into one ({@link #logDir()} is then that directory's path); empty for a logger with a folder of its own. The
+     * Trainer resumes {@code ckpt_path="last"} from an earlier version of the first logger's run directory.
+     */
+    default Optional<RunDirectory> runDirectory() {
+        return Optional.empty();
     }
 
     void logHyperparams(Map<String, Object> params);

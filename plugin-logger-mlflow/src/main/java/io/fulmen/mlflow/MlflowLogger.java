@@ -1,6 +1,7 @@
 package io.fulmen.mlflow;
 
 import io.fulmen.logging.HparamsYaml;
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.logging.VersionDirectories;
 import io.fulmen.spi.CheckpointSaved;
 import io.fulmen.spi.ExperimentLogger;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -44,7 +46,10 @@ import java.util.Set;
  * <p>Every call returns at once: a background {@link MlflowSender} delivers, retries through outages and, if the
  * server is still away when the run ends, says so and leaves the rest in {@code mlflow-undelivered.jsonl} in
  * {@link #logDir()} for {@link MlflowReplay}. Local files (that file, staged artifacts, {@code hparams.yaml}) live
- * in {@code <root>/mlflow/<experiment>/version_N}.
+ * in the Trainer's shared run directory ({@code <root>/fulmen_logs/version_N}, with the other loggers and the
+ * checkpoints) when the logger is created by name with the default experiment name and no run id; else in
+ * {@code <root>/mlflow/<experiment>/version_N} ({@code <root>/mlflow/<experiment>/<run id>} for a continued run).
+ * Files of an earlier run in that folder are kept: new ones take free names beside them.
  */
 public final class MlflowLogger implements ExperimentLogger {
     private static final Logger LOG = LoggerFactory.getLogger(MlflowLogger.class);
@@ -52,11 +57,14 @@ public final class MlflowLogger implements ExperimentLogger {
 
     private final MlflowSettings settings;
     private final PrintStream console;
+    private final RunDirectory runDirectory;
+    private final Map<String, Object> hparams = new LinkedHashMap<>();
     private final CheckpointArtifacts checkpoints = new CheckpointArtifacts();
     private final Set<String> warnedNames = new HashSet<>();
     private final Map<String, String> metricKeys = new java.util.HashMap<>();
     private MlflowSender sender;
     private Path logDir;
+    private Path undeliveredFile;
     private CheckpointSaved latestCheckpoint;
     private Thread shutdownHook;
     private int stagedFiles;
@@ -65,8 +73,14 @@ public final class MlflowLogger implements ExperimentLogger {
     private MlflowClient client;
 
     MlflowLogger(MlflowSettings settings, PrintStream console) {
+        this(settings, console, null);
+    }
+
+    /** A logger whose local files go to {@code runDirectory}'s folder (null for a folder of its own). */
+    MlflowLogger(MlflowSettings settings, PrintStream console, RunDirectory runDirectory) {
         this.settings = settings;
         this.console = console;
+        this.runDirectory = runDirectory;
     }
 
     @Override
@@ -83,11 +97,21 @@ public final class MlflowLogger implements ExperimentLogger {
     @Override
     public synchronized Path logDir() {
         if (logDir == null) {
-            Path parent = settings.saveDir().resolve(folderName(settings.experimentName()));
-            logDir = settings.runId() == null ? VersionDirectories.claimNext(parent)
-                    : VersionDirectories.use(parent, folderName(settings.runId()));
+            if (runDirectory != null) {
+                logDir = runDirectory.path();
+            } else {
+                Path parent = settings.saveDir().resolve(folderName(settings.experimentName()));
+                logDir = settings.runId() == null ? VersionDirectories.claimNext(parent)
+                        : VersionDirectories.use(parent, folderName(settings.runId()));
+            }
         }
         return logDir;
+    }
+
+    /** The shared run directory the local files go to, when the logger writes into one. */
+    @Override
+    public Optional<RunDirectory> runDirectory() {
+        return Optional.ofNullable(runDirectory);
     }
 
     /** The run's id, once the server has created (or confirmed) it. */
@@ -125,7 +149,8 @@ public final class MlflowLogger implements ExperimentLogger {
             List<Param> chunk = list.subList(i, Math.min(list.size(), i + MlflowSender.MAX_PARAMS_TAGS_PER_BATCH));
             s.submit(new RunOp.Log(LogBatch.newBuilder().addAllParams(chunk).build()));
         }
-        Path yaml = writeLocal("hparams.yaml", HparamsYaml.write(params));
+        hparams.putAll(params);
+        Path yaml = writeLocal("hparams.yaml", HparamsYaml.write(hparams));
         s.submit(new RunOp.Upload(stage(yaml), "hparams.yaml", true));
     }
 
@@ -216,9 +241,15 @@ public final class MlflowLogger implements ExperimentLogger {
         return client;
     }
 
-    /** Where a run that could not be delivered leaves its data. */
+    /**
+     * Where a run that could not be delivered leaves its data: {@code mlflow-undelivered.jsonl} in
+     * {@link #logDir()}, or a numbered name beside it when an earlier run of that folder left one.
+     */
     public synchronized Path undeliveredFile() {
-        return logDir().resolve(UndeliveredFile.FILE_NAME);
+        if (undeliveredFile == null) {
+            undeliveredFile = freeName(logDir(), UndeliveredFile.FILE_NAME);
+        }
+        return undeliveredFile;
     }
 
     private MlflowSender started() {
@@ -279,7 +310,7 @@ public final class MlflowLogger implements ExperimentLogger {
      * checkpoint callback may delete or overwrite the original before the upload happens.
      */
     private Path stage(Path file) {
-        Path staged = stagingDir().resolve((++stagedFiles) + "-" + file.getFileName());
+        Path staged = stagedPath(file.getFileName().toString());
         try {
             try {
                 Files.createLink(staged, file);
@@ -293,12 +324,32 @@ public final class MlflowLogger implements ExperimentLogger {
     }
 
     private Path stageText(String name, String text) {
-        Path staged = stagingDir().resolve((++stagedFiles) + "-" + name);
+        Path staged = stagedPath(name);
         try {
             return Files.writeString(staged, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + staged + ": " + e, e);
         }
+    }
+
+    /** A new name in the staging folder: one an earlier run's pending upload may still hold is not reused. */
+    private Path stagedPath(String name) {
+        Path dir = stagingDir();
+        Path staged;
+        do {
+            staged = dir.resolve((++stagedFiles) + "-" + name);
+        } while (Files.exists(staged, LinkOption.NOFOLLOW_LINKS));
+        return staged;
+    }
+
+    /** {@code dir/name}, or {@code dir/<stem>-2.<ext>}, {@code -3}… when that is taken. */
+    private static Path freeName(Path dir, String name) {
+        int dot = name.lastIndexOf('.');
+        Path file = dir.resolve(name);
+        for (int n = 2; Files.exists(file, LinkOption.NOFOLLOW_LINKS); n++) {
+            file = dir.resolve(name.substring(0, dot) + "-" + n + name.substring(dot));
+        }
+        return file;
     }
 
     private Path stagingDir() {
@@ -375,7 +426,7 @@ public final class MlflowLogger implements ExperimentLogger {
     private void report(DeliveryReport report) {
         String server = MlflowSettings.redact(settings.trackingUri().toString());
         if (!report.rejected().isEmpty()) {
-            Path file = logDir().resolve(UndeliveredFile.REJECTED_FILE_NAME);
+            Path file = freeName(logDir(), UndeliveredFile.REJECTED_FILE_NAME);
             UndeliveredFile.writeRejected(file, report.rejected());
             console.println("MLflow: not accepted by " + server + ", not retried: "
                     + DeliveryReport.describe(report.rejected().stream().map(DeliveryReport.Rejected::op).toList())

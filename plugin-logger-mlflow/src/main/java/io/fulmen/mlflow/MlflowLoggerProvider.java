@@ -1,5 +1,6 @@
 package io.fulmen.mlflow;
 
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.OptionSpec;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * The {@code "mlflow"} logger. It needs a tracking server, so it is never the default: ask for it by name.
  * Options ({@code mlflow.<key>}, Lightning's {@code MLFlowLogger} arguments plus delivery settings) are listed in
- * {@link #options()}.
+ * {@link #options()}. With the default experiment name and no run id, the logger keeps its local files in the
+ * Trainer's shared run directory ({@link ProviderContext#runDirectory()}).
  */
 public final class MlflowLoggerProvider implements ExperimentLoggerProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
@@ -52,7 +54,9 @@ public final class MlflowLoggerProvider implements ExperimentLoggerProvider {
 
     @Override
     public ExperimentLogger create(ProviderContext context) {
-        return new MlflowLogger(MlflowSettings.from(context.options(), System.getenv(), context.rootDir()),
-                System.err);
+        MlflowSettings settings = MlflowSettings.from(context.options(), System.getenv(), context.rootDir());
+        RunDirectory run = context.runDirectory();
+        boolean shared = settings.runId() == null && settings.experimentName().equals(run.name());
+        return new MlflowLogger(settings, System.err, shared ? run : null);
     }
 }

@@ -1,7 +1,8 @@
 package io.fulmen.tensorboard;
 
-import io.fulmen.logging.VersionDirectories;
 import io.fulmen.logging.HparamsYaml;
+import io.fulmen.logging.RunDirectory;
+import io.fulmen.logging.VersionDirectories;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 
@@ -15,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Logs to TensorBoard event files, as Lightning's {@code TensorBoardLogger}: events go to
@@ -29,11 +31,14 @@ import java.util.Objects;
  *
  * <p>Versions are claimed as fulmen's CSV logger claims them: one more than the highest {@code version_*}
  * directory, created atomically, retried on a clash; lazily, on the first call that needs the directory.
- * All methods are thread-safe.
+ * Built with {@link Builder#runDirectory}, as {@code logger("tensorboard")} builds it unless it is given its own
+ * name or version, the logger writes into the run's shared {@link RunDirectory} instead, beside the other loggers
+ * and the checkpoints of the run; a run continued there by another Trainer adds a new event file to the folder,
+ * and TensorBoard reads the folder's files as one run. All methods are thread-safe.
  */
 public final class TensorBoardLogger implements ExperimentLogger {
     /** The experiment name used when none is given. */
-    public static final String DEFAULT_NAME = "fulmen_logs";
+    public static final String DEFAULT_NAME = RunDirectory.DEFAULT_NAME;
     /** The hyperparameters file in the version directory. */
     public static final String HPARAMS_FILE_NAME = "hparams.yaml";
     /** Seconds between flushes, when not configured (Lightning's {@code flush_secs}). */
@@ -45,6 +50,7 @@ public final class TensorBoardLogger implements ExperimentLogger {
     private final Path rootDir;
     private final String name;
     private final String fixedVersion;
+    private final RunDirectory runDirectory;
     private final double flushSecs;
     private final int maxQueue;
 
@@ -56,7 +62,8 @@ public final class TensorBoardLogger implements ExperimentLogger {
 
     private TensorBoardLogger(Builder b) {
         this.rootDir = b.rootDir;
-        this.name = b.name;
+        this.runDirectory = b.runDirectory;
+        this.name = runDirectory != null ? runDirectory.name() : b.name == null ? DEFAULT_NAME : b.name;
         this.fixedVersion = b.version;
         this.flushSecs = b.flushSecs;
         this.maxQueue = b.maxQueue;
@@ -77,8 +84,11 @@ public final class TensorBoardLogger implements ExperimentLogger {
         return name;
     }
 
-    /** The directory that holds the versions, {@code <rootDir>/<name>}. */
+    /** The directory that holds the versions, {@code <rootDir>/<name>} (the run directory's, when in one). */
     public Path rootDir() {
+        if (runDirectory != null) {
+            return runDirectory.versionsDir();
+        }
         return name.isEmpty() ? rootDir : rootDir.resolve(name);
     }
 
@@ -91,6 +101,12 @@ public final class TensorBoardLogger implements ExperimentLogger {
     @Override
     public synchronized Path logDir() {
         return claimVersionDir();
+    }
+
+    /** The shared run directory this logger writes into, when it was built with one. */
+    @Override
+    public Optional<RunDirectory> runDirectory() {
+        return Optional.ofNullable(runDirectory);
     }
 
     /** Seconds between flushes. */
@@ -188,8 +204,12 @@ public final class TensorBoardLogger implements ExperimentLogger {
 
     private Path claimVersionDir() {
         if (versionDir == null) {
-            versionDir = fixedVersion != null ? VersionDirectories.use(rootDir(), fixedVersion)
-                    : VersionDirectories.claimNext(rootDir());
+            if (runDirectory != null) {
+                versionDir = runDirectory.path();
+            } else {
+                versionDir = fixedVersion != null ? VersionDirectories.use(rootDir(), fixedVersion)
+                        : VersionDirectories.claimNext(rootDir());
+            }
             version = versionDir.getFileName().toString();
         }
         return versionDir;
@@ -212,8 +232,9 @@ public final class TensorBoardLogger implements ExperimentLogger {
     /** Configures a {@link TensorBoardLogger}. */
     public static final class Builder {
         private final Path rootDir;
-        private String name = DEFAULT_NAME;
+        private String name;
         private String version;
+        private RunDirectory runDirectory;
         private double flushSecs = DEFAULT_FLUSH_SECS;
         private int maxQueue = DEFAULT_MAX_QUEUE;
 
@@ -223,7 +244,7 @@ public final class TensorBoardLogger implements ExperimentLogger {
 
         /** The experiment name, a directory under the root; empty for none. Default {@code "fulmen_logs"}. */
         public Builder name(String name) {
-            this.name = name == null ? DEFAULT_NAME : name;
+            this.name = name;
             return this;
         }
 
@@ -245,6 +266,16 @@ public final class TensorBoardLogger implements ExperimentLogger {
             return this;
         }
 
+        /**
+         * Writes into {@code run}'s folder, shared with the other loggers and the checkpoints of the run, instead of
+         * a version of this logger's own; the run directory then decides the folder, so {@link #name} and
+         * {@link #version} cannot be set too.
+         */
+        public Builder runDirectory(RunDirectory run) {
+            this.runDirectory = Objects.requireNonNull(run, "run");
+            return this;
+        }
+
         /** Seconds between flushes of the event file; 0 flushes after every event. Default 120. */
         public Builder flushSecs(double flushSecs) {
             if (!(flushSecs >= 0) || Double.isInfinite(flushSecs)) {
@@ -263,7 +294,12 @@ public final class TensorBoardLogger implements ExperimentLogger {
             return this;
         }
 
+        /** The logger; fails when a run directory was given together with a name or a version. */
         public TensorBoardLogger build() {
+            if (runDirectory != null && (name != null || version != null)) {
+                throw new IllegalStateException("a TensorBoard logger in a run directory (" + runDirectory + ") "
+                        + "takes its folder from it: set no name or version, or no run directory");
+            }
             return new TensorBoardLogger(this);
         }
     }

@@ -1,5 +1,6 @@
 package io.fulmen.tensorboard;
 
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.OptionSpec;
@@ -11,7 +12,9 @@ import java.util.List;
 /**
  * The {@code "tensorboard"} logger (also {@code "tb"}). Its priority (10) makes it the default logger whenever
  * this plugin is present, as TensorBoard is Lightning's default. Options ({@code tensorboard.<key>}): {@code name},
- * {@code version} (a number or a directory name), {@code flush_secs} and {@code max_queue}.
+ * {@code version} (a number or a directory name), {@code flush_secs} and {@code max_queue}. With the default name
+ * and no version, the logger writes into the Trainer's shared run directory
+ * ({@link ProviderContext#runDirectory()}), with the other loggers and the checkpoints of the run.
  */
 public final class TensorBoardLoggerProvider implements ExperimentLoggerProvider {
     private static final List<OptionSpec> OPTIONS = List.of(
@@ -51,10 +54,15 @@ public final class TensorBoardLoggerProvider implements ExperimentLoggerProvider
     @Override
     public ExperimentLogger create(ProviderContext context) {
         ProviderOptions o = context.options();
+        String name = o.getString("name");
         TensorBoardLogger.Builder b = TensorBoardLogger.builder(context.rootDir())
-                .name(o.getString("name"))
                 .maxQueue(o.getInt("max_queue"))
                 .flushSecs(o.getDouble("flush_secs"));
+        RunDirectory run = context.runDirectory();
+        if (!o.isSet("version") && run.name().equals(name) && run.isVersionsDir(context.rootDir().resolve(name))) {
+            return b.runDirectory(run).build();
+        }
+        b.name(name);
         o.get("version").map(String::trim).ifPresent(v -> {
             if (v.matches("\\d{1,9}")) {
                 b.version(Integer.parseInt(v));

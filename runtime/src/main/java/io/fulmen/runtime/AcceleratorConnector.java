@@ -1,6 +1,7 @@
 package io.fulmen.runtime;
 
 import ai.djl.Device;
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.Accelerator;
@@ -8,6 +9,7 @@ import io.fulmen.spi.AcceleratorProvider;
 import io.fulmen.spi.Availability;
 import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.CheckpointIOProvider;
+import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
 import io.fulmen.spi.ProviderContext;
@@ -16,6 +18,7 @@ import io.fulmen.spi.StrategyContext;
 import io.fulmen.spi.StrategyProvider;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns the builder's accelerator, devices, strategy, precision and checkpoint I/O arguments (names, {@code "auto"} or instances)
@@ -35,7 +38,8 @@ final class AcceleratorConnector {
 
     static Components connect(PluginRegistry plugins, TrainerBuilder b) {
         TrainerOptions options = new TrainerOptions(b.options);
-        ProviderContext base = ProviderContext.of(b.settings.build().defaultRootDir()).withNumNodes(b.numNodes);
+        ProviderContext base = withRunDirectory(ProviderContext.of(b.settings.build().defaultRootDir())
+                .withNumNodes(b.numNodes), b.loggerInstances);
 
         Accelerator accelerator = b.acceleratorInstance;
         if (accelerator == null) {
@@ -60,6 +64,20 @@ final class AcceleratorConnector {
         CheckpointIO io = checkpointIO != null ? checkpointIO.create() : b.checkpointIOInstance;
         s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io));
         return new Components(accelerator, devices, s, p, named);
+    }
+
+    /**
+     * One context per Trainer, so one run directory for the loggers it creates by name: a new one, or the run
+     * directory of the first logger instance that writes into one, so that named loggers join hand-built ones.
+     */
+    private static ProviderContext withRunDirectory(ProviderContext context, List<ExperimentLogger> instances) {
+        for (ExperimentLogger logger : instances) {
+            Optional<RunDirectory> run = logger.runDirectory();
+            if (run.isPresent()) {
+                return context.withRunDirectory(run.get());
+            }
+        }
+        return context;
     }
 
     private static AcceleratorProvider accelerator(Registry<AcceleratorProvider> registry, String requested,

@@ -29,10 +29,14 @@ final class CheckpointFiles {
     // one logger name for everything ModelCheckpoint reports
     private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
 
+    private static final String FOLDER_IN_LOG_DIR = "checkpoints";
+
+    private final boolean followsLogDir;
     private String dirpath;
 
     /** {@code configured} is the builder's {@code dirpath}: null resolves at setup. */
     CheckpointFiles(Path configured) {
+        this.followsLogDir = configured == null;
         this.dirpath = configured == null ? null : realPath(configured).toString();
     }
 
@@ -55,9 +59,9 @@ final class CheckpointFiles {
             return Path.of(dirpath);
         }
         if (!trainer.loggers().isEmpty() && trainer.logDir() != null) {
-            return trainer.logDir().resolve("checkpoints");
+            return trainer.logDir().resolve(FOLDER_IN_LOG_DIR);
         }
-        return trainer.defaultRootDir().resolve("checkpoints");
+        return trainer.defaultRootDir().resolve(FOLDER_IN_LOG_DIR);
     }
 
     private static void warnIfDirNotEmpty(Path dir) {
@@ -144,9 +148,21 @@ final class CheckpointFiles {
         if (!lastModelPath.isEmpty() && Files.isRegularFile(Path.of(lastModelPath))) {
             return Path.of(lastModelPath);
         }
+        return newest(findLastCheckpoints(trainer));
+    }
+
+    /**
+     * The newest {@code last*.ckpt} in the folder this callback would use if the Trainer's log directory were
+     * {@code logDir}; null when there is none, or when the folder was configured ({@code dirpath}).
+     */
+    Path lastCheckpointUnder(Path logDir) {
+        return followsLogDir ? newest(findLastCheckpoints(logDir.resolve(FOLDER_IN_LOG_DIR))) : null;
+    }
+
+    private static Path newest(Set<Path> files) {
         Path newest = null;
         FileTime newestTime = null;
-        for (Path p : findLastCheckpoints(trainer)) {
+        for (Path p : files) {
             try {
                 FileTime t = Files.getLastModifiedTime(p);
                 if (newestTime == null || t.compareTo(newestTime) > 0) {
@@ -162,7 +178,10 @@ final class CheckpointFiles {
 
     /** Lightning's {@code _find_last_checkpoints}: the {@code last*.ckpt} files in the directory. */
     Set<Path> findLastCheckpoints(TrainerView trainer) {
-        Path dir = resolveCkptDir(trainer);
+        return findLastCheckpoints(resolveCkptDir(trainer));
+    }
+
+    private static Set<Path> findLastCheckpoints(Path dir) {
         Pattern last = Pattern.compile("^" + Pattern.quote(ModelCheckpoint.CHECKPOINT_NAME_LAST) + "(-(\\d+))?");
         String extension = ModelCheckpoint.FILE_EXTENSION;
         Set<Path> found = new LinkedHashSet<>();

@@ -678,6 +678,11 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         return files.resolveCkptDir(trainer).toAbsolutePath();
     }
 
+    @Override
+    public Path lastCheckpointUnder(Path logDir) {
+        return files.lastCheckpointUnder(logDir);
+    }
+
     /**
      * Lightning's {@code _find_last_checkpoints}: the {@code last*.ckpt} files in this callback's directory (the
      * files {@code ckpt_path="last"} chooses among).

@@ -19,4 +19,13 @@ public interface CheckpointLocator {
 
     /** The folder searched for checkpoints, for messages. */
     Path checkpointDirectory(TrainerView trainer);
+
+    /**
+     * The newest "last" checkpoint this callback would find if the Trainer's log directory were {@code logDir} (an
+     * earlier version of the run directory, which a Trainer resuming "last" may continue); null when there is none
+     * there, or when the callback's folder does not follow the log directory (an explicit {@code dirpath}).
+     */
+    default Path lastCheckpointUnder(Path logDir) {
+        return null;
+    }
 }

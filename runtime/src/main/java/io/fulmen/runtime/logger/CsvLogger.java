@@ -1,7 +1,8 @@
 package io.fulmen.runtime.logger;
 
-import io.fulmen.logging.VersionDirectories;
 import io.fulmen.logging.HparamsYaml;
+import io.fulmen.logging.RunDirectory;
+import io.fulmen.logging.VersionDirectories;
 import io.fulmen.pyformat.PyRepr;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +40,12 @@ import java.util.TreeSet;
  * {@link #logDir()}, {@link #logHyperparams} or {@link #logMetrics}; creating a logger touches no file.
  * An explicit version reuses its directory; an old {@code metrics.csv} there is replaced, as Lightning does.
  *
+ * <p><b>Run directory.</b> Built with {@link Builder#runDirectory}, as {@code logger("csv")} builds it unless it is
+ * given its own name, version or folder, the logger writes into the run's shared {@link RunDirectory} instead of a
+ * version of its own, beside the other loggers and the checkpoints of the run. When that folder already holds a
+ * {@code metrics.csv} (a run continued from its last checkpoint by another Trainer), the rows are added to it: its
+ * rows and header are kept, and the header widens when new keys appear.
+ *
  * <p><b>metrics.csv.</b> Rows are buffered in memory and written every {@code flushLogsEveryNSteps} rows, on
  * {@link #save()} and on {@link #finish}. Each row has a {@code step} column and one column per metric key seen in
  * the run (the Trainer adds {@code epoch}); columns are sorted by name, and a row lacks the keys it was not logged
@@ -50,7 +58,7 @@ import java.util.TreeSet;
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class CsvLogger implements ExperimentLogger {
     /** The experiment name used when none is given. */
-    public static final String DEFAULT_NAME = "fulmen_logs";
+    public static final String DEFAULT_NAME = RunDirectory.DEFAULT_NAME;
     /** The metrics file in the version directory. */
     public static final String METRICS_FILE_NAME = "metrics.csv";
     /** The hyperparameters file in the version directory. */
@@ -65,6 +73,7 @@ public final class CsvLogger implements ExperimentLogger {
     private final Path rootDir;
     private final String name;
     private final String fixedVersion;
+    private final RunDirectory runDirectory;
     private final int flushLogsEveryNSteps;
 
     private Path versionDir;
@@ -88,7 +97,8 @@ public final class CsvLogger implements ExperimentLogger {
 
     private CsvLogger(Builder b) {
         this.rootDir = b.rootDir;
-        this.name = b.name;
+        this.runDirectory = b.runDirectory;
+        this.name = runDirectory != null ? runDirectory.name() : b.name == null ? DEFAULT_NAME : b.name;
         this.fixedVersion = b.version;
         this.flushLogsEveryNSteps = b.flushLogsEveryNSteps;
     }
@@ -103,8 +113,11 @@ public final class CsvLogger implements ExperimentLogger {
         return name;
     }
 
-    /** The directory that holds the versions, {@code <rootDir>/<name>}. */
+    /** The directory that holds the versions, {@code <rootDir>/<name>} (the run directory's, when in one). */
     public Path rootDir() {
+        if (runDirectory != null) {
+            return runDirectory.versionsDir();
+        }
         return name.isEmpty() ? rootDir : rootDir.resolve(name);
     }
 
@@ -119,6 +132,12 @@ public final class CsvLogger implements ExperimentLogger {
     @Override
     public synchronized Path logDir() {
         return claimVersionDir();
+    }
+
+    /** The shared run directory this logger writes into, when it was built with one. */
+    @Override
+    public Optional<RunDirectory> runDirectory() {
+        return Optional.ofNullable(runDirectory);
     }
 
     /** Rows per write (Lightning's {@code flush_logs_every_n_steps}). */
@@ -176,7 +195,10 @@ public final class CsvLogger implements ExperimentLogger {
         if (versionDir != null) {
             return versionDir;
         }
-        if (fixedVersion != null) {
+        if (runDirectory != null) {
+            versionDir = runDirectory.path();
+            continueMetricsFile(versionDir.resolve(METRICS_FILE_NAME));
+        } else if (fixedVersion != null) {
             Path dir = VersionDirectories.use(rootDir(), fixedVersion);
             if (hasEntries(dir)) {
                 LOG.warn("Experiment logs directory {} exists and is not empty; its {} will be replaced "
@@ -188,6 +210,24 @@ public final class CsvLogger implements ExperimentLogger {
         }
         version = versionDir.getFileName().toString();
         return versionDir;
+    }
+
+    /** A run continued in its old folder keeps the rows written there: new rows go after them. */
+    private void continueMetricsFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        List<String> header;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            header = readRecord(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (!header.isEmpty()) {
+            columns = List.copyOf(header);
+            metricsFileWritten = true;
+            LOG.info("Adding the metrics of this run to {}", file);
+        }
     }
 
     private static boolean hasEntries(Path dir) {
@@ -217,7 +257,7 @@ public final class CsvLogger implements ExperimentLogger {
                     writeHeader(w, newColumns);
                     writeRows(w, newColumns, pending);
                 });
-            } else if (newColumns.size() != columns.size()) {
+            } else if (!newColumns.equals(columns)) {
                 rewrite(file, columns, newColumns);
             } else {
                 try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
@@ -260,6 +300,44 @@ public final class CsvLogger implements ExperimentLogger {
             }
             writeRows(w, newColumns, pending);
         });
+    }
+
+    /** The fields of one CSV record (the header), as {@link #csvField} quotes them; empty at the end of input. */
+    private static List<String> readRecord(BufferedReader r) throws IOException {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        int c;
+        while ((c = r.read()) != -1) {
+            any = true;
+            if (quoted) {
+                if (c != '"') {
+                    field.append((char) c);
+                } else {
+                    r.mark(1);
+                    if (r.read() == '"') {
+                        field.append('"');
+                    } else {
+                        r.reset();
+                        quoted = false;
+                    }
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\n') {
+                break;
+            } else if (c != '\r') {
+                field.append((char) c);
+            }
+        }
+        if (any) {
+            fields.add(field.toString());
+        }
+        return fields;
     }
 
     /** Skips one CSV record (the header), which may hold quoted line breaks. */
@@ -327,8 +405,9 @@ public final class CsvLogger implements ExperimentLogger {
     /** Configures a {@link CsvLogger}. */
     public static final class Builder {
         private final Path rootDir;
-        private String name = DEFAULT_NAME;
+        private String name;
         private String version;
+        private RunDirectory runDirectory;
         private int flushLogsEveryNSteps = DEFAULT_FLUSH_LOGS_EVERY_N_STEPS;
 
         private Builder(Path rootDir) {
@@ -337,7 +416,7 @@ public final class CsvLogger implements ExperimentLogger {
 
         /** The experiment name, a directory under the root; empty for none. Default {@code "fulmen_logs"}. */
         public Builder name(String name) {
-            this.name = name == null ? DEFAULT_NAME : name;
+            this.name = name;
             return this;
         }
 
@@ -359,6 +438,16 @@ public final class CsvLogger implements ExperimentLogger {
             return this;
         }
 
+        /**
+         * Writes into {@code run}'s folder, shared with the other loggers and the checkpoints of the run, instead of
+         * a version of this logger's own; the run directory then decides the folder, so {@link #name} and
+         * {@link #version} cannot be set too.
+         */
+        public Builder runDirectory(RunDirectory run) {
+            this.runDirectory = Objects.requireNonNull(run, "run");
+            return this;
+        }
+
         /** Rows buffered before they are written; at least 1. */
         public Builder flushLogsEveryNSteps(int n) {
             if (n < 1) {
@@ -368,7 +457,12 @@ public final class CsvLogger implements ExperimentLogger {
             return this;
         }
 
+        /** The logger; fails when a run directory was given together with a name or a version. */
         public CsvLogger build() {
+            if (runDirectory != null && (name != null || version != null)) {
+                throw new IllegalStateException("a CSV logger in a run directory (" + runDirectory + ") takes its "
+                        + "folder from it: set no name or version, or no run directory");
+            }
             return new CsvLogger(this);
         }
     }

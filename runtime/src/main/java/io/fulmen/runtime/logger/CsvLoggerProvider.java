@@ -1,5 +1,6 @@
 package io.fulmen.runtime.logger;
 
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.OptionSpec;
@@ -7,12 +8,15 @@ import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.ProviderOptions;
 import org.apiguardian.api.API;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Creates a {@link CsvLogger} for {@code logger("csv")}. Options ({@code csv.<key>}): {@code name}, {@code version}
  * (a number for {@code version_N}, or any other string used verbatim; default the next free number),
- * {@code flush_logs_every_n_steps} and {@code save_dir} (default the Trainer's root directory).
+ * {@code flush_logs_every_n_steps} and {@code save_dir} (default the Trainer's root directory). Without a version,
+ * and with a name and save_dir that put it in the Trainer's versions folder ({@code <root>/fulmen_logs}, the
+ * defaults), the logger writes into the Trainer's shared run directory ({@link ProviderContext#runDirectory()}).
  */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class CsvLoggerProvider implements ExperimentLoggerProvider {
@@ -48,10 +52,15 @@ public final class CsvLoggerProvider implements ExperimentLoggerProvider {
     @Override
     public ExperimentLogger create(ProviderContext context) {
         ProviderOptions options = context.options();
-        CsvLogger.Builder builder = CsvLogger.builder(options.isSet("save_dir") ? options.getPath("save_dir")
-                        : context.rootDir())
-                .name(options.getString("name"))
+        Path saveDir = options.isSet("save_dir") ? options.getPath("save_dir") : context.rootDir();
+        String name = options.getString("name");
+        CsvLogger.Builder builder = CsvLogger.builder(saveDir)
                 .flushLogsEveryNSteps(options.getInt("flush_logs_every_n_steps"));
+        RunDirectory run = context.runDirectory();
+        if (!options.isSet("version") && run.name().equals(name) && run.isVersionsDir(saveDir.resolve(name))) {
+            return builder.runDirectory(run).build();
+        }
+        builder.name(name);
         options.get("version").map(String::trim).ifPresent(v -> {
             if (v.matches("\\d{1,9}")) {
                 builder.version(Integer.parseInt(v));
