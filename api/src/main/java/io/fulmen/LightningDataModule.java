@@ -4,8 +4,6 @@ import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
 import org.apiguardian.api.API;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,7 +12,7 @@ import java.util.Map;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class LightningDataModule implements DataSource {
-    private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
+    private final Hyperparameters hyperparameters = new Hyperparameters();
 
     /** Called once per fit/validate/test/predict, on global rank 0 only: download, locate or unpack. */
     public void prepareData() {}
@@ -48,13 +46,19 @@ public abstract class LightningDataModule implements DataSource {
     /** Restores what {@link #stateDict()} returned, when a fit resumes from a checkpoint. */
     public void loadStateDict(Map<String, Object> state) {}
 
+    /** Records hyperparameters as name/value pairs; they go to every logger with the module's. */
     protected final void saveHyperparameters(Object... namesAndValues) {
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            hyperparameters.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
-        }
+        hyperparameters.putPairs(namesAndValues);
     }
 
+    /** Records every component of {@code hparams} as a hyperparameter and returns it. */
+    protected final <R extends Record> R saveHyperparameters(R hparams) {
+        hyperparameters.putRecord(hparams);
+        return hparams;
+    }
+
+    /** The saved hyperparameters. */
     public final Map<String, Object> hparams() {
-        return Collections.unmodifiableMap(hyperparameters);
+        return hyperparameters.view();
     }
 }
