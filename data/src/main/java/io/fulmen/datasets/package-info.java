@@ -3,7 +3,10 @@
  * {@link io.fulmen.data.DataLoader} and for {@link io.fulmen.data.TensorDataset#randomSplit(long, long...)}:
  *
  * <ul>
- *   <li>{@link io.fulmen.datasets.IdxReader}: the IDX files of MNIST and Fashion-MNIST, plain or gzipped.</li>
+ *   <li>{@link io.fulmen.datasets.IdxReader}: the IDX files of MNIST and Fashion-MNIST, plain or gzipped;</li>
+ *   <li>{@link io.fulmen.datasets.CsvDataset}: a numeric CSV file with a header row, one column as the label;</li>
+ *   <li>{@link io.fulmen.datasets.ImageFolder}: torchvision's {@code ImageFolder} layout,
+ *       {@code root/<class>/<image>}.</li>
  * </ul>
  *
  * <p>Every reader loads the whole dataset into memory. Files that cannot be used are reported as a
