@@ -44,7 +44,9 @@ public final class IdxReader {
      * Reads an image file and its label file (each plain or gzipped) into a dataset: images as float32 of shape
      * (rows, cols), pixels scaled to [0, 1], with no channel axis; labels as int64 class indices.
      *
-     * @throws IdxFormatException naming the file when either cannot be read or their counts differ
+     * @throws IdxFormatException naming the file when either is not a valid IDX file, or both when their counts
+     *     differ
+     * @throws UncheckedIOException naming the file when either cannot be read
      */
     public static TensorDataset readDataset(Path imagesFile, Path labelsFile) {
         Images images = readImages(imagesFile);
