@@ -3,6 +3,7 @@ package io.fulmen.examples;
 import com.example.fulmen.jsonl.JsonLinesLoggerProvider;
 import io.fulmen.LightningModule;
 import io.fulmen.accelerator.cpu.CpuAcceleratorProvider;
+import io.fulmen.datasets.IdxReader;
 import io.fulmen.mlflow.MlflowLoggerProvider;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.tensorboard.TensorBoardLoggerProvider;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -45,11 +47,26 @@ class ArchitectureTest {
         PackageDependencies.assertUsesApiOnly(JsonLinesLoggerProvider.class);
     }
 
+    /** fulmen-data sits beside the runtime: a project reading its data needs the api only, no runtime, no plugin. */
     @Test
-    void everyPublicTypeOfTheApiAndTheRuntimeStatesItsStability() throws Exception {
+    void theDatasetReadersUseTheApiOnly() {
+        PackageDependencies.assertUsesApiOnly(IdxReader.class);
+        Set<String> apiPackages = PackageDependencies.graph(LightningModule.class, "io.fulmen").keySet();
+        Map<String, Set<String>> graph = PackageDependencies.graph(IdxReader.class, "io.fulmen");
+        assertEquals(Set.of("io.fulmen.datasets"), graph.keySet(), "fulmen-data holds one package");
+        Set<String> outsideTheApi = new TreeSet<>();
+        graph.get("io.fulmen.datasets").stream()
+                .filter(u -> (u.startsWith("io.fulmen") || u.startsWith("com.example")) && !apiPackages.contains(u))
+                .forEach(outsideTheApi::add);
+        assertEquals(Set.of(), outsideTheApi, "io.fulmen.datasets uses Fulmen packages outside fulmen-api");
+        assertTrue(graph.get("io.fulmen.datasets").contains("io.fulmen.data"), graph.toString());
+    }
+
+    @Test
+    void everyPublicTypeOfTheApiTheRuntimeAndTheDataModuleStatesItsStability() throws Exception {
         List<String> unmarked = new ArrayList<>();
         int checked = 0;
-        for (Class<?> anchor : List.of(LightningModule.class, Trainer.class)) {
+        for (Class<?> anchor : List.of(LightningModule.class, Trainer.class, IdxReader.class)) {
             for (String name : classNames(anchor)) {
                 Class<?> c = Class.forName(name, false, anchor.getClassLoader());
                 if (Modifier.isPublic(c.getModifiers()) && c.getEnclosingClass() == null

@@ -1,10 +1,10 @@
 package io.fulmen.examples.fashion;
 
-import ai.djl.ndarray.types.Shape;
 import io.fulmen.LightningDataModule;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.TensorDataset;
+import io.fulmen.datasets.IdxReader;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +15,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Fashion-MNIST (Zalando's 28x28 grey-scale clothing images, ten classes) as a {@link LightningDataModule}, shaped
  * like Lightning's {@code MNISTDataModule}: the 60,000 training images are split 55,000 / 5,000 into train and
- * validation with a seeded generator, and the 10,000 test images are the test set.
+ * validation with {@link TensorDataset#randomSplit(long, long...)} seeded with {@value #SPLIT_SEED}, and the 10,000
+ * test images are the test set. The files are read with fulmen-data's {@link IdxReader}.
  *
  * <p>{@link #prepareData()} locates the four IDX files ({@code train-images-idx3-ubyte}, {@code
  * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each plain or
@@ -36,8 +42,8 @@ import java.util.SplittableRandom;
  * It logs one line saying which it used; {@link #source()} says the same in code.
  *
  * <p>Samples are float32 images in [0, 1] of shape (28, 28), with no channel axis (models flatten them), and int64
- * class indices. The parsed files stay cached in the module, so {@code setup(FIT)} followed by {@code setup(TEST)}
- * reads each file once.
+ * class indices. The datasets stay cached in the module, so {@code setup(FIT)} followed by {@code setup(TEST)}
+ * reads each file once; train and validation are views over one in-memory copy of the training file.
  */
 public final class FashionMnistDataModule extends LightningDataModule {
     /** Where Debian's {@code dataset-fashion-mnist} package installs the data. */
@@ -62,7 +68,6 @@ public final class FashionMnistDataModule extends LightningDataModule {
     private static final List<String> FILE_NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
     private static final int SIDE = 28;
     private static final int CLASSES = 10;
-    private static final Shape SAMPLE_SHAPE = new Shape(SIDE, SIDE);
     private static final Logger LOG = LoggerFactory.getLogger(FashionMnistDataModule.class);
 
     private final Path dataDir;
@@ -73,8 +78,7 @@ public final class FashionMnistDataModule extends LightningDataModule {
 
     private Source source;
     private Location location;
-    private Split trainPool;
-    private Split testSplit;
+    private TensorDataset trainPool;
     private TensorDataset train;
     private TensorDataset val;
     private TensorDataset test;
@@ -180,12 +184,8 @@ public final class FashionMnistDataModule extends LightningDataModule {
     /** The test images, built on first use. */
     public synchronized TensorDataset testDataset() {
         if (test == null) {
-            Split s = testSplit();
-            long[] all = new long[s.count()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            test = s.toDataset(all);
+            source();
+            test = location.read(TEST_IMAGES, TEST_LABELS, limitSamples);
         }
         return test;
     }
@@ -214,48 +214,19 @@ public final class FashionMnistDataModule extends LightningDataModule {
     }
 
     private void buildTrainAndVal() {
-        Split pool = trainPool();
-        int n = pool.count();
-        int nVal = valSize(n);
-        long[] order = seededPermutation(n, SPLIT_SEED);
-        long[] trainIdx = new long[n - nVal];
-        long[] valIdx = new long[nVal];
-        System.arraycopy(order, 0, trainIdx, 0, trainIdx.length);
-        System.arraycopy(order, trainIdx.length, valIdx, 0, nVal);
-        train = pool.toDataset(trainIdx);
-        val = pool.toDataset(valIdx);
+        TensorDataset pool = trainPool();
+        int nVal = valSize(Math.toIntExact(pool.size()));
+        List<TensorDataset> parts = pool.randomSplit(SPLIT_SEED, pool.size() - nVal, nVal);
+        train = parts.get(0);
+        val = parts.get(1);
     }
 
-    /** Fisher-Yates over {@code 0..n-1} driven by a {@link SplittableRandom} seeded with {@code seed}. */
-    static long[] seededPermutation(int n, long seed) {
-        long[] order = new long[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            long t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private Split trainPool() {
+    private TensorDataset trainPool() {
         if (trainPool == null) {
             source();
             trainPool = location.read(TRAIN_IMAGES, TRAIN_LABELS, limitSamples);
         }
         return trainPool;
-    }
-
-    private Split testSplit() {
-        if (testSplit == null) {
-            source();
-            testSplit = location.read(TEST_IMAGES, TEST_LABELS, limitSamples);
-        }
-        return testSplit;
     }
 
     private Location locate() {
@@ -269,12 +240,12 @@ public final class FashionMnistDataModule extends LightningDataModule {
                 throw new IllegalArgumentException("Fashion-MNIST directory " + dataDir + " is missing "
                         + String.join(", ", files.missing()) + ". " + whereFulmenLooks());
             }
-            return new DirectoryLocation(SourceKind.DIRECTORY, dataDir, files);
+            return Location.directory(SourceKind.DIRECTORY, dataDir, files);
         }
         if (debianDir != null && Files.isDirectory(debianDir)) {
             DataFiles files = DataFiles.find(debianDir);
             if (files.missing().isEmpty()) {
-                return new DirectoryLocation(SourceKind.DEBIAN_PACKAGE, debianDir, files);
+                return Location.directory(SourceKind.DEBIAN_PACKAGE, debianDir, files);
             }
             LOG.warn("Fashion-MNIST: {} exists but is missing {}; falling back to the subset shipped with Fulmen",
                     debianDir, String.join(", ", files.missing()));
@@ -287,7 +258,7 @@ public final class FashionMnistDataModule extends LightningDataModule {
                         + whereFulmenLooks());
             }
         }
-        return new ResourceLocation();
+        return Location.shippedSubset();
     }
 
     private String whereFulmenLooks() {
@@ -336,175 +307,102 @@ public final class FashionMnistDataModule extends LightningDataModule {
         }
     }
 
-    /** The four files of a directory, each plain or gzipped, and the names of those not found. */
-    record DataFiles(Path trainImages, Path trainLabels, Path testImages, Path testLabels, List<String> missing) {
+    /** The four files of a directory, each plain or gzipped, by name, and the names of those not found. */
+    record DataFiles(Map<String, Path> found, List<String> missing) {
         static DataFiles find(Path dir) {
+            Map<String, Path> found = new HashMap<>();
             List<String> missing = new ArrayList<>();
-            Path[] found = new Path[FILE_NAMES.size()];
-            for (int i = 0; i < found.length; i++) {
-                String name = FILE_NAMES.get(i);
-                Path plain = dir.resolve(name);
-                Path gz = dir.resolve(name + ".gz");
-                if (Files.isRegularFile(plain)) {
-                    found[i] = plain;
-                } else if (Files.isRegularFile(gz)) {
-                    found[i] = gz;
-                } else {
-                    missing.add(name + "[.gz]");
-                }
+            for (String name : FILE_NAMES) {
+                Stream.of(dir.resolve(name), dir.resolve(name + ".gz")).filter(Files::isRegularFile).findFirst()
+                        .ifPresentOrElse(file -> found.put(name, file), () -> missing.add(name + "[.gz]"));
             }
-            return new DataFiles(found[0], found[1], found[2], found[3], List.copyOf(missing));
+            return new DataFiles(Map.copyOf(found), List.copyOf(missing));
         }
 
+        /** The file of {@code name}, one of {@link #TRAIN_IMAGES} and the like. */
         Path path(String name) {
-            return switch (name) {
-                case TRAIN_IMAGES -> trainImages;
-                case TRAIN_LABELS -> trainLabels;
-                case TEST_IMAGES -> testImages;
-                case TEST_LABELS -> testLabels;
-                default -> throw new IllegalArgumentException(name);
-            };
+            return Objects.requireNonNull(found.get(name), name);
         }
     }
 
-    /** Parsed images and labels of one file pair, kept as bytes (a quarter of the floats' memory). */
-    private record Split(IdxReader.Images images, IdxReader.Labels labels) {
-        int count() {
-            return images.count();
+    /** Opens one of the four files by its name. */
+    private interface Opener {
+        InputStream open(String name) throws IOException;
+    }
+
+    /**
+     * Reads file pairs from one place: a directory, or the shipped subset on the classpath.
+     *
+     * @param displayName the name of a file in messages: its path, or {@code classpath:} and its resource name
+     */
+    private record Location(SourceKind kind, String where, Opener opener, UnaryOperator<String> displayName) {
+        static Location directory(SourceKind kind, Path dir, DataFiles files) {
+            return new Location(kind, dir.toString(), name -> Files.newInputStream(files.path(name)),
+                    name -> files.path(name).toString());
         }
 
-        TensorDataset toDataset(long[] indices) {
-            int size = images.imageSize();
-            byte[] pixels = images.pixels();
-            float[] data = new float[Math.multiplyExact(indices.length, size)];
-            long[] classes = new long[indices.length];
-            for (int i = 0; i < indices.length; i++) {
-                int from = Math.toIntExact(indices[i]) * size;
-                int to = i * size;
-                for (int p = 0; p < size; p++) {
-                    data[to + p] = (pixels[from + p] & 0xff) / 255f;
+        static Location shippedSubset() {
+            String prefix = "classpath:" + SUBSET_RESOURCE_DIR;
+            return new Location(SourceKind.SHIPPED_SUBSET, prefix, name -> {
+                InputStream in = FashionMnistDataModule.class.getClassLoader()
+                        .getResourceAsStream(SUBSET_RESOURCE_DIR + name + ".gz");
+                if (in == null) {
+                    throw new IOException("resource " + prefix + name + ".gz not found");
                 }
-                classes[i] = labels.label(Math.toIntExact(indices[i]));
-            }
-            return TensorDataset.builder().data(data, SAMPLE_SHAPE).labels(classes).build();
-        }
-    }
-
-    /** Reads file pairs from one place. */
-    private abstract static class Location {
-        abstract Source describe();
-
-        abstract InputStream open(String name) throws IOException;
-
-        abstract String displayName(String name);
-
-        int count(String name, int magic) {
-            try (InputStream in = open(name)) {
-                return IdxReader.readCount(in, displayName(name), magic);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + displayName(name) + ": " + e.getMessage(), e);
-            }
+                return in;
+            }, name -> prefix + name + ".gz");
         }
 
-        Source describe(SourceKind kind, String where) {
-            int train = pairedCount(TRAIN_IMAGES, TRAIN_LABELS);
-            int test = pairedCount(TEST_IMAGES, TEST_LABELS);
-            return new Source(kind, where, train, test);
+        /** Reads only the headers: the sample counts of the training and test files. */
+        Source describe() {
+            return new Source(kind, where, pairedCount(TRAIN_IMAGES, TRAIN_LABELS),
+                    pairedCount(TEST_IMAGES, TEST_LABELS));
         }
 
         private int pairedCount(String imagesName, String labelsName) {
-            int images = count(imagesName, IdxReader.IMAGES_MAGIC);
-            int labels = count(labelsName, IdxReader.LABELS_MAGIC);
+            int images = read(imagesName, in -> IdxReader.readCount(in, displayName.apply(imagesName),
+                    IdxReader.IMAGES_MAGIC));
+            int labels = read(labelsName, in -> IdxReader.readCount(in, displayName.apply(labelsName),
+                    IdxReader.LABELS_MAGIC));
             if (images != labels) {
                 throw new IdxReader.IdxFormatException("image and label files do not match: "
-                        + displayName(imagesName) + " holds " + images + " images but " + displayName(labelsName)
-                        + " holds " + labels + " labels");
+                        + displayName.apply(imagesName) + " holds " + images + " images but "
+                        + displayName.apply(labelsName) + " holds " + labels + " labels");
             }
             return images;
         }
 
-        Split read(String imagesName, String labelsName, int limit) {
-            IdxReader.Images images;
-            IdxReader.Labels labels;
-            try (InputStream in = open(imagesName)) {
-                images = IdxReader.readImages(in, displayName(imagesName));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + displayName(imagesName) + ": " + e.getMessage(), e);
-            }
-            try (InputStream in = open(labelsName)) {
-                labels = IdxReader.readLabels(in, displayName(labelsName));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + displayName(labelsName) + ": " + e.getMessage(), e);
-            }
-            IdxReader.checkPaired(images, displayName(imagesName), labels, displayName(labelsName));
+        /** A file pair as a dataset, checked to be Fashion-MNIST; only its first {@code limit} samples if >= 0. */
+        TensorDataset read(String imagesName, String labelsName, int limit) {
+            String imagesFile = displayName.apply(imagesName);
+            String labelsFile = displayName.apply(labelsName);
+            IdxReader.Images images = read(imagesName, in -> IdxReader.readImages(in, imagesFile));
+            IdxReader.Labels labels = read(labelsName, in -> IdxReader.readLabels(in, labelsFile));
+            IdxReader.checkPaired(images, imagesFile, labels, labelsFile);
             if (images.rows() != SIDE || images.cols() != SIDE) {
-                throw new IdxReader.IdxFormatException(displayName(imagesName) + ": images are " + images.rows()
-                        + "x" + images.cols() + ", Fashion-MNIST images are " + SIDE + "x" + SIDE);
+                throw new IdxReader.IdxFormatException(imagesFile + ": images are " + images.rows() + "x"
+                        + images.cols() + ", Fashion-MNIST images are " + SIDE + "x" + SIDE);
             }
             for (int i = 0; i < labels.count(); i++) {
                 if (labels.label(i) >= CLASSES) {
-                    throw new IdxReader.IdxFormatException(displayName(labelsName) + ": label " + labels.label(i)
-                            + " at index " + i + " is not a class 0-" + (CLASSES - 1));
+                    throw new IdxReader.IdxFormatException(labelsFile + ": label " + labels.label(i) + " at index "
+                            + i + " is not a class 0-" + (CLASSES - 1));
                 }
             }
             if (limit >= 0 && limit < images.count()) {
-                int[] first = new int[limit];
-                for (int i = 0; i < limit; i++) {
-                    first[i] = i;
-                }
-                images = SubsetWriter.pickImages(images, first);
-                labels = SubsetWriter.pickLabels(labels, first);
+                // only the first images become floats: a quick run does not pay for the whole file
+                images = new IdxReader.Images(limit, SIDE, SIDE, Arrays.copyOf(images.pixels(), limit * SIDE * SIDE));
+                labels = new IdxReader.Labels(limit, Arrays.copyOf(labels.values(), limit));
             }
-            return new Split(images, labels);
-        }
-    }
-
-    private static final class DirectoryLocation extends Location {
-        private final SourceKind kind;
-        private final Path dir;
-        private final DataFiles files;
-
-        DirectoryLocation(SourceKind kind, Path dir, DataFiles files) {
-            this.kind = kind;
-            this.dir = dir;
-            this.files = files;
+            return IdxReader.toDataset(images, labels);
         }
 
-        @Override
-        Source describe() {
-            return describe(kind, dir.toString());
-        }
-
-        @Override
-        InputStream open(String name) throws IOException {
-            return IdxReader.open(files.path(name));
-        }
-
-        @Override
-        String displayName(String name) {
-            return files.path(name).toString();
-        }
-    }
-
-    private static final class ResourceLocation extends Location {
-        @Override
-        Source describe() {
-            return describe(SourceKind.SHIPPED_SUBSET, "classpath:" + SUBSET_RESOURCE_DIR);
-        }
-
-        @Override
-        InputStream open(String name) throws IOException {
-            InputStream in = FashionMnistDataModule.class.getClassLoader()
-                    .getResourceAsStream(SUBSET_RESOURCE_DIR + name + ".gz");
-            if (in == null) {
-                throw new IOException("resource " + displayName(name) + " not found");
+        private <T> T read(String name, Function<InputStream, T> reader) {
+            try (InputStream in = opener.open(name)) {
+                return reader.apply(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + displayName.apply(name) + ": " + e.getMessage(), e);
             }
-            return in;
-        }
-
-        @Override
-        String displayName(String name) {
-            return "classpath:" + SUBSET_RESOURCE_DIR + name + ".gz";
         }
     }
 

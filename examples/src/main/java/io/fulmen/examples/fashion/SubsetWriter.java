@@ -1,20 +1,17 @@
 package io.fulmen.examples.fashion;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
+import io.fulmen.datasets.IdxReader;
+import io.fulmen.datasets.IdxWriter;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes the Fashion-MNIST subset shipped inside the examples jar, and IDX files in general.
+ * Writes the Fashion-MNIST subset shipped inside the examples jar (with fulmen-data's {@link IdxWriter}).
  *
  * <p>The subset is class-balanced: the first {@code n/10} images of each of the ten classes, kept in their
  * original file order, so every class is equally represented and the pick is reproducible without a random
@@ -25,7 +22,8 @@ import java.util.zip.GZIPOutputStream;
  *     /usr/share/datasets/fashion-mnist examples/src/main/resources/io/fulmen/examples/fashion/subset 6000 1000
  * </pre>
  *
- * The output is deterministic (gzip with no timestamp), so rerunning it leaves the files byte-identical.
+ * The output is deterministic ({@link IdxWriter} gzips with no timestamp), so rerunning it leaves the files
+ * byte-identical.
  */
 public final class SubsetWriter {
     /** Training images in the shipped subset. */
@@ -61,8 +59,10 @@ public final class SubsetWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + target, e);
         }
-        writeSplit(files.trainImages(), files.trainLabels(), target, "train", trainCount);
-        writeSplit(files.testImages(), files.testLabels(), target, "t10k", testCount);
+        writeSplit(files.path(FashionMnistDataModule.TRAIN_IMAGES), files.path(FashionMnistDataModule.TRAIN_LABELS),
+                target, "train", trainCount);
+        writeSplit(files.path(FashionMnistDataModule.TEST_IMAGES), files.path(FashionMnistDataModule.TEST_LABELS),
+                target, "t10k", testCount);
     }
 
     private static void writeSplit(Path imagesFile, Path labelsFile, Path target, String prefix, int count) {
@@ -74,8 +74,8 @@ public final class SubsetWriter {
         IdxReader.Labels subLabels = pickLabels(labels, picked);
         Path imagesOut = target.resolve(prefix + "-images-idx3-ubyte.gz");
         Path labelsOut = target.resolve(prefix + "-labels-idx1-ubyte.gz");
-        writeImages(imagesOut, subImages);
-        writeLabels(labelsOut, subLabels);
+        IdxWriter.writeImages(imagesOut, subImages);
+        IdxWriter.writeLabels(labelsOut, subLabels);
         System.out.printf("wrote %d %s samples (%d per class) to %s, %s%n", count, prefix, count / CLASSES,
                 imagesOut, labelsOut);
     }
@@ -122,62 +122,5 @@ public final class SubsetWriter {
             out[i] = labels.values()[indices[i]];
         }
         return new IdxReader.Labels(indices.length, out);
-    }
-
-    /** Writes an IDX image file, gzipped when the name ends in {@code .gz}; atomically (temp file, then rename). */
-    public static void writeImages(Path file, IdxReader.Images images) {
-        write(file, out -> {
-            out.writeInt(IdxReader.IMAGES_MAGIC);
-            out.writeInt(images.count());
-            out.writeInt(images.rows());
-            out.writeInt(images.cols());
-            out.write(images.pixels());
-        });
-    }
-
-    /** Writes an IDX label file, gzipped when the name ends in {@code .gz}; atomically (temp file, then rename). */
-    public static void writeLabels(Path file, IdxReader.Labels labels) {
-        write(file, out -> {
-            out.writeInt(IdxReader.LABELS_MAGIC);
-            out.writeInt(labels.count());
-            out.write(labels.values());
-        });
-    }
-
-    private interface Body {
-        void writeTo(DataOutputStream out) throws IOException;
-    }
-
-    private static void write(Path file, Body body) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            // a plain new file (not createTempFile) so the result gets the usual umask permissions
-            tmp = dir.resolve(file.getFileName() + ".tmp");
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 OutputStream maybeGzip = file.getFileName().toString().endsWith(".gz") ? new BestGzip(raw) : raw;
-                 DataOutputStream out = new DataOutputStream(maybeGzip)) {
-                body.writeTo(out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write IDX file " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temp file only exists when the write failed
-                }
-            }
-        }
-    }
-
-    /** The resources ship in the jar: compress them as far as gzip goes. */
-    private static final class BestGzip extends GZIPOutputStream {
-        BestGzip(OutputStream out) throws IOException {
-            super(out, 1 << 16);
-            def.setLevel(Deflater.BEST_COMPRESSION);
-        }
     }
 }

@@ -15,6 +15,8 @@ import ai.djl.training.dataset.Record;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.TensorDataset;
+import io.fulmen.datasets.IdxReader;
+import io.fulmen.datasets.IdxWriter;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 class FashionMnistDataModuleTest {
     private static NDManager manager;
@@ -46,10 +50,10 @@ class FashionMnistDataModuleTest {
     /** Writes a tiny Fashion-MNIST: image i has every pixel equal to i, label i % 10; plain or gzipped files. */
     static void writeTinyData(Path dir, int train, int test, boolean gzip) {
         String gz = gzip ? ".gz" : "";
-        SubsetWriter.writeImages(dir.resolve("train-images-idx3-ubyte" + gz), constantImages(train));
-        SubsetWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte" + gz), cyclicLabels(train));
-        SubsetWriter.writeImages(dir.resolve("t10k-images-idx3-ubyte" + gz), constantImages(test));
-        SubsetWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte" + gz), cyclicLabels(test));
+        IdxWriter.writeImages(dir.resolve("train-images-idx3-ubyte" + gz), constantImages(train));
+        IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte" + gz), cyclicLabels(train));
+        IdxWriter.writeImages(dir.resolve("t10k-images-idx3-ubyte" + gz), constantImages(test));
+        IdxWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte" + gz), cyclicLabels(test));
     }
 
     static IdxReader.Images constantImages(int count) {
@@ -215,10 +219,26 @@ class FashionMnistDataModuleTest {
         assertEquals(12, dm.testDataset().size());
     }
 
+    /** The images of a dataset built by {@link #writeTinyData}, by number (each image's pixels tell it). */
+    private static long[] imageNumbers(TensorDataset dataset) {
+        NDArray x = all(dataset).getData().head();
+        long[] numbers = new long[Math.toIntExact(dataset.size())];
+        for (int i = 0; i < numbers.length; i++) {
+            float pixel = x.get(i).max().getFloat();
+            numbers[i] = pixel == 1f ? 0 : Math.round(pixel * 255);
+        }
+        return numbers;
+    }
+
     @Test
     void splitIsSeededAndValSizeScalesWithTheData() {
-        long[] a = FashionMnistDataModule.seededPermutation(60_000, FashionMnistDataModule.SPLIT_SEED);
-        long[] b = FashionMnistDataModule.seededPermutation(60_000, FashionMnistDataModule.SPLIT_SEED);
+        writeTinyData(dir, 60, 10, false);
+        FashionMnistDataModule first = FashionMnistDataModule.builder().dataDir(dir).valSize(20).build();
+        FashionMnistDataModule second = FashionMnistDataModule.builder().dataDir(dir).valSize(20).build();
+        long[] a = LongStream.concat(Arrays.stream(imageNumbers(first.trainDataset())),
+                Arrays.stream(imageNumbers(first.valDataset()))).toArray();
+        long[] b = LongStream.concat(Arrays.stream(imageNumbers(second.trainDataset())),
+                Arrays.stream(imageNumbers(second.valDataset()))).toArray();
         assertArrayEquals(a, b);
         long[] sorted = a.clone();
         Arrays.sort(sorted);
@@ -226,6 +246,10 @@ class FashionMnistDataModuleTest {
             assertEquals(i, sorted[i]);
         }
         assertFalse(Arrays.equals(a, sorted), "the split must shuffle");
+        // the split is TensorDataset.randomSplit's with the module's seed
+        List<TensorDataset> parts = IdxReader.readDataset(dir.resolve("train-images-idx3-ubyte"),
+                dir.resolve("train-labels-idx1-ubyte")).randomSplit(FashionMnistDataModule.SPLIT_SEED, 40, 20);
+        assertArrayEquals(imageNumbers(parts.get(1)), imageNumbers(first.valDataset()));
 
         FashionMnistDataModule defaults = new FashionMnistDataModule();
         assertEquals(5000, defaults.valSize(60_000));
@@ -269,11 +293,11 @@ class FashionMnistDataModuleTest {
 
     @Test
     void wrongImageSizeIsReported() {
-        SubsetWriter.writeImages(dir.resolve("train-images-idx3-ubyte"),
+        IdxWriter.writeImages(dir.resolve("train-images-idx3-ubyte"),
                 new IdxReader.Images(2, 14, 14, new byte[2 * 196]));
-        SubsetWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte"), cyclicLabels(2));
-        SubsetWriter.writeImages(dir.resolve("t10k-images-idx3-ubyte"), constantImages(1));
-        SubsetWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte"), cyclicLabels(1));
+        IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte"), cyclicLabels(2));
+        IdxWriter.writeImages(dir.resolve("t10k-images-idx3-ubyte"), constantImages(1));
+        IdxWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte"), cyclicLabels(1));
         FashionMnistDataModule dm = FashionMnistDataModule.builder().dataDir(dir).valSize(1).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dm.setup(Stage.FIT));
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte: images are 14x14"), e.getMessage());
@@ -282,7 +306,7 @@ class FashionMnistDataModuleTest {
     @Test
     void mismatchedCountsAreReportedWhenLocating() {
         writeTinyData(dir, 24, 12, true);
-        SubsetWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte.gz"), cyclicLabels(11));
+        IdxWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte.gz"), cyclicLabels(11));
         FashionMnistDataModule dm = FashionMnistDataModule.builder().dataDir(dir).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, dm::prepareData);
         assertTrue(e.getMessage().contains("holds 12 images but"), e.getMessage());

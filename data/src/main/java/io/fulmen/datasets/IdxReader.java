@@ -1,4 +1,8 @@
-package io.fulmen.examples.fashion;
+package io.fulmen.datasets;
+
+import ai.djl.ndarray.types.Shape;
+import io.fulmen.data.TensorDataset;
+import org.apiguardian.api.API;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -17,9 +21,17 @@ import java.util.zip.ZipException;
  * cols]}) and labels ({@code 0x00000801}, unsigned bytes {@code [n]}), plain or gzipped (recognised by content, not
  * by file name).
  *
+ * <p>{@link #readDataset(Path, Path)} turns an image file and its label file into a {@link TensorDataset}:
+ * <pre>{@code
+ * TensorDataset train = IdxReader.readDataset(dir.resolve("train-images-idx3-ubyte.gz"),
+ *         dir.resolve("train-labels-idx1-ubyte.gz"));
+ * List<TensorDataset> parts = train.randomSplit(42, 55_000, 5_000);
+ * }</pre>
+ *
  * <p>Every problem is reported as an {@link IdxFormatException} naming the file and what is wrong with it: a wrong
  * magic number, a truncated or over-long file, or image and label files of different lengths.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class IdxReader {
     /** Magic number of an image file: unsigned bytes, three dimensions. */
     public static final int IMAGES_MAGIC = 0x00000803;
@@ -27,6 +39,32 @@ public final class IdxReader {
     public static final int LABELS_MAGIC = 0x00000801;
 
     private IdxReader() {}
+
+    /**
+     * Reads an image file and its label file (each plain or gzipped) into a dataset: images as float32 of shape
+     * (rows, cols), pixels scaled to [0, 1], with no channel axis; labels as int64 class indices.
+     *
+     * @throws IdxFormatException naming the file when either is not a valid IDX file, or both when their counts
+     *     differ
+     * @throws UncheckedIOException naming the file when either cannot be read
+     */
+    public static TensorDataset readDataset(Path imagesFile, Path labelsFile) {
+        Images images = readImages(imagesFile);
+        Labels labels = readLabels(labelsFile);
+        checkPaired(images, imagesFile.toString(), labels, labelsFile.toString());
+        return toDataset(images, labels);
+    }
+
+    /** The dataset of {@link #readDataset(Path, Path)} from images and labels already read (of the same count). */
+    public static TensorDataset toDataset(Images images, Labels labels) {
+        checkPaired(images, "the images", labels, "the labels");
+        long[] classes = new long[labels.count()];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = labels.label(i);
+        }
+        return TensorDataset.builder().data(images.toFloats(), new Shape(images.rows(), images.cols()))
+                .labels(classes).build();
+    }
 
     /** Reads an image file. */
     public static Images readImages(Path file) {
@@ -113,7 +151,7 @@ public final class IdxReader {
     }
 
     /** Opens a file for reading, with an error naming the file when it is missing. */
-    static InputStream open(Path file) throws IOException {
+    private static InputStream open(Path file) throws IOException {
         try {
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
@@ -215,6 +253,7 @@ public final class IdxReader {
      * @param pixels {@code count * rows * cols} bytes; read them with {@code & 0xff}
      */
     public record Images(int count, int rows, int cols, byte[] pixels) {
+        /** Checks that {@code pixels} holds {@code count * rows * cols} bytes. */
         public Images {
             Objects.requireNonNull(pixels, "pixels");
             if ((long) count * rows * cols != pixels.length) {
@@ -232,6 +271,15 @@ public final class IdxReader {
         public int pixel(int index, int row, int col) {
             return pixels[index * imageSize() + row * cols + col] & 0xff;
         }
+
+        /** Every pixel divided by 255, as float32 in [0, 1], in the order of {@link #pixels()}. */
+        public float[] toFloats() {
+            float[] out = new float[pixels.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (pixels[i] & 0xff) / 255f;
+            }
+            return out;
+        }
     }
 
     /**
@@ -240,6 +288,7 @@ public final class IdxReader {
      * @param values {@code count} bytes; read them with {@code & 0xff}
      */
     public record Labels(int count, byte[] values) {
+        /** Checks that {@code values} holds {@code count} bytes. */
         public Labels {
             Objects.requireNonNull(values, "values");
             if (count != values.length) {
@@ -254,13 +303,15 @@ public final class IdxReader {
     }
 
     /** An IDX file that cannot be used; the message names the file and the problem. */
-    public static final class IdxFormatException extends IllegalArgumentException {
+    public static final class IdxFormatException extends DatasetFormatException {
         private static final long serialVersionUID = 1L;
 
+        /** An exception with the given message. */
         public IdxFormatException(String message) {
             super(message);
         }
 
+        /** An exception with the given message and the failure that revealed the problem. */
         public IdxFormatException(String message, Throwable cause) {
             super(message, cause);
         }
