@@ -1,6 +1,7 @@
 package io.fulmen.examples.cnn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -16,7 +17,7 @@ import io.fulmen.LogOptions;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.TensorDataset;
-import io.fulmen.datasets.IdxReader;
+import io.fulmen.datasets.MnistFiles;
 import io.fulmen.nn.Losses;
 import io.fulmen.nn.Metrics;
 import io.fulmen.optim.AdamW;
@@ -32,7 +33,6 @@ import io.fulmen.runtime.callbacks.ModelCheckpoint;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 import static io.fulmen.data.Batches.data;
@@ -45,57 +45,34 @@ import static io.fulmen.data.Batches.labels;
  * Lightning is {@code examples/lightning/fashion_cnn.py}; {@code LineCountTest} compares their sizes.
  */
 public final class FashionCnn {
-    private FashionCnn() {}
-
     /** Fashion-MNIST from its four IDX files; the training images split into train and validation with seed 42. */
     public static final class FashionMnist extends LightningDataModule {
         public record Config(Path dataDir, int batchSize, int valSize) {}
 
         private final Config config;
-        private TensorDataset train;
-        private TensorDataset val;
-        private TensorDataset test;
+        private TensorDataset train, val, test;
 
         public FashionMnist(Config config) {
             this.config = saveHyperparameters(config);
         }
 
-        @Override
-        public void setup(Stage stage) {
+        @Override public void setup(Stage stage) {
             if (stage == Stage.FIT) {
-                TensorDataset full = read("train");
-                List<TensorDataset> parts = full.randomSplit(42, full.size() - config.valSize(), config.valSize());
+                var full = MnistFiles.train(config.dataDir());
+                var parts = full.randomSplit(42, full.size() - config.valSize(), config.valSize());
                 train = parts.get(0);
                 val = parts.get(1);
             } else {
-                test = read("t10k");
+                test = MnistFiles.test(config.dataDir());
             }
         }
 
-        private TensorDataset read(String prefix) {
-            return IdxReader.readDataset(config.dataDir().resolve(prefix + "-images-idx3-ubyte.gz"),
-                    config.dataDir().resolve(prefix + "-labels-idx1-ubyte.gz"));
-        }
-
-        @Override
-        public DataLoader trainDataloader() {
+        @Override public DataLoader trainDataloader() {
             return DataLoader.of(train).batchSize(config.batchSize()).shuffle(true).build();
         }
-
-        @Override
-        public DataLoader valDataloader() {
-            return DataLoader.of(val).batchSize(256).build();
-        }
-
-        @Override
-        public DataLoader testDataloader() {
-            return DataLoader.of(test).batchSize(256).build();
-        }
-
-        @Override
-        public DataLoader predictDataloader() {
-            return testDataloader();
-        }
+        @Override public DataLoader valDataloader() { return DataLoader.of(val).batchSize(256).build(); }
+        @Override public DataLoader testDataloader() { return DataLoader.of(test).batchSize(256).build(); }
+        @Override public DataLoader predictDataloader() { return testDataloader(); }
     }
 
     /** Two conv/ReLU/max-pool stages and two linear layers, for 1x28x28 images in ten classes. */
@@ -108,7 +85,6 @@ public final class FashionCnn {
         public LitCnn(Config config) {
             this.config = saveHyperparameters(config);
             this.net = new SequentialBlock()
-                    .add(Blocks.batchFlattenBlock(1, 28, 28))
                     .add(conv(config.channels())).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                     .add(conv(2 * config.channels())).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                     .add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(128).build())
@@ -120,13 +96,9 @@ public final class FashionCnn {
                     .build();
         }
 
-        @Override
-        public Block block() {
-            return net;
-        }
+        @Override public Block block() { return net; }
 
-        @Override
-        public NDArray trainingStep(Batch batch, int batchIdx) {
+        @Override public NDArray trainingStep(Batch batch, int batchIdx) {
             NDArray loss = Losses.crossEntropy(forward(data(batch)), labels(batch));
             log("train_loss", loss, LogOptions.progBar());
             return loss;
@@ -138,30 +110,21 @@ public final class FashionCnn {
             log(stage + "_acc", Metrics.accuracy(logits, labels(batch)), LogOptions.progBar());
         }
 
-        @Override
-        public void validationStep(Batch batch, int batchIdx) {
-            evaluate(batch, "val");
-        }
+        @Override public void validationStep(Batch batch, int batchIdx) { evaluate(batch, "val"); }
+        @Override public void testStep(Batch batch, int batchIdx) { evaluate(batch, "test"); }
+        @Override public Object predictStep(Batch batch, int batchIdx) { return forward(data(batch)).argMax(1); }
 
-        @Override
-        public void testStep(Batch batch, int batchIdx) {
-            evaluate(batch, "test");
-        }
-
-        @Override
-        public Object predictStep(Batch batch, int batchIdx) {
-            return forward(data(batch)).argMax(1);
-        }
-
-        @Override
-        public OptimizerConfig configureOptimizers() {
+        @Override public OptimizerConfig configureOptimizers() {
             int steps = (int) trainer().estimatedSteppingBatches();
             return OptimizerConfig.of(AdamW.builder().lr(config.lr()).build())
                     .withScheduler(Schedules.oneCycle(config.lr(), steps), Interval.STEP);
         }
     }
 
-    /** Fits (resuming from the last checkpoint under {@code root} when there is one), tests the best weights. */
+    /**
+     * Fits (resuming from the last checkpoint under {@code root} when there is one), tests the best weights and
+     * returns their test metrics.
+     */
     public static Map<String, Double> run(Path root, FashionMnist.Config dataConfig, LitCnn.Config modelConfig,
                                           int epochs) {
         var data = new FashionMnist(dataConfig);
@@ -178,9 +141,12 @@ public final class FashionCnn {
                 long[] first = predicted.concat().get("0:10").toLongArray();
                 System.out.println("predicted classes of the first ten test images: " + Arrays.toString(first));
             }
-            try (var best = LightningModule.loadFromCheckpoint(LitCnn.class, Path.of(checkpoint.bestModelPath()))) {
+            try (var best = LightningModule.loadFromCheckpoint(LitCnn.class, Path.of(checkpoint.bestModelPath()));
+                 var memory = NDManager.newBaseManager(); var batches = data.testDataloader().open(memory, 0, 0, 1)) {
                 best.eval();
-                Batch batch = data.testDataloader().open(..)
+                Batch batch = batches.next();
+                float accuracy = Metrics.accuracy(best.forward(data(batch)), labels(batch)).getFloat();
+                System.out.printf("reloaded best model, accuracy on one test batch: %.3f%n", accuracy);
             }
             return results;
         }

@@ -2,6 +2,7 @@ package io.fulmen.runtime.checkpoint;
 
 import com.google.gson.JsonElement;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Saved (JSON) hyperparameters and overrides as the types a constructor or record declares. */
@@ -24,9 +25,11 @@ final class HyperparameterValues {
                 return json.getAsString();
             } else if (target.isEnum()) {
                 return enumConstant(target, json.getAsString(), name);
+            } else if (target == Path.class) {
+                return Path.of(json.getAsString());
             }
             throw new IllegalArgumentException("hyperparameter '" + name + "' has type " + target.getName()
-                    + ", which loadFromCheckpoint cannot rebuild (numbers, booleans, strings and enums only)");
+                    + ", which loadFromCheckpoint cannot rebuild (numbers, booleans, strings, enums and paths only)");
         }
         return convertOverride(value, target, name);
     }
@@ -46,6 +49,9 @@ final class HyperparameterValues {
         }
         if (target.isEnum() && value instanceof String s) {
             return enumConstant(target, s, name);
+        }
+        if (target == Path.class && value instanceof String s) {
+            return Path.of(s);
         }
         if (value instanceof Number n) {
             if (boxed == Float.class) {
