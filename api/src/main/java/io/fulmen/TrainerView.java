@@ -78,6 +78,15 @@ public interface TrainerView {
     /** The first logger's directory, or the root directory when there is no logger. */
     Path logDir();
 
+    /**
+     * The checkpoint the current (or last) call started from, or null (Lightning's {@code trainer.ckpt_path}).
+     *
+     * @since 0.2.0
+     */
+    default Path ckptPath() {
+        return null;
+    }
+
     /** Whether a stop was requested (by a callback, {@link #requestStop()} or another thread). */
     boolean shouldStop();
 

@@ -86,9 +86,9 @@ public final class Quickstart {
             builder.callbacks(o.callbacks.toArray(String[]::new));
         }
         o.callbackOptions.forEach((k, v) -> builder.option(Options.namespaced(k, o.callbacks), v));
-        // One checkpoint folder for every run, so --ckpt-path last/best finds the previous run's files.
-        ModelCheckpoint checkpoints = ModelCheckpoint.builder().dirpath(o.rootDir.resolve("checkpoints"))
-                .monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
+        // Checkpoints go to the run's folder (fulmen_logs/version_N/checkpoints, or <root>/checkpoints without a
+        // logger); --ckpt-path last continues the newest run that has a last.ckpt, in its folder.
+        ModelCheckpoint checkpoints = ModelCheckpoint.builder().monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
         builder.callbacks(checkpoints);
         try (LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
             if (o.ckptPath != null) {
@@ -151,8 +151,9 @@ public final class Quickstart {
                 "                           else the subset shipped with Fulmen)",
                 "  --limit-train-batches N  train on N batches per epoch",
                 "  --plugins-dir DIR        folder of plugin bundles (PF4J) to load besides the classpath",
-                "  --ckpt-path PATH|last|best  resume training from a checkpoint; checkpoints go to",
-                "                           <root-dir>/checkpoints (best by val_loss, and last.ckpt)",
+                "  --ckpt-path PATH|last|best  resume training from a checkpoint (last: the newest run's);",
+                "                           checkpoints go to the run's folder, <root-dir>/fulmen_logs/",
+                "                           version_N/checkpoints (best by val_loss, and last.ckpt)",
                 "  --list-plugins           list the plugins found (classpath and plugins folder) with their",
                 "                           options, availability and origin, and exit",
                 "  --help                   this text");

@@ -112,7 +112,7 @@ public final class Trainer implements AutoCloseable {
      */
     public void fit(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
-        call(Stage.FIT, module, data, run -> {
+        call(Stage.FIT, module, data, file, run -> {
             FitLoop.Resume resume = file == null ? null
                     : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager()), file.toString());
             new FitLoop(run, DataSources.of(module, data, Stage.FIT), resume).run();
@@ -152,7 +152,7 @@ public final class Trainer implements AutoCloseable {
 
     private List<Map<String, Double>> evaluate(Stage stage, LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
-        Map<String, Double> metrics = call(stage, module, data, run -> {
+        Map<String, Double> metrics = call(stage, module, data, file, run -> {
             loadWeights(run, file);
             DataSources sources = DataSources.of(module, data, stage);
             return stage == Stage.TEST ? Loops.test(run, sources) : Loops.validate(run, sources);
@@ -177,7 +177,7 @@ public final class Trainer implements AutoCloseable {
     /** Predicts with the weights of {@code ckpt} (when not null). */
     public Predictions<Object> predict(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
-        return call(Stage.PREDICT, module, data, run -> {
+        return call(Stage.PREDICT, module, data, file, run -> {
             loadWeights(run, file);
             NDManager memory = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
             try {
@@ -209,10 +209,11 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private <T> T call(Stage stage, LightningModule module, DataSource data, Function<RunContext, T> body) {
+    private <T> T call(Stage stage, LightningModule module, DataSource data, Path ckpt,
+                       Function<RunContext, T> body) {
         Objects.requireNonNull(module, "module");
         LightningDataModule dm = data instanceof LightningDataModule m ? m : null;
-        return runner.run(stage, module, dm, body);
+        return runner.run(stage, module, dm, ckpt, body);
     }
 
     /** The file {@code ckpt} names, resolved before the call starts so a bad path fails before any work. */

@@ -20,6 +20,7 @@ import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -53,10 +54,11 @@ final class TrainerRun {
         gate.close();
     }
 
-    <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Function<RunContext, T> body) {
+    <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
+              Function<RunContext, T> body) {
         requireHooks(stage, module);
         gate.enter(stage);
-        state.resetForCall(stage);
+        state.resetForCall(stage, ckptPath);
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());

@@ -83,13 +83,20 @@ class RunDirectoryFitTest {
         assertTrue(Files.exists(version(0).resolve("checkpoints/last.ckpt")));
 
         EpochStarts starts = new EpochStarts();
-        try (var m = new Fixtures.Classifier(); var b = trainer(3, savingLast(), starts).build()) {
-            b.fit(m, train, CkptPath.LAST);
-            assertEquals(List.of(2), starts.epochs, "B resumes after A's two epochs");
-            assertEquals(3, b.view().currentEpoch());
-            assertEquals(3 * STEPS_PER_EPOCH, b.view().globalStep());
-            assertEquals(version(0), b.view().logDir());
-        }
+        String warnings = stderrOf(() -> {
+            try (var m = new Fixtures.Classifier(); var b = trainer(3, savingLast(), starts).build()) {
+                b.fit(m, train, CkptPath.LAST);
+                assertEquals(List.of(2), starts.epochs, "B resumes after A's two epochs");
+                assertEquals(3, b.view().currentEpoch());
+                assertEquals(3 * STEPS_PER_EPOCH, b.view().globalStep());
+                assertEquals(version(0), b.view().logDir());
+                assertEquals(version(0).resolve("checkpoints/last.ckpt").toAbsolutePath(),
+                        b.view().ckptPath().toAbsolutePath(), "Lightning's trainer.ckpt_path");
+            }
+            return null;
+        });
+        assertFalse(warnings.contains("exists and is not empty"), "continuing a run there is not an accident: "
+                + warnings);
         assertFalse(Files.exists(version(1)), "B continues A's version instead of claiming one");
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals(rowsOfA, rows.subList(0, rowsOfA.size()), "A's header and rows are kept");

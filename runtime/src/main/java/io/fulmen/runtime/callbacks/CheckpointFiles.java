@@ -45,10 +45,16 @@ final class CheckpointFiles {
         return dirpath;
     }
 
-    /** Resolves the directory at setup; warns when the fit would save into a non-empty one. */
+    /**
+     * Resolves the directory at setup; warns when the fit would save into a non-empty one, unless it resumes from a
+     * checkpoint in it (continuing a run there is the point, not an accident).
+     */
     void setUp(TrainerView trainer, boolean warnIfNotEmpty) {
         dirpath = resolveCkptDir(trainer).toString();
-        if (warnIfNotEmpty) {
+        Path resumed = trainer.ckptPath();
+        boolean continuing = resumed != null
+                && resumed.toAbsolutePath().normalize().startsWith(Path.of(dirpath).toAbsolutePath().normalize());
+        if (warnIfNotEmpty && !continuing) {
             warnIfDirNotEmpty(Path.of(dirpath));
         }
     }

@@ -36,6 +36,7 @@ public final class TrainerState implements TrainerView {
     private volatile LongSupplier trainBatchesOnDemand;
     private volatile long numValBatches = -1;
     private volatile String fitStopReason;
+    private volatile Path ckptPath;
     private volatile long numEvaluationBatches = -1;
     private final LoopConfig config;
     private volatile boolean shouldStop;
@@ -69,8 +70,9 @@ public final class TrainerState implements TrainerView {
      * Starts a fit/validate/test/predict call: the stage is set and a stop request is cleared. A cancel request is
      * kept — one that arrives just before a call starts cancels that call — and cleared when a call ends.
      */
-    public void resetForCall(Stage s) {
+    public void resetForCall(Stage s, Path ckptPath) {
         this.stage = s;
+        this.ckptPath = ckptPath;
         this.shouldStop = false;
         this.sanityChecking = false;
         this.training = false;
@@ -233,6 +235,11 @@ public final class TrainerState implements TrainerView {
     @Override
     public Path defaultRootDir() {
         return rootDir;
+    }
+
+    @Override
+    public Path ckptPath() {
+        return ckptPath;
     }
 
     @Override
