@@ -53,6 +53,6 @@ final class ServiceFiles {
         int bang = s.lastIndexOf("!/");
         String container = bang >= 0 ? s.substring(0, bang) : s;
         int slash = container.lastIndexOf('/');
-        return (slash >= 0 ? container.substring(slash + 1) : container) + (bang >= 0 ? s.substring(bang + 1) : "");
+        return (slash >= 0 ? container.substring(slash + 1) : container) + (bang >= 0 ? "!" + s.substring(bang + 1) : "");
     }
 }
