@@ -25,8 +25,8 @@ import java.util.ServiceLoader;
  * Every SPI's providers, discovered with {@link ServiceLoader} from one class loader and, optionally, from the
  * plugin bundles of a folder (PF4J). Immutable after discovery; each Trainer gets its own (or shares one the
  * application built), so nothing is global. A name offered twice keeps its first provider — the classpath before
- * bundles, bundles in folder order — and the loser is reported with its origin. {@link #close()} unloads the
- * bundles.
+ * bundles, bundles in file-name order (docs/plugin-loading.md) — and the loser is reported with its origin.
+ * {@link #close()} unloads the bundles.
  */
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class PluginRegistry implements AutoCloseable {
