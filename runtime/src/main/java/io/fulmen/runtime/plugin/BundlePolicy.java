@@ -4,9 +4,11 @@ import org.apiguardian.api.API;
 import java.util.Set;
 
 /**
- * What the runtime accepts from a plugins folder. Plugins are trusted code, so by default the folder (and each
- * bundle) must not be writable by group or others; {@code allowedIds}, when not empty, names the only plugin ids
- * that may load. A bundle zip with a {@code <name>.zip.sha256} file beside it is loaded only if its SHA-256 matches.
+ * What the runtime accepts from a plugins folder. Plugins are trusted code, so by default the folder and everything
+ * code loads from (each zip and its pin, each folder bundle's files) must not be writable by group or others; what
+ * is refused is reported as a failure and the classpath's plugins still load. {@code allowedIds}, when not empty,
+ * names the only plugin ids that may load. A bundle zip with a {@code <name>.zip.sha256} file beside it is loaded
+ * only if its SHA-256 matches (docs/plugin-loading.md).
  *
  * @param allowedIds            plugin ids allowed to load; empty allows every id
  * @param allowWritableFolder   accept a folder or bundle writable by group or others (an explicit opt-out)

@@ -1,15 +1,14 @@
 package io.fulmen.runtime.plugin;
 
 import io.fulmen.spi.ComponentProvider;
-import org.pf4j.PluginState;
-import org.pf4j.PluginWrapper;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.util.List;
 
 /**
- * Providers declared by the started plugin bundles of a folder (PF4J), bundle by bundle in folder order. The
- * providers are built here rather than by PF4J, which logs and skips one whose constructor throws.
+ * Providers declared by the loaded bundles of a folder, bundle by bundle in file-name order, each bundle's in the
+ * order of its services files. A class a services file names that the bundle lacks, or that is not a provider of
+ * the SPI, is one failure line naming the bundle, the file and the fix.
  */
 final class BundleSource implements ProviderSource {
     private final PluginBundles bundles;
@@ -20,24 +19,41 @@ final class BundleSource implements ProviderSource {
 
     @Override
     public <P extends ComponentProvider<?>> void discover(Spi<P> spi, Sink<P> sink) {
-        for (PluginWrapper plugin : bundles.plugins()) {
-            if (plugin.getPluginState() == PluginState.STARTED) {
-                discover(spi, plugin, sink);
-            }
+        for (LoadedBundle bundle : bundles.loaded()) {
+            discover(spi, bundle, sink);
         }
     }
 
-    private <P extends ComponentProvider<?>> void discover(Spi<P> spi, PluginWrapper plugin, Sink<P> sink) {
-        String origin = "bundle " + plugin.getPluginId() + "@" + plugin.getDescriptor().getVersion() + " ("
-                + plugin.getPluginPath() + ")";
-        List<Class<? extends P>> classes;
+    private <P extends ComponentProvider<?>> void discover(Spi<P> spi, LoadedBundle bundle, Sink<P> sink) {
+        InstalledBundle b = bundle.installed();
+        String origin = b.origin();
+        java.util.List<ServiceFiles.Entry> entries;
         try {
-            classes = bundles.extensionClasses(spi.type(), plugin.getPluginId());
-        } catch (RuntimeException | LinkageError e) {
-            sink.failed(origin, e);
+            entries = ServiceFiles.entries(bundle.loader(), spi.type());
+        } catch (IOException e) {
+            sink.failed(origin, new BundleProblem(b.source(), "its services files cannot be read (" + e + ")",
+                    "rebuild the bundle"));
             return;
         }
-        for (Class<? extends P> c : classes) {
+        for (ServiceFiles.Entry entry : entries) {
+            Class<? extends P> c;
+            try {
+                c = Class.forName(entry.className(), false, bundle.loader()).asSubclass(spi.type());
+            } catch (ClassNotFoundException e) {
+                sink.failed(origin, new BundleProblem(b.source(), entry.file() + " names " + entry.className()
+                        + ", which is not in the bundle", "correct the class name in that file, or add the jar "
+                        + "holding the class to lib/"));
+                continue;
+            } catch (ClassCastException e) {
+                sink.failed(origin, new BundleProblem(b.source(), entry.file() + " names " + entry.className()
+                        + ", which does not implement " + spi.type().getName(), "list it in the services file "
+                        + "of the interface it implements"));
+                continue;
+            } catch (LinkageError e) {
+                sink.failed(origin, new BundleProblem(b.source(), entry.className() + " cannot be loaded (" + e
+                        + ")", "add the jar holding the missing class to lib/"));
+                continue;
+            }
             try {
                 sink.found(c.getDeclaredConstructor().newInstance(), origin);
             } catch (InvocationTargetException e) {

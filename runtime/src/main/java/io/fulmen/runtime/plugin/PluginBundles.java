@@ -1,51 +1,37 @@
 package io.fulmen.runtime.plugin;
 
-import io.fulmen.spi.ApiVersion;
-import org.pf4j.DefaultExtensionFinder;
-import org.pf4j.DefaultPluginLoader;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.ExtensionFinder;
-import org.pf4j.PluginClassLoader;
-import org.pf4j.PluginDescriptor;
-import org.pf4j.PluginLoader;
-import org.pf4j.PluginManager;
-import org.pf4j.PluginState;
-import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Plugin bundles in a folder, loaded with PF4J: one isolated class loader per bundle (the bundle's classes and
- * private libraries first, the api, DJL and slf4j from the application). A bundle is a directory or zip holding
- * {@code plugin.properties} (plugin.id, plugin.version, plugin.requires, plugin.provider, plugin.license,
- * plugin.description) and {@code lib/*.jar}; its providers are declared in the jar's {@code META-INF/services},
- * the same file {@link java.util.ServiceLoader} reads, so one plugin jar works on the classpath and as a bundle.
- * Each bundle loads on its own: one that fails is reported with its path and cause, and the others still load.
+ * The plugin bundles of a folder, checked, installed and loaded (docs/plugin-loading.md). A bundle is a zip (or a
+ * folder, loaded where it is) holding {@code plugin.properties} and {@code lib/*.jar} (and/or {@code classes/});
+ * its providers are declared in its jars' {@code META-INF/services}, the file {@link java.util.ServiceLoader}
+ * reads, so one plugin jar works on the classpath and as a bundle. PF4J gives the format, the version-range
+ * grammar and the class loader; installing, verifying, ordering and unloading are done here, so that what loads
+ * is what was verified. Each bundle loads on its own: one that fails is one line (path, problem, fix) in
+ * {@link #failures()}, and the others still load.
  */
 final class PluginBundles implements AutoCloseable {
-    private final Path folder;
-    private final PluginManager manager;
-    private final List<String> failures;
+    private static final Logger LOG = LoggerFactory.getLogger(PluginBundles.class);
 
-    private PluginBundles(Path folder, PluginManager manager, List<String> failures) {
-        this.folder = folder;
-        this.manager = manager;
-        this.failures = failures;
+    private final List<LoadedBundle> loaded;
+    private final List<String> failures;
+    private final List<String> notices;
+
+    private PluginBundles(List<LoadedBundle> loaded, List<String> failures, List<String> notices) {
+        this.loaded = List.copyOf(loaded);
+        this.failures = List.copyOf(failures);
+        this.notices = List.copyOf(notices);
     }
 
     static PluginBundles load(Path folder, BundlePolicy policy) {
@@ -53,150 +39,125 @@ final class PluginBundles implements AutoCloseable {
             throw new IllegalArgumentException("plugins folder " + folder.toAbsolutePath() + " does not exist or is "
                     + "not a directory");
         }
-        if (!policy.allowWritableFolder()) {
-            refuseIfShared(folder, "plugins folder");
-        }
-        PluginManager manager = new DefaultPluginManager(folder) {
-            @Override
-            protected PluginLoader createPluginLoader() {
-                PluginManager self = this;
-                return new DefaultPluginLoader(this) {
-                    @Override
-                    protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
-                        return new SharedApiClassLoader(self, descriptor, PluginBundles.class.getClassLoader());
-                    }
-                };
-            }
-
-            @Override
-            protected ExtensionFinder createExtensionFinder() {
-                DefaultExtensionFinder finder = (DefaultExtensionFinder) super.createExtensionFinder();
-                finder.addServiceProviderExtensionFinder();
-                return finder;
-            }
-        };
-        manager.setSystemVersion(ApiVersion.CURRENT);
         List<String> failures = new ArrayList<>();
-        for (Path bundle : candidates(folder)) {
+        List<String> notices = new ArrayList<>();
+        BundleCandidates candidates = BundleCandidates.scan(folder);
+        if (candidates.zips().isEmpty() && candidates.folders().isEmpty() && candidates.problems().isEmpty()) {
+            return new PluginBundles(List.of(), List.of(), candidates.notices());
+        }
+        Optional<String> sharedFolder = policy.allowWritableFolder() ? Optional.empty() : shared(folder);
+        if (sharedFolder.isPresent()) {
+            failures.add("plugins folder " + sharedFolder.get() + " is writable by group or others: anyone who can "
+                    + "write there can run code in this process, so none of its bundles was loaded; "
+                    + FilePermissions.ALLOW_FIX);
+            return new PluginBundles(List.of(), failures, candidates.notices());
+        }
+        failures.addAll(candidates.problems());
+        notices.addAll(candidates.notices());
+        List<InstalledBundle> installed = new ArrayList<>(install(folder, policy, candidates, failures));
+        List<LoadedBundle> loaded = new ArrayList<>();
+        for (InstalledBundle b : newestOfEachId(installed, notices)) {
             try {
-                if (!policy.allowWritableFolder()) {
-                    refuseIfShared(bundle, "plugin bundle");
-                }
-                verifyChecksum(bundle);
-                String id = manager.loadPlugin(bundle);
-                if (!policy.allows(id)) {
-                    manager.unloadPlugin(id);
-                    failures.add("bundle " + bundle + " (" + id + ") is not in the allow-list of plugin ids "
-                            + policy.allowedIds());
-                }
-            } catch (RuntimeException | LinkageError e) {
-                failures.add("bundle " + bundle + " could not be loaded: " + rootMessage(e));
+                loaded.add(LoadedBundle.open(b, PluginBundles.class.getClassLoader()));
+            } catch (IOException | RuntimeException e) {
+                failures.add(new BundleProblem(b.source(), "its class loader could not be built (" + e + ")",
+                        "rebuild the bundle").getMessage());
             }
         }
-        manager.startPlugins();
-        for (PluginWrapper p : manager.getPlugins()) {
-            if (p.getPluginState() != PluginState.STARTED) {
-                String requires = p.getDescriptor().getRequires();
-                // Checked first: PF4J 3.15 reports a version mismatch only as "Plugin validation failed".
-                String why = !manager.getVersionManager().checkVersionConstraint(ApiVersion.CURRENT, requires)
-                        ? "it requires api " + requires + " but this runtime implements api " + ApiVersion.CURRENT
-                        : p.getFailedException() != null ? rootMessage(p.getFailedException())
-                        : "its state is " + p.getPluginState();
-                failures.add("bundle " + p.getPluginPath() + " (" + p.getPluginId() + "@"
-                        + p.getDescriptor().getVersion() + ") did not start: " + why);
-            }
-        }
-        return new PluginBundles(folder, manager, failures);
+        return new PluginBundles(loaded, failures, notices);
     }
 
-    private static List<Path> candidates(Path folder) {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> Files.isDirectory(p) || p.getFileName().toString().toLowerCase(Locale.ROOT)
-                            .endsWith(".zip"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> !(Files.isDirectory(p) && Files.exists(folder.resolve(p.getFileName() + ".zip"))))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot list the plugins folder " + folder + ": " + e, e);
-        }
-    }
-
-    /** Plugins are trusted code: a folder others can write to lets them run code in this process. */
-    private static void refuseIfShared(Path path, String what) {
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        if (view == null) {
-            return;
-        }
+    private static Optional<String> shared(Path folder) {
         try {
-            Set<PosixFilePermission> perms = view.readAttributes().permissions();
-            if (perms.contains(PosixFilePermission.OTHERS_WRITE) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
-                throw new SecurityException(what + " " + path.toAbsolutePath() + " is writable by group or others ("
-                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): anyone who can write "
-                        + "there can run code in this process. Run chmod go-w on it, or accept it explicitly with "
-                        + "allowWritablePluginsDir(true)");
-            }
+            return FilePermissions.shared(folder);
         } catch (IOException e) {
-            throw new SecurityException("cannot read the permissions of " + what + " " + path + ": " + e, e);
+            return Optional.of(folder.toAbsolutePath() + " (its permissions cannot be read: " + e + ")");
         }
     }
 
-    /** A zip bundle with {@code <name>.sha256} beside it must match that SHA-256. */
-    private static void verifyChecksum(Path bundle) {
-        Path sum = bundle.resolveSibling(bundle.getFileName() + ".sha256");
-        if (Files.isDirectory(bundle) || !Files.isRegularFile(sum)) {
-            return;
+    /** Installs the zips under the install root's lock, checks the folders; the result is in file-name order. */
+    private static List<InstalledBundle> install(Path folder, BundlePolicy policy, BundleCandidates candidates,
+                                                 List<String> failures) {
+        Map<Path, InstalledBundle> byFile = new java.util.TreeMap<>();
+        Path root = null;
+        if (!candidates.zips().isEmpty()) {
+            try {
+                root = BundleInstaller.installRoot(folder);
+                try (InstallLock lock = InstallLock.acquire(root)) {
+                    BundleInstaller installer = new BundleInstaller(lock.folder(), policy);
+                    installer.removeLeftovers();
+                    for (Path zip : candidates.zips()) {
+                        installOne(() -> installer.install(zip), byFile, failures);
+                    }
+                }
+            } catch (IOException e) {
+                failures.add("plugins folder " + folder.toAbsolutePath() + ": its zip bundles cannot be installed "
+                        + "into " + root + " (" + e + "); check that this user can write there");
+            }
         }
+        BundleInstaller inPlace = new BundleInstaller(folder, policy);
+        for (Path dir : candidates.folders()) {
+            installOne(() -> inPlace.inPlace(dir), byFile, failures);
+        }
+        return List.copyOf(byFile.values());
+    }
+
+    private interface InstallStep {
+        InstalledBundle run() throws BundleProblem;
+    }
+
+    private static void installOne(InstallStep step, Map<Path, InstalledBundle> into, List<String> failures) {
         try {
-            String expected = Files.readString(sum).trim().split("\\s+")[0].toLowerCase(Locale.ROOT);
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(bundle), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (!actual.equals(expected)) {
-                throw new SecurityException("checksum mismatch: " + sum.getFileName() + " says " + expected
-                        + " but the bundle's SHA-256 is " + actual);
-            }
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new SecurityException("cannot verify the checksum of " + bundle + ": " + e, e);
+            InstalledBundle b = step.run();
+            into.put(b.source().getFileName(), b);
+        } catch (BundleProblem p) {
+            failures.add(p.getMessage());
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /** Of bundles sharing a plugin id the highest version stays (the first by file name among equals). */
+    private static List<InstalledBundle> newestOfEachId(List<InstalledBundle> installed, List<String> notices) {
+        Map<String, InstalledBundle> newest = new LinkedHashMap<>();
+        for (InstalledBundle b : installed) {
+            InstalledBundle kept = newest.get(b.descriptor().id());
+            if (kept == null || b.descriptor().compareVersion(kept.descriptor()) > 0) {
+                newest.put(b.descriptor().id(), b);
+            }
         }
-        return t == e ? e.toString() : e + " (cause: " + t + ")";
+        for (InstalledBundle b : installed) {
+            InstalledBundle kept = newest.get(b.descriptor().id());
+            if (kept != b) {
+                notices.add(b.origin() + " is not loaded: " + kept.origin() + " is "
+                        + (b.descriptor().compareVersion(kept.descriptor()) == 0 ? "the same version, first by file "
+                        + "name" : "newer") + "; remove " + b.source().getFileName() + " from the plugins folder");
+            }
+        }
+        return installed.stream().filter(b -> newest.get(b.descriptor().id()) == b).toList();
     }
 
-    Path folder() {
-        return folder;
+    /** The loaded bundles, in file-name order. */
+    List<LoadedBundle> loaded() {
+        return loaded;
     }
 
-    List<PluginWrapper> plugins() {
-        return manager.getPlugins();
-    }
-
-    /** Bundles that could not be loaded or started, with path and cause. */
+    /** Bundles that could not be loaded: one line each with path, problem and fix. */
     List<String> failures() {
         return failures;
     }
 
-    /** The provider classes of {@code type} that bundle {@code plugin} declares; the caller instantiates them. */
-    <T> List<Class<? extends T>> extensionClasses(Class<T> type, String pluginId) {
-        return manager.getExtensionClasses(type, pluginId);
+    /** What a run should say in its first lines: older versions not loaded, leftover folders ignored. */
+    List<String> notices() {
+        return notices;
     }
 
     @Override
     public void close() {
-        // One by one, newest first: PF4J 3.15's stopPlugins() fails with a ConcurrentModificationException when
-        // two or more plugins are started (pf4j#656).
-        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
-        Collections.reverse(started);
-        for (PluginWrapper p : started) {
-            manager.stopPlugin(p.getPluginId());
+        for (LoadedBundle b : loaded) {
+            try {
+                b.close();
+            } catch (IOException e) {
+                LOG.debug("closing the class loader of {}: {}", b.installed().origin(), e.toString());
+            }
         }
-        manager.unloadPlugins();
     }
 }

@@ -15,7 +15,8 @@ final class PluginListing {
 
     private PluginListing() {}
 
-    static String render(List<PluginInfo> providers, List<String> conflicts, List<String> failures) {
+    static String render(List<PluginInfo> providers, List<String> conflicts, List<String> notices,
+                         List<String> failures) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-12s %-22s %-11s %s%n", "SPI", "NAME", "STATE", "ORIGIN"));
         for (PluginInfo i : providers) {
@@ -36,6 +37,9 @@ final class PluginListing {
         }
         for (String c : conflicts) {
             sb.append("shadowed: ").append(c).append(NL);
+        }
+        for (String n : notices) {
+            sb.append("notice:   ").append(n).append(NL);
         }
         for (String f : failures) {
             sb.append("failed:   ").append(f).append(NL);

@@ -25,8 +25,8 @@ import java.util.ServiceLoader;
  * Every SPI's providers, discovered with {@link ServiceLoader} from one class loader and, optionally, from the
  * plugin bundles of a folder (PF4J). Immutable after discovery; each Trainer gets its own (or shares one the
  * application built), so nothing is global. A name offered twice keeps its first provider — the classpath before
- * bundles, bundles in folder order — and the loser is reported with its origin. {@link #close()} unloads the
- * bundles.
+ * bundles, bundles in file-name order (docs/plugin-loading.md) — and the loser is reported with its origin.
+ * {@link #close()} unloads the bundles.
  */
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class PluginRegistry implements AutoCloseable {
@@ -43,6 +43,7 @@ public final class PluginRegistry implements AutoCloseable {
 
     private final Map<Class<?>, Registry<?>> registries = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<String> notices = new ArrayList<>();
     private PluginBundles bundles;
 
     private PluginRegistry() {
@@ -79,7 +80,12 @@ public final class PluginRegistry implements AutoCloseable {
             r.bundles = PluginBundles.load(pluginsFolder, policy);
             r.failures.addAll(r.bundles.failures());
             r.bundles.failures().forEach(LOG::warn);
+            r.notices.addAll(r.bundles.notices());
             r.load(new BundleSource(r.bundles));
+            List<String> outranking = AutoChoiceReport.bundlesOutrankingClasspath(r);
+            r.notices.addAll(outranking);
+            r.bundles.notices().forEach(LOG::warn);
+            outranking.forEach(LOG::warn);
         }
         return r;
     }
@@ -102,7 +108,8 @@ public final class PluginRegistry implements AutoCloseable {
 
             @Override
             public void failed(String what, Throwable cause) {
-                String msg = spi.kind() + " provider " + what + " failed to load: " + cause;
+                String msg = cause instanceof BundleProblem ? cause.getMessage()
+                        : spi.kind() + " provider " + what + " failed to load: " + cause;
                 failures.add(msg);
                 LOG.warn(msg);
             }
@@ -173,12 +180,25 @@ public final class PluginRegistry implements AutoCloseable {
      * the failures.
      */
     public String render() {
-        return PluginListing.render(describe(), conflicts(), failures);
+        return PluginListing.render(describe(), conflicts(), notices, failures);
     }
 
-    /** Providers that could not be loaded, with the cause. */
+    /**
+     * Providers and bundles that could not be loaded: one line each, with the bundle's path, what is wrong and the
+     * fix for bundles.
+     */
     public List<String> failures() {
         return List.copyOf(failures);
+    }
+
+    /**
+     * What a run should say in its first lines (each is logged as a warning at discovery): a bundle whose provider
+     * outranks the classpath's for {@code "auto"} or the default logger, a plugin id offered in several versions
+     * (the highest loads), a leftover folder ignored.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
+    public List<String> notices() {
+        return List.copyOf(notices);
     }
 
     /**

@@ -21,8 +21,12 @@ final class SharedApiClassLoader extends PluginClassLoader {
             io.fulmen.spi.ComponentProvider.class.getPackageName());
     private static final String[] SHARED_PREFIXES = {"ai.djl.", "org.slf4j."};
 
-    SharedApiClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
-        super(manager, descriptor, parent, ClassLoadingStrategy.PDA);
+    /**
+     * No plugin manager: PF4J's loader consults one only for {@code plugin.dependencies}, which
+     * {@link BundleDescriptor} refuses, and Fulmen owns the bundles' install and lifecycle itself.
+     */
+    SharedApiClassLoader(PluginDescriptor descriptor, ClassLoader parent) {
+        super((PluginManager) null, descriptor, parent, ClassLoadingStrategy.PDA);
     }
 
     @Override
