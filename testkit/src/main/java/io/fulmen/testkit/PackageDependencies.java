@@ -1,5 +1,7 @@
 package io.fulmen.testkit;
 
+import org.apiguardian.api.API;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
@@ -26,6 +28,7 @@ import java.util.spi.ToolProvider;
  * }
  * }</pre>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class PackageDependencies {
     private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)");
     private static final String RUNTIME = "io.fulmen.runtime";
