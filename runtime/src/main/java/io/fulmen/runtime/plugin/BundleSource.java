@@ -39,7 +39,7 @@ final class BundleSource implements ProviderSource {
         }
         for (Class<? extends P> c : classes) {
             try {
-                sink.found(c.getDeclaredConstructor().newInstance(), origin);
+                sink.found(BundleLifecycles.newProvider(c), origin);
             } catch (InvocationTargetException e) {
                 sink.failed(origin + " provider " + c.getName(), e.getCause() != null ? e.getCause() : e);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

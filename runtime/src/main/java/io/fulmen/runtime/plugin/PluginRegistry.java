@@ -44,6 +44,7 @@ public final class PluginRegistry implements AutoCloseable {
     private final Map<Class<?>, Registry<?>> registries = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
     private PluginBundles bundles;
+    private BundleLifecycles lifecycles;
 
     private PluginRegistry() {
         for (Spi<?> spi : SPIS) {
@@ -79,6 +80,7 @@ public final class PluginRegistry implements AutoCloseable {
             r.bundles = PluginBundles.load(pluginsFolder, policy);
             r.failures.addAll(r.bundles.failures());
             r.bundles.failures().forEach(LOG::warn);
+            r.lifecycles = BundleLifecycles.start(r.bundles, r.failures);
             r.load(new BundleSource(r.bundles));
         }
         return r;
@@ -197,6 +199,7 @@ public final class PluginRegistry implements AutoCloseable {
     @Override
     public void close() {
         if (bundles != null) {
+            lifecycles.stop();
             bundles.close();
             bundles = null;
         }
