@@ -55,7 +55,7 @@ class BundledMlflowPluginTest {
                     .defaultRootDir(root).maxEpochs(1).logEveryNSteps(1).enableProgressBar(false)
                     .enableModelSummary(false).enableCheckpointing(false).build()) {
                 logger = trainer.view().loggers().get(0);
-                ClassLoader pluginLoader = logger.getClass().getClassLoader();
+                ClassLoader pluginLoader = logger.experiment().getClass().getClassLoader();
                 assertTrue(pluginLoader instanceof org.pf4j.PluginClassLoader, pluginLoader.toString());
                 Object client = logger.experiment();
                 assertEquals("org.mlflow.tracking.MlflowClient", client.getClass().getName());

@@ -132,7 +132,8 @@ class BundledPluginsTest {
                     .logger(false).callbacks("jsonl_epochs").option("jsonl_epochs.file", "epochs/lines.jsonl")
                     .defaultRootDir(root).maxEpochs(2).enableProgressBar(false).enableModelSummary(false)
                     .enableCheckpointing(false).build()) {
-                ClassLoader loader = trainer.callbacks().get(0).getClass().getClassLoader();
+                ClassLoader loader = registry.providers(io.fulmen.spi.CallbackProvider.class).resolve("jsonl_epochs")
+                        .getClass().getClassLoader();
                 assertTrue(loader instanceof org.pf4j.PluginClassLoader, "the callback comes from its bundle: "
                         + loader);
                 trainer.fit(model, data);

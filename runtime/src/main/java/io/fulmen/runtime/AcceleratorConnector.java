@@ -36,7 +36,8 @@ final class AcceleratorConnector {
     record Components(Accelerator accelerator, List<Device> devices, Strategy strategy, Precision precision,
                       NamedComponents named) {}
 
-    static Components connect(PluginRegistry plugins, TrainerBuilder b) {
+    /** Connects the builder's choices; what it creates is tracked in {@code rollback} should the build fail. */
+    static Components connect(PluginRegistry plugins, TrainerBuilder b, BuildRollback rollback) {
         TrainerOptions options = new TrainerOptions(b.options);
         ProviderContext base = withRunDirectory(ProviderContext.of(b.settings.build().defaultRootDir())
                 .withNumNodes(b.numNodes), b.loggerInstances);
@@ -44,7 +45,8 @@ final class AcceleratorConnector {
         Accelerator accelerator = b.acceleratorInstance;
         if (accelerator == null) {
             Registry<AcceleratorProvider> registry = plugins.providers(AcceleratorProvider.class);
-            accelerator = Planned.of(registry, accelerator(registry, b.accelerator, base), base, options).create();
+            accelerator = rollback.track(InBundle.accelerator(Planned.of(registry, accelerator(registry,
+                    b.accelerator, base), base, options)), Accelerator::teardown);
         }
         List<Device> devices = accelerator.devices(b.devices);
         ProviderContext context = base.withAccelerator(accelerator.name(), devices.size());
@@ -59,10 +61,16 @@ final class AcceleratorConnector {
         NamedComponents named = NamedComponents.plan(plugins, b, context, options);
         options.checkNamespaces(plugins);
 
-        Strategy s = strategy != null ? strategy.create() : b.strategyInstance;
-        Precision p = precision != null ? precision.create() : b.precisionInstance;
-        CheckpointIO io = checkpointIO != null ? checkpointIO.create() : b.checkpointIOInstance;
+        Strategy s = strategy != null ? rollback.track(InBundle.strategy(strategy), Strategy::teardown)
+                : b.strategyInstance;
+        Precision p = precision != null ? InBundle.precision(precision) : b.precisionInstance;
+        CheckpointIO io = checkpointIO != null ? rollback.track(InBundle.checkpointIO(checkpointIO),
+                CheckpointIO::teardown) : b.checkpointIOInstance;
         s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io));
+        rollback.handOver(io);
+        if (strategy == null) {
+            rollback.track(s, Strategy::teardown);
+        }
         return new Components(accelerator, devices, s, p, named);
     }
 

@@ -7,6 +7,7 @@ import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.ProviderContext;
+import io.fulmen.spi.RunStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ final class NamedComponents {
             } else {
                 Planned<Callback> planned = Planned.of(callbackRegistry, ProviderPicker.named(callbackRegistry,
                         r.name(), context), context, options);
-                callbacks.add(planned::create);
+                callbacks.add(() -> InBundle.callback(planned));
             }
         }
         return new NamedComponents(loggers, callbacks);
@@ -64,10 +65,13 @@ final class NamedComponents {
         return out;
     }
 
-    /** The loggers: the instances given, then those picked by name (or the default), created now. */
-    List<ExperimentLogger> createLoggers(List<ExperimentLogger> instances) {
+    /**
+     * The loggers: the instances given, then those picked by name (or the default), created now; each created one
+     * is tracked in {@code rollback}, to be finished as failed should the build fail.
+     */
+    List<ExperimentLogger> createLoggers(List<ExperimentLogger> instances, BuildRollback rollback) {
         List<ExperimentLogger> out = new ArrayList<>(instances);
-        loggers.forEach(l -> out.add(l.create()));
+        loggers.forEach(l -> out.add(rollback.track(InBundle.logger(l), logger -> logger.finish(RunStatus.FAILED))));
         return out;
     }
 }

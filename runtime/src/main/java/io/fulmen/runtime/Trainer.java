@@ -60,23 +60,35 @@ public final class Trainer implements AutoCloseable {
     private final PluginRegistry ownedPlugins;
     private volatile boolean closed;
 
+    /**
+     * Builds everything or nothing: when any part fails, what was created before it is released (see
+     * {@link TrainerBuilder#build()}) and the failure is rethrown.
+     */
     Trainer(TrainerBuilder b) {
-        this.settings = b.settings.build();
-        this.ownedPlugins = b.plugins == null ? PluginRegistry.discover(contextLoader(), b.pluginsFolder(),
-                new BundlePolicy(b.allowedPlugins, b.allowWritablePluginsDir)) : null;
-        PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
-        AcceleratorConnector.Components parts = AcceleratorConnector.connect(plugins, b);
-        this.accelerator = parts.accelerator();
-        this.strategy = parts.strategy();
-        this.precision = parts.precision();
-        this.out = b.out;
-        MetricStore metrics = new MetricStore();
-        this.loggers = new LoggerConnector(b.loggersOff || settings.fastDevRun() > 0 ? List.of()
-                : parts.named().createLoggers(b.loggerInstances), strategy.writesLogs(), metrics);
-        this.state = new TrainerState(settings.loopConfig(), metrics, loggers, settings.defaultRootDir(), strategy);
-        this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
-                b.interactive != null ? b.interactive : System.console() != null);
-        this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);
+        BuildRollback rollback = new BuildRollback();
+        try {
+            this.settings = b.settings.build();
+            this.ownedPlugins = b.plugins == null ? rollback.track(PluginRegistry.discover(contextLoader(),
+                    b.pluginsFolder(), new BundlePolicy(b.allowedPlugins, b.allowWritablePluginsDir)),
+                    PluginRegistry::close) : null;
+            PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
+            AcceleratorConnector.Components parts = AcceleratorConnector.connect(plugins, b, rollback);
+            this.accelerator = parts.accelerator();
+            this.strategy = parts.strategy();
+            this.precision = parts.precision();
+            this.out = b.out;
+            MetricStore metrics = new MetricStore();
+            this.loggers = new LoggerConnector(b.loggersOff || settings.fastDevRun() > 0 ? List.of()
+                    : parts.named().createLoggers(b.loggerInstances, rollback), strategy.writesLogs(), metrics);
+            this.state = new TrainerState(settings.loopConfig(), metrics, loggers, settings.defaultRootDir(),
+                    strategy);
+            this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
+                    b.interactive != null ? b.interactive : System.console() != null);
+            this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);
+        } catch (RuntimeException | Error e) {
+            rollback.release(e);
+            throw e;
+        }
     }
 
     /** A builder with Lightning's defaults. */

@@ -446,7 +446,14 @@ public final class TrainerBuilder {
         return Files.isDirectory(local) ? local : null;
     }
 
-    /** Builds the Trainer: resolves every name through the plugins and sets the strategy up. */
+    /**
+     * Builds the Trainer: resolves every name through the plugins and sets the strategy up. Either it returns a
+     * Trainer, or it releases what it had created before failing: the loggers it created are finished with
+     * {@link io.fulmen.spi.RunStatus#FAILED} (which stops their threads), the strategy it set up and the accelerator
+     * it created are torn down, and the plugin registry it discovered (when none was given with
+     * {@link #plugins(PluginRegistry)}) is closed, unloading its bundles. Instances passed to this builder are left
+     * as they were given, except a strategy, which is torn down once it was set up.
+     */
     public Trainer build() {
         return new Trainer(this);
     }

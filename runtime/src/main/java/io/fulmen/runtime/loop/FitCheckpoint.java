@@ -14,6 +14,8 @@ import io.fulmen.callback.Callback;
 import io.fulmen.optim.OptimizerState;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.SavedWeights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,6 +32,7 @@ final class FitCheckpoint {
     static final String MODEL = SavedWeights.MODEL;
     static final String OPTIMIZER = "optimizer/";
     private static final Gson GSON = new Gson();
+    private static final Logger LOG = LoggerFactory.getLogger(FitCheckpoint.class);
 
     private FitCheckpoint() {}
 
@@ -198,13 +201,35 @@ final class FitCheckpoint {
             Map<String, Object> dm = GSON.fromJson(m.get("datamodule_state"), Map.class);
             run.dataModule.loadStateDict(dm);
         }
-        JsonObject precision = m.getAsJsonObject("precision");
-        if (precision != null && precision.has("state")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = GSON.fromJson(precision.get("state"), Map.class);
-            run.precision.loadStateDict(map);
-        }
+        restorePrecision(run, m.getAsJsonObject("precision"), origin);
         progress.load(m);
+    }
+
+    /**
+     * Hands the saved precision state to the precision in use when it is the one that saved it. State saved by
+     * another precision (most often one whose plugin is not installed here) fails the resume, as Lightning's
+     * strict loading does for state nobody takes: dropping it would silently restart what it tracks (a loss scale).
+     */
+    private static void restorePrecision(RunContext run, JsonObject precision, String origin) {
+        if (precision == null || !precision.has("state")) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> state = GSON.fromJson(precision.get("state"), Map.class);
+        String saved = precision.has("name") ? precision.get("name").getAsString() : run.precision.name();
+        String current = run.precision.name();
+        if (saved.equals(current)) {
+            run.precision.loadStateDict(state);
+        } else if (!state.isEmpty()) {
+            throw new IllegalStateException(origin + " was saved with precision '" + saved + "', whose state "
+                    + state.keySet() + " precision '" + current + "' cannot take. Resume with precision(\"" + saved
+                    + "\"), installing the plugin that provides '" + saved + "' (its jar on the classpath or its "
+                    + "bundle in the plugins folder; --list-plugins shows what is installed) if it is missing; to "
+                    + "train on with '" + current + "' instead, start a new fit from the checkpoint's weights "
+                    + "(LightningModule.loadFromCheckpoint) rather than resuming");
+        } else {
+            LOG.warn("{} was saved with precision '{}' and resumes with '{}'", origin, saved, current);
+        }
     }
 
     private static String string(JsonObject m, String key, String origin) {

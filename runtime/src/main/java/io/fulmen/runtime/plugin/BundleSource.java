@@ -55,7 +55,7 @@ final class BundleSource implements ProviderSource {
                 continue;
             }
             try {
-                sink.found(c.getDeclaredConstructor().newInstance(), origin);
+                sink.found(BundleLifecycles.newProvider(c), origin);
             } catch (InvocationTargetException e) {
                 sink.failed(origin + " provider " + c.getName(), e.getCause() != null ? e.getCause() : e);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The plugin bundles of a folder, checked, installed and loaded (docs/plugin-loading.md). A bundle is a zip (or a
@@ -29,7 +31,7 @@ final class PluginBundles implements AutoCloseable {
     private final List<String> notices;
 
     private PluginBundles(List<LoadedBundle> loaded, List<String> failures, List<String> notices) {
-        this.loaded = List.copyOf(loaded);
+        this.loaded = new CopyOnWriteArrayList<>(loaded);
         this.failures = List.copyOf(failures);
         this.notices = List.copyOf(notices);
     }
@@ -137,7 +139,18 @@ final class PluginBundles implements AutoCloseable {
 
     /** The loaded bundles, in file-name order. */
     List<LoadedBundle> loaded() {
-        return loaded;
+        return Collections.unmodifiableList(loaded);
+    }
+
+    /** Takes {@code bundle} out (its lifecycle failed to start): its providers are not offered, its loader closes. */
+    void drop(LoadedBundle bundle) {
+        if (loaded.remove(bundle)) {
+            try {
+                bundle.close();
+            } catch (IOException e) {
+                LOG.debug("closing the class loader of {}: {}", bundle.installed().origin(), e.toString());
+            }
+        }
     }
 
     /** Bundles that could not be loaded: one line each with path, problem and fix. */

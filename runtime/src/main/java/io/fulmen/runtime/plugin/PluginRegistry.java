@@ -45,6 +45,7 @@ public final class PluginRegistry implements AutoCloseable {
     private final List<String> failures = new ArrayList<>();
     private final List<String> notices = new ArrayList<>();
     private PluginBundles bundles;
+    private BundleLifecycles lifecycles;
 
     private PluginRegistry() {
         for (Spi<?> spi : SPIS) {
@@ -81,6 +82,7 @@ public final class PluginRegistry implements AutoCloseable {
             r.failures.addAll(r.bundles.failures());
             r.bundles.failures().forEach(LOG::warn);
             r.notices.addAll(r.bundles.notices());
+            r.lifecycles = BundleLifecycles.start(r.bundles, r.failures);
             r.load(new BundleSource(r.bundles));
             List<String> outranking = AutoChoiceReport.bundlesOutrankingClasspath(r);
             r.notices.addAll(outranking);
@@ -217,6 +219,7 @@ public final class PluginRegistry implements AutoCloseable {
     @Override
     public void close() {
         if (bundles != null) {
+            lifecycles.stop();
             bundles.close();
             bundles = null;
         }

@@ -87,7 +87,8 @@ class PluginBundlesTest {
                     .build()) {
                 trainer.fit(model, io.fulmen.runtime.BundleFixtures.loader());
                 assertEquals(4, trainer.view().globalStep());
-                assertTrue(trainer.accelerator().getClass().getClassLoader() instanceof org.pf4j.PluginClassLoader);
+                // The Trainer holds the bundle's accelerator behind a delegate that calls it inside the bundle's loader.
+                assertEquals("cpu", trainer.accelerator().name());
             }
         }
     }
