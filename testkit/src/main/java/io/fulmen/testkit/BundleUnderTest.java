@@ -14,13 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -32,17 +29,14 @@ import java.util.zip.ZipInputStream;
  */
 final class BundleUnderTest {
     private static final String SERVICES_FOLDER = "META-INF/services/";
-
     private final Path zip;
     private final String pluginId;
     private final Set<String> providerClasses;
-    private final List<String> hints;
 
-    private BundleUnderTest(Path zip, String pluginId, Set<String> providerClasses, List<String> hints) {
+    private BundleUnderTest(Path zip, String pluginId, Set<String> providerClasses) {
         this.zip = zip;
         this.pluginId = pluginId;
         this.providerClasses = Collections.unmodifiableSet(providerClasses);
-        this.hints = List.copyOf(hints);
     }
 
     /** Reads {@code zip}; fails, saying what is missing, when it is not a bundle registering any provider. */
@@ -65,22 +59,12 @@ final class BundleUnderTest {
                 throw new AssertionError(zip + "'s plugin.properties has no plugin.id");
             }
             Set<String> providers = new TreeSet<>();
-            List<String> hints = new ArrayList<>();
             for (ZipEntry e : Collections.list(z.entries())) {
                 if (e.getName().startsWith("lib/") && e.getName().endsWith(".jar")) {
-                    int before = providers.size();
-                    boolean servicesFolder = false;
                     try (ZipInputStream jar = new ZipInputStream(z.getInputStream(e))) {
                         for (ZipEntry inner = jar.getNextEntry(); inner != null; inner = jar.getNextEntry()) {
-                            servicesFolder |= inner.getName().equals(SERVICES_FOLDER);
                             addProviders(inner.getName(), jar, providers);
                         }
-                    }
-                    if (providers.size() > before && !servicesFolder) {
-                        hints.add(e.getName() + " has no " + SERVICES_FOLDER + " folder entry: PF4J finds a bundle's "
-                                + "providers by listing that folder, so a jar written without folder entries "
-                                + "registers nothing as a bundle (it works on the class path); build it with the "
-                                + "jar tool or maven-jar-plugin");
                     }
                 } else if (e.getName().startsWith("classes/")) {
                     try (InputStream in = z.getInputStream(e)) {
@@ -92,7 +76,7 @@ final class BundleUnderTest {
                 throw new AssertionError(zip + " registers no Fulmen provider: none of its lib/*.jar holds a "
                         + "META-INF/services/io.fulmen.spi.<Kind>Provider file");
             }
-            return new BundleUnderTest(zip, id, providers, hints);
+            return new BundleUnderTest(zip, id, providers);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bundle " + zip, e);
         }
@@ -157,7 +141,7 @@ final class BundleUnderTest {
         if (!registry.failures().isEmpty() || !missing.isEmpty()) {
             throw new AssertionError("bundle " + pluginId + " (" + zip + ") did not load as a bundle"
                     + (missing.isEmpty() ? "" : "; providers not loaded from it: " + missing)
-                    + hints.stream().map(h -> "\nhint: " + h).collect(Collectors.joining()) + "\n" + registry.render());
+                    + "\n" + registry.render());
         }
     }
 

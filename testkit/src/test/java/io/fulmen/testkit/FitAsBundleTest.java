@@ -15,6 +15,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,12 +47,11 @@ class FitAsBundleTest {
     }
 
     @Test
-    void aJarWithoutFolderEntriesFailsWithAHint() throws Exception {
+    void aJarWithoutFolderEntriesLoadsToo() throws Exception {
+        // PF4J's own discovery listed META-INF/services/ as a folder and found nothing in such a jar; Fulmen's reads
+        // the services files themselves.
         Path zip = bundle("flat.zip", "", false);
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> PluginTestKit.fitAsBundle(zip, dir.resolve("run"), b -> b.callbacks("counting")));
-        assertTrue(e.getMessage().contains("hint: lib/counting.jar has no META-INF/services/ folder entry"),
-                e.getMessage());
+        assertDoesNotThrow(() -> PluginTestKit.fitAsBundle(zip, dir.resolve("run"), b -> b.callbacks("counting")));
     }
 
     /** A bundle of the fixture package's compiled classes and its services file. */
