@@ -48,9 +48,13 @@ public final class Quickstart {
             return 0;
         }
         if (o.listPlugins) {
-            Path folder = o.pluginsDir != null ? o.pluginsDir
-                    : java.nio.file.Files.isDirectory(Path.of("plugins")) ? Path.of("plugins") : null;
-            try (PluginRegistry registry = PluginRegistry.discover(Quickstart.class.getClassLoader(), folder)) {
+            // The same folder and policy a run would use (--plugins-dir, -Dfulmen.plugins.dir, FULMEN_PLUGINS_DIR).
+            TrainerBuilder sources = Trainer.builder().allowWritablePluginsDir(o.allowWritablePluginsDir);
+            if (o.pluginsDir != null) {
+                sources.pluginsDir(o.pluginsDir);
+            }
+            try (PluginRegistry registry = PluginRegistry.discover(Quickstart.class.getClassLoader(),
+                    sources.pluginsFolder(), sources.bundlePolicy())) {
                 System.out.print(registry.render());
             }
             return 0;
@@ -75,6 +79,7 @@ public final class Quickstart {
         if (o.pluginsDir != null) {
             builder.pluginsDir(o.pluginsDir);
         }
+        builder.allowWritablePluginsDir(o.allowWritablePluginsDir);
         if (o.limitTrainBatches != null) {
             builder.limitTrainBatches(o.limitTrainBatches);
         }
@@ -151,6 +156,8 @@ public final class Quickstart {
                 "                           else the subset shipped with Fulmen)",
                 "  --limit-train-batches N  train on N batches per epoch",
                 "  --plugins-dir DIR        folder of plugin bundles (PF4J) to load besides the classpath",
+                "                           (default: -Dfulmen.plugins.dir, $FULMEN_PLUGINS_DIR, ./plugins)",
+                "  --allow-writable-plugins-dir  load bundles from a folder group or others can write to",
                 "  --ckpt-path PATH|last|best  resume training from a checkpoint (last: the newest run's);",
                 "                           checkpoints go to the run's folder, <root-dir>/fulmen_logs/",
                 "                           version_N/checkpoints (best by val_loss, and last.ckpt)",
@@ -160,6 +167,7 @@ public final class Quickstart {
 
         boolean help;
         boolean listPlugins;
+        boolean allowWritablePluginsDir;
         Integer epochs = 2;
         Long maxSteps;
         int batchSize = 64;
@@ -197,6 +205,10 @@ public final class Quickstart {
                 }
                 if (name.equals("--list-plugins")) {
                     o.listPlugins = true;
+                    continue;
+                }
+                if (name.equals("--allow-writable-plugins-dir")) {
+                    o.allowWritablePluginsDir = true;
                     continue;
                 }
                 if (!name.startsWith("--")) {

@@ -69,7 +69,7 @@ public final class Trainer implements AutoCloseable {
         try {
             this.settings = b.settings.build();
             this.ownedPlugins = b.plugins == null ? rollback.track(PluginRegistry.discover(contextLoader(),
-                    b.pluginsFolder(), new BundlePolicy(b.allowedPlugins, b.allowWritablePluginsDir)),
+                    b.pluginsFolder(), b.bundlePolicy()),
                     PluginRegistry::close) : null;
             PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
             AcceleratorConnector.Components parts = AcceleratorConnector.connect(plugins, b, rollback);

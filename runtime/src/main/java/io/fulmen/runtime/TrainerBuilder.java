@@ -3,6 +3,7 @@ package io.fulmen.runtime;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
+import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.CheckpointIO;
@@ -434,7 +435,12 @@ public final class TrainerBuilder {
         return this;
     }
 
-    Path pluginsFolder() {
+    /**
+     * The plugins folder a Trainer built now would load: {@link #pluginsDir(Path)}, else the {@value #PLUGINS_PROPERTY}
+     * system property, else the {@value #PLUGINS_ENV} environment variable, else {@code ./plugins} when it exists;
+     * null when there is none. Tools that list plugins use it to show what a run would see.
+     */
+    public Path pluginsFolder() {
         if (pluginsDir != null) {
             return pluginsDir;
         }
@@ -456,5 +462,10 @@ public final class TrainerBuilder {
      */
     public Trainer build() {
         return new Trainer(this);
+    }
+
+    /** The bundle policy a Trainer built now would apply ({@link #allowedPlugins}, {@link #allowWritablePluginsDir}). */
+    public BundlePolicy bundlePolicy() {
+        return new BundlePolicy(allowedPlugins, allowWritablePluginsDir);
     }
 }
