@@ -38,6 +38,11 @@ final class InBundle {
         return create(plan, InBundleLogger::new);
     }
 
+    /** The class a logger really is, looking through the bundle wrapper. */
+    static Class<?> kind(ExperimentLogger logger) {
+        return logger instanceof InBundleLogger wrapped ? wrapped.delegateClass() : logger.getClass();
+    }
+
     static Callback callback(Planned<Callback> plan) {
         return create(plan, InBundleCallback::new);
     }

@@ -19,6 +19,11 @@ final class InBundleLogger implements ExperimentLogger {
         this.loader = loader;
     }
 
+    /** The bundle's own logger class. */
+    Class<?> delegateClass() {
+        return delegate.getClass();
+    }
+
     @Override
     public String name() {
         ClassLoader previous = ContextLoader.enter(loader);

@@ -1,6 +1,7 @@
 package io.fulmen.runtime;
 
 import io.fulmen.callback.Callback;
+import io.fulmen.logging.RunDirectory;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.CallbackProvider;
@@ -11,6 +12,7 @@ import io.fulmen.spi.RunStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +74,23 @@ final class NamedComponents {
     List<ExperimentLogger> createLoggers(List<ExperimentLogger> instances, BuildRollback rollback) {
         List<ExperimentLogger> out = new ArrayList<>(instances);
         loggers.forEach(l -> out.add(rollback.track(InBundle.logger(l), logger -> logger.finish(RunStatus.FAILED))));
+        refuseTwoOfAKindInOneRunFolder(out);
         return out;
+    }
+
+    /** Two loggers of one kind in one run folder would write the same files (two CSV loggers: one metrics.csv). */
+    private static void refuseTwoOfAKindInOneRunFolder(List<ExperimentLogger> loggers) {
+        for (int i = 0; i < loggers.size(); i++) {
+            for (int j = i + 1; j < loggers.size(); j++) {
+                ExperimentLogger a = loggers.get(i);
+                ExperimentLogger b = loggers.get(j);
+                Optional<RunDirectory> run = a.runDirectory();
+                if (run.isPresent() && run.equals(b.runDirectory()) && InBundle.kind(a) == InBundle.kind(b)) {
+                    throw new IllegalArgumentException("two " + InBundle.kind(a).getSimpleName() + "s would write "
+                            + "the same files in the run folder " + run.get().versionsDir().resolve("version_N")
+                            + ": give one its own name or version, or drop one");
+                }
+            }
+        }
     }
 }

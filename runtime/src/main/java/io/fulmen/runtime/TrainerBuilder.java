@@ -365,6 +365,7 @@ public final class TrainerBuilder {
                 loggersOff = true;
             } else {
                 loggerNames.add(n);
+                loggersOff = false;
             }
         }
         return this;
@@ -374,11 +375,12 @@ public final class TrainerBuilder {
     public TrainerBuilder logger(ExperimentLogger... instances) {
         for (ExperimentLogger l : instances) {
             loggerInstances.add(Objects.requireNonNull(l, "logger"));
+            loggersOff = false;
         }
         return this;
     }
 
-    /** {@code logger=False}. */
+    /** {@code logger=False}; a logger named or given after it turns logging back on (the last call wins). */
     public TrainerBuilder logger(boolean enabled) {
         this.loggersOff = !enabled;
         return this;
