@@ -42,4 +42,12 @@ final class StepTimes {
         Arrays.sort(s);
         return (count % 2 == 1 ? s[count / 2] : (s[count / 2 - 1] + s[count / 2]) / 2.0) / 1e6;
     }
+
+    /** The step at quantile {@code q} (0.5 the median, 0.99 the p99, 1 the slowest), in milliseconds. */
+    double percentileMs(double q) {
+        long[] s = Arrays.copyOf(nanos, count);
+        Arrays.sort(s);
+        int i = (int) Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1));
+        return s[i] / 1e6;
+    }
 }
