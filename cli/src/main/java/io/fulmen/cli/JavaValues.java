@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * YAML values as the Java types constructors, records and builders declare: numbers, booleans, strings, paths and
- * enums. Text converts when it reads as the type, because YAML 1.1 reads {@code 1e-3} as text.
+ * enums. Quoted text converts when it reads as the type ({@code "1e-3"} for a float).
  */
 final class JavaValues {
     private JavaValues() {}
