@@ -53,6 +53,35 @@ class DistributionIT {
     }
 
     @Test
+    void classesComeFromClasspathFoldersAndBindThroughHyperParameters() throws Exception {
+        Path source = Files.createDirectories(work.resolve("src/com/example"))
+                .resolve("Digits.java");
+        Files.writeString(source, String.join("\n",
+                "package com.example;",
+                "import io.fulmen.HyperParameter;",
+                "import io.fulmen.examples.fashion.FashionMnistDataModule;",
+                "public final class Digits extends io.fulmen.LightningDataModule {",
+                "    private final FashionMnistDataModule data;",
+                "    public Digits(@HyperParameter(\"batchSize\") int batchSize, @HyperParameter(\"kind\") Kind kind) {",
+                "        this.data = FashionMnistDataModule.builder().batchSize(batchSize).build();",
+                "    }",
+                "    public enum Kind { SMALL, LARGE }",
+                "    @Override public io.fulmen.data.DataLoader trainDataloader() { return data.trainDataloader(); }",
+                "}", ""));
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d",
+                classes.toString(), "-cp", libraries(), source.toString());
+        assertEquals(0, compiled, "javac");
+
+        Distribution.Result r = Distribution.fulmen(work, "fit", "--config", CONFIG, "--classpath",
+                classes.toString(), "--data.class_path=com.example.Digits", "--data.init_args={batch_size: 16,"
+                        + " kind: large}", "--print_config");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("data:\n  class_path: com.example.Digits\n  init_args:\n    batch_size: 16\n"
+                + "    kind: LARGE\n"), r.toString());
+    }
+
+    @Test
     void anUnknownKeyIsAUsageErrorNamingWhatExists() throws Exception {
         Distribution.Result r = Distribution.fulmen(work, "fit", "--config", CONFIG, "--trainer.max_epoch=3");
         assertEquals(2, r.exitCode(), r.toString());
@@ -84,5 +113,11 @@ class DistributionIT {
         assertTrue(option.err().contains("unknown key trainer.callbacks[0].patiense: early_stopping takes monitor,"),
                 option.toString());
         assertTrue(option.err().contains("Did you mean 'trainer.callbacks[0].patience'?"), option.toString());
+    }
+
+    private static String libraries() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> jars = Files.list(Distribution.home().resolve("lib"))) {
+            return String.join(java.io.File.pathSeparator, jars.map(Path::toString).toList());
+        }
     }
 }

@@ -84,6 +84,17 @@ class FitIT {
     }
 
     @Test
+    void theFashionMnistExampleRunsFromTheDistribution() throws Exception {
+        Path config = Distribution.home().resolve("examples/fashion-mnist.yaml");
+        Distribution.Result r = Distribution.fulmen(work, "fit", "--config", config.toString(),
+                "--trainer.max_epochs=1", "--trainer.limit_train_batches=5", "--trainer.limit_val_batches=2",
+                "--data.limit_samples=1000", "--trainer.enable_progress_bar=false");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.line("fit: ").contains(" val_acc="), r.toString());
+        assertTrue(r.err().contains("Fashion-MNIST: using"), r.toString());
+    }
+
+    @Test
     void aRunThatFailsExitsWithStatusOne() throws Exception {
         Files.writeString(work.resolve("run.yaml"), RUN);
         Distribution.Result r = Distribution.fulmen(work, "validate", "--config", "run.yaml",
