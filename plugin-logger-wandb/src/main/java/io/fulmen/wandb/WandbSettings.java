@@ -51,7 +51,7 @@ public final class WandbSettings {
 
     private WandbSettings(Builder b) {
         rootDir = b.rootDir;
-        saveDir = b.saveDir == null ? null : rootDir.resolve(b.saveDir);
+        saveDir = b.saveDir == null ? null : rootDir.resolve(b.saveDir).normalize();
         runDirectory = b.saveDir == null ? (b.runDirectory != null ? b.runDirectory : RunDirectory.under(rootDir))
                 : null;
         project = b.project;
