@@ -1,5 +1,6 @@
 package io.fulmen.wandb;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ final class LogReader {
         }
     }
 
-    private static final class ByteSink extends java.io.ByteArrayOutputStream {
+    private static final class ByteSink extends ByteArrayOutputStream {
         void add(byte[] b, int offset, int length) {
             write(b, offset, length);
         }

@@ -7,6 +7,7 @@ import io.fulmen.wandb.proto.Record;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a continued run picks up, read from the complete records of its newest earlier log: the first step it may
@@ -31,7 +32,7 @@ record ResumePoint(long nextStep, double runtimeSeconds) {
                     case HISTORY -> {
                         next = Math.max(next, r.getHistory().getStep().getNum() + 1);
                         for (HistoryItem item : r.getHistory().getItemList()) {
-                            if (item.getNestedKeyList().equals(java.util.List.of("_runtime"))) {
+                            if (item.getNestedKeyList().equals(List.of("_runtime"))) {
                                 runtime = Math.max(runtime, Double.parseDouble(item.getValueJson()));
                             }
                         }

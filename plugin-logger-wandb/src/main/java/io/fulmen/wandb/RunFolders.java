@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -98,8 +99,7 @@ final class RunFolders {
             Path tmp = wandbDir.resolve(".latest-run." + run.getFileName());
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, run.getFileName());
-            Files.move(tmp, link, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
             System.getLogger(RunFolders.class.getName()).log(System.Logger.Level.DEBUG,
                     "no latest-run link in " + wandbDir, e);

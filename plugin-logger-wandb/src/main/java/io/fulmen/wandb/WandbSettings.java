@@ -3,6 +3,7 @@ package io.fulmen.wandb;
 import io.fulmen.logging.RunDirectory;
 import org.apiguardian.api.API;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -117,7 +118,7 @@ public final class WandbSettings {
     private static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
