@@ -10,19 +10,24 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Appends records to a new {@code .wandb} file from a background thread, numbering them 1, 2, 3… in the order they
- * were added. {@link #add} only enqueues and blocks while the bounded queue is full (nothing is dropped). The file
- * reaches the operating system whenever a block is complete, on {@link #flush()} and on {@link #close()} (which
- * also forces it to the disk), so a killed process leaves every record up to the last flush readable. Thread-safe.
+ * were added. {@link #add} only collects: the records go to the writer thread in batches of {@value #BATCH} (waking
+ * it once per batch instead of once per record, which would take a core from training at every step), through a
+ * bounded queue that blocks when full (nothing is dropped). The file reaches the operating system whenever a block
+ * is complete, on {@link #flush()} and on {@link #close()} (which also forces it to the disk), so a killed process
+ * leaves every record up to the last flush readable. Thread-safe.
  */
 final class RecordWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecordWriter.class.getName());
     private static final Object CLOSE = new Object();
+    static final int BATCH = 64;
 
     private final Path file;
     private final FileChannel channel;
@@ -30,6 +35,7 @@ final class RecordWriter implements AutoCloseable {
     private final LogFraming framing;
     private final BlockingQueue<Object> queue;
     private final Thread thread;
+    private List<Record.Builder> batch = new ArrayList<>(BATCH);
     private long number;
     private long flushedBlock;
     private volatile boolean closed;
@@ -43,7 +49,7 @@ final class RecordWriter implements AutoCloseable {
             throw new IllegalArgumentException("queue capacity must be >= 1, got " + queueCapacity);
         }
         this.file = file;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queue = new ArrayBlockingQueue<>(Math.max(2, queueCapacity / BATCH));
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             out = new BufferedOutputStream(Channels.newOutputStream(channel), LogFraming.BLOCK);
@@ -61,17 +67,31 @@ final class RecordWriter implements AutoCloseable {
         return file;
     }
 
-    /** Enqueues a record; the writer sets its number. Blocks while the queue is full. */
-    void add(Record.Builder record) {
+    /** Adds a record; the writer sets its number. Blocks while the queue is full. */
+    synchronized void add(Record.Builder record) {
         ensureOpen();
-        put(record);
+        batch.add(record);
+        if (batch.size() >= BATCH) {
+            handOver();
+        }
+    }
+
+    /** Queues the collected records; under the lock, so that batches keep the order of their records. */
+    private void handOver() {
+        if (!batch.isEmpty()) {
+            put(batch);
+            batch = new ArrayList<>(BATCH);
+        }
     }
 
     /** Writes every record added so far and hands the file to the operating system; rethrows a write failure. */
     void flush() {
-        ensureOpen();
         CountDownLatch done = new CountDownLatch(1);
-        put(new FlushRequest(done));
+        synchronized (this) {
+            ensureOpen();
+            handOver();
+            put(new FlushRequest(done));
+        }
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -88,6 +108,7 @@ final class RecordWriter implements AutoCloseable {
             if (closed) {
                 return;
             }
+            handOver();
             closed = true;
         }
         boolean interrupted = false;
@@ -155,13 +176,17 @@ final class RecordWriter implements AutoCloseable {
                 f.done().countDown();
                 continue;
             }
-            io(() -> {
-                framing.append(((Record.Builder) item).setNum(++number).build().toByteArray());
-                if (framing.block() != flushedBlock) {
-                    out.flush();
-                    flushedBlock = framing.block();
-                }
-            });
+            @SuppressWarnings("unchecked")
+            List<Record.Builder> records = (List<Record.Builder>) item;
+            for (Record.Builder record : records) {
+                io(() -> {
+                    framing.append(record.setNum(++number).build().toByteArray());
+                    if (framing.block() != flushedBlock) {
+                        out.flush();
+                        flushedBlock = framing.block();
+                    }
+                });
+            }
         }
     }
 
