@@ -112,7 +112,9 @@ public final class WandbRun {
 
     /** Logs an image, {@code pixels} being height × width × channels (1, 3 or 4) floats in [0, 1], row-major. */
     public void logImage(String key, float[] pixels, int height, int width, int channels, long step) {
-        checkOpen();
+        synchronized (this) {
+            checkOpen();
+        }
         Media.Encoded image = Media.image(filesDir(), key, step, pixels, height, width, channels);
         synchronized (this) {
             if (accepts(step, 1)) {
