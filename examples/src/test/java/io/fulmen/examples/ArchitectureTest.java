@@ -7,6 +7,7 @@ import io.fulmen.datasets.IdxReader;
 import io.fulmen.mlflow.MlflowLoggerProvider;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.tensorboard.TensorBoardLoggerProvider;
+import io.fulmen.wandb.WandbLoggerProvider;
 import io.fulmen.testkit.PackageDependencies;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class ArchitectureTest {
         PackageDependencies.assertUsesApiOnly(CpuAcceleratorProvider.class);
         PackageDependencies.assertUsesApiOnly(TensorBoardLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(MlflowLoggerProvider.class);
+        PackageDependencies.assertUsesApiOnly(WandbLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(JsonLinesLoggerProvider.class);
     }
 
