@@ -3,6 +3,8 @@ package io.fulmen.metrics;
 import ai.djl.ndarray.NDArray;
 import io.fulmen.spi.ReduceOp;
 
+import java.util.Locale;
+
 /**
  * A classification metric computed from per-class counts (torchmetrics' stat scores): accuracy, precision, recall,
  * F1. Averages follow sklearn: macro over the classes seen in the targets or predictions for multiclass, over
@@ -17,7 +19,7 @@ abstract class StatScoresMetric extends PredictionMetric {
 
     StatScoresMetric(Task task, int classes, Average average, double threshold, int topK) {
         if (task == Task.MULTICLASS && classes < 2 || classes < 1) {
-            throw new IllegalArgumentException("a " + task.name().toLowerCase(java.util.Locale.ROOT)
+            throw new IllegalArgumentException("a " + task.name().toLowerCase(Locale.ROOT)
                     + " metric needs at least " + (task == Task.MULTICLASS ? 2 : 1) + " classes, got " + classes);
         }
         if (topK < 1 || topK > classes || topK > 1 && task != Task.MULTICLASS) {

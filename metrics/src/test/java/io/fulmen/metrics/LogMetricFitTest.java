@@ -1,6 +1,7 @@
 package io.fulmen.metrics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -57,7 +58,7 @@ class LogMetricFitTest {
 
             F1Score f1 = F1Score.multiclass(CLASSES, Average.MACRO);
             Auroc auroc = Auroc.multiclass(CLASSES);
-            try (var m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            try (NDManager m = NDManager.newBaseManager("PyTorch")) {
                 NDArray logits = m.create(module.logits.stream().mapToDouble(Float::doubleValue).toArray())
                         .reshape(50, CLASSES);
                 NDArray labels = m.create(module.labels.stream().mapToLong(Long::longValue).toArray());

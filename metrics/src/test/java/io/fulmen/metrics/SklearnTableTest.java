@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -80,7 +81,7 @@ class SklearnTableTest {
         metrics.put("accuracy_macro", () -> Accuracy.multilabel(l, Average.MACRO, 0.5));
         metrics.put("accuracy_weighted", () -> Accuracy.multilabel(l, Average.WEIGHTED, 0.5));
         for (Average a : Average.values()) {
-            metrics.put("auroc_" + a.name().toLowerCase(java.util.Locale.ROOT), () -> Auroc.multilabel(l, a));
+            metrics.put("auroc_" + a.name().toLowerCase(Locale.ROOT), () -> Auroc.multilabel(l, a));
         }
         putStatScores(metrics, () -> l, true);
         check("multilabel", metrics);
@@ -116,7 +117,7 @@ class SklearnTableTest {
                                       boolean multilabel) {
         int n = classes.get();
         for (Average a : Average.values()) {
-            String suffix = "_" + a.name().toLowerCase(java.util.Locale.ROOT);
+            String suffix = "_" + a.name().toLowerCase(Locale.ROOT);
             metrics.put("precision" + suffix, () -> multilabel ? Precision.multilabel(n, a, 0.5)
                     : Precision.multiclass(n, a));
             metrics.put("recall" + suffix, () -> multilabel ? Recall.multilabel(n, a, 0.5) : Recall.multiclass(n, a));

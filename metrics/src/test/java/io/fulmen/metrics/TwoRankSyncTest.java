@@ -3,6 +3,7 @@ package io.fulmen.metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import io.fulmen.MetricSync;
 import io.fulmen.spi.ReduceOp;
@@ -41,8 +42,8 @@ class TwoRankSyncTest {
             }
             List<Double> expected = List.of(g.get("accuracy_macro").getAsDouble(),
                     g.get("f1_weighted").getAsDouble(), g.get("auroc_macro").getAsDouble(), 103.0,
-                    (double) target.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).max().getDouble(),
-                    (double) target.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).min().getDouble());
+                    target.toType(DataType.FLOAT64, false).max().getDouble(),
+                    target.toType(DataType.FLOAT64, false).min().getDouble());
             for (CompletableFuture<List<Double>> rank : ranks) {
                 List<Double> got = rank.get(30, TimeUnit.SECONDS);
                 for (int i = 0; i < expected.size(); i++) {
