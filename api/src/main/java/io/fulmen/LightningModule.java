@@ -132,7 +132,21 @@ public abstract class LightningModule implements AutoCloseable {
         context().log(name, value, options);
     }
 
-    /** Logs several metrics with the same options; values are {@link NDArray}s or {@link Number}s. */
+    /**
+     * Logs a stateful metric as Lightning does: on step its {@link Metric#batchValue()} (call the metric's
+     * {@code forward} in the step), on epoch its {@link Metric#compute()} over the whole epoch, after which the
+     * Trainer resets it; not a mean of batch values.
+     */
+    public final void log(String name, Metric metric, LogOptions options) {
+        context().log(name, metric, options);
+    }
+
+    /** {@link #log(String, Metric, LogOptions)} with the hook's default options. */
+    public final void log(String name, Metric metric) {
+        log(name, metric, LogOptions.defaults());
+    }
+
+    /** Logs several metrics with the same options; values are {@link NDArray}s, {@link Number}s or {@link Metric}s. */
     public final void logDict(Map<String, ?> metrics, LogOptions options) {
         for (Map.Entry<String, ?> e : metrics.entrySet()) {
             Object v = e.getValue();
@@ -140,9 +154,12 @@ public abstract class LightningModule implements AutoCloseable {
                 log(e.getKey(), (NDArray) v, options);
             } else if (v instanceof Number) {
                 log(e.getKey(), ((Number) v).doubleValue(), options);
+            } else if (v instanceof Metric m) {
+                log(e.getKey(), m, options);
             } else {
                 throw new IllegalArgumentException("logDict value of '" + e.getKey()
-                        + "' must be an NDArray or a Number, got " + (v == null ? "null" : v.getClass().getName()));
+                        + "' must be an NDArray, a Number or a Metric, got "
+                        + (v == null ? "null" : v.getClass().getName()));
             }
         }
     }

@@ -21,6 +21,9 @@ public interface ModuleContext {
 
     void log(String name, double value, LogOptions options);
 
+    /** Records a stateful metric: its batch value on step, its computed value on epoch (then reset). */
+    void log(String name, Metric metric, LogOptions options);
+
     List<LightningOptimizer> optimizers();
 
     void manualBackward(NDArray loss);

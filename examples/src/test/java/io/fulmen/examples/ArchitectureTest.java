@@ -4,6 +4,7 @@ import com.example.fulmen.jsonl.JsonLinesLoggerProvider;
 import io.fulmen.LightningModule;
 import io.fulmen.accelerator.cpu.CpuAcceleratorProvider;
 import io.fulmen.datasets.IdxReader;
+import io.fulmen.metrics.Accuracy;
 import io.fulmen.mlflow.MlflowLoggerProvider;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.tensorboard.TensorBoardLoggerProvider;
@@ -64,11 +65,25 @@ class ArchitectureTest {
         assertTrue(graph.get("io.fulmen.datasets").contains("io.fulmen.data"), graph.toString());
     }
 
+    /** fulmen-metrics sits beside the runtime too: a module logging metrics compiles against the api only. */
     @Test
-    void everyPublicTypeOfTheApiTheRuntimeAndTheDataModuleStatesItsStability() throws Exception {
+    void theMetricsUseTheApiOnly() {
+        PackageDependencies.assertUsesApiOnly(Accuracy.class);
+        Set<String> apiPackages = PackageDependencies.graph(LightningModule.class, "io.fulmen").keySet();
+        Map<String, Set<String>> graph = PackageDependencies.graph(Accuracy.class, "io.fulmen");
+        assertEquals(Set.of("io.fulmen.metrics"), graph.keySet(), "fulmen-metrics holds one package");
+        Set<String> outsideTheApi = new TreeSet<>();
+        graph.get("io.fulmen.metrics").stream()
+                .filter(u -> u.startsWith("io.fulmen") && !u.equals("io.fulmen.metrics") && !apiPackages.contains(u))
+                .forEach(outsideTheApi::add);
+        assertEquals(Set.of(), outsideTheApi, "io.fulmen.metrics uses Fulmen packages outside fulmen-api");
+    }
+
+    @Test
+    void everyPublicTypeOfTheApiTheRuntimeTheDataAndTheMetricsModulesStatesItsStability() throws Exception {
         List<String> unmarked = new ArrayList<>();
         int checked = 0;
-        for (Class<?> anchor : List.of(LightningModule.class, Trainer.class, IdxReader.class)) {
+        for (Class<?> anchor : List.of(LightningModule.class, Trainer.class, IdxReader.class, Accuracy.class)) {
             for (String name : classNames(anchor)) {
                 Class<?> c = Class.forName(name, false, anchor.getClassLoader());
                 if (Modifier.isPublic(c.getModifiers()) && c.getEnclosingClass() == null

@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.LogOptions;
+import io.fulmen.Metric;
 import io.fulmen.ModuleContext;
 import io.fulmen.ParameterOwner;
 import io.fulmen.TrainerView;
@@ -93,6 +94,11 @@ public final class DetachedModuleContext implements ModuleContext {
 
     @Override
     public void log(String name, double value, LogOptions options) {
+        warnLog(name);
+    }
+
+    @Override
+    public void log(String name, Metric metric, LogOptions options) {
         warnLog(name);
     }
 

@@ -8,11 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.LogOptions;
+import io.fulmen.Metric;
+import io.fulmen.MetricSync;
 import io.fulmen.ModuleContext;
 import io.fulmen.ParameterOwner;
 import io.fulmen.TrainerView;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.metrics.MetricStore;
+import io.fulmen.runtime.metrics.StrategyMetricSync;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -27,6 +30,7 @@ public final class ModuleBridge implements ModuleContext {
     private static final Object ENGINE_RNG_LOCK = new Object();
 
     private final RunContext run;
+    private final MetricSync metricSync;
     private MetricStore.Scope scope = MetricStore.Scope.TRAIN;
     private boolean stepHook;
     private int batchSize = 1;
@@ -35,6 +39,7 @@ public final class ModuleBridge implements ModuleContext {
 
     ModuleBridge(RunContext run) {
         this.run = run;
+        this.metricSync = new StrategyMetricSync(run.strategy, run.manager);
     }
 
     /** Where {@code log} calls go from now on. */
@@ -142,6 +147,11 @@ public final class ModuleBridge implements ModuleContext {
     @Override
     public void log(String name, double value, LogOptions options) {
         run.state.metrics().log(scope, stepHook, name, value, batchSize, options);
+    }
+
+    @Override
+    public void log(String name, Metric metric, LogOptions options) {
+        run.state.metrics().log(scope, stepHook, name, metric, options, metricSync);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.fulmen.runtime.metrics;
 
 import io.fulmen.LogOptions;
+import io.fulmen.Metric;
+import io.fulmen.MetricSync;
 import io.fulmen.Reduce;
 import org.apiguardian.api.API;
 
@@ -12,7 +14,8 @@ import java.util.Map;
  * Lightning's result collection: what {@code log} records, aggregated per step and per epoch, and published to
  * callback metrics, the progress bar and the loggers. A metric logged with both {@code on_step} and
  * {@code on_epoch} is forked into {@code name_step} and {@code name_epoch}, as in Lightning. Epoch values are
- * batch-size-weighted means unless another reduction is asked for.
+ * batch-size-weighted means unless another reduction is asked for; a logged {@link Metric} is not averaged: its
+ * batch value is the step value, and at the end of the epoch it is synchronised, computed and reset.
  */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class MetricStore {
@@ -41,15 +44,46 @@ public final class MetricStore {
      */
     public synchronized void log(Scope scope, boolean stepHook, String name, double value, int batchSize,
                                  LogOptions options) {
+        Entry e = entry(scope, stepHook, name, options, null, null);
+        int weight = options.batchSize() > 0 ? options.batchSize() : Math.max(1, batchSize);
+        e.add(value, weight);
+    }
+
+    /**
+     * Records a stateful metric (Lightning's logging of a torchmetrics object): on step its batch value; on epoch
+     * the metric itself, which {@link #publishEpoch} synchronises through {@code sync}, computes and resets.
+     */
+    public synchronized void log(Scope scope, boolean stepHook, String name, Metric metric, LogOptions options,
+                                 MetricSync sync) {
+        Entry e = entry(scope, stepHook, name, options, metric, sync);
+        if (e.onStep) {
+            double batchValue = metric.batchValue();
+            if (Double.isNaN(batchValue)) {
+                throw new IllegalStateException("log('" + name + "', metric) on step logs the value of the batch "
+                        + "the metric's forward saw last, and forward was not called since its last update or reset: "
+                        + "call forward(...) in the step, or log it with on_step=false");
+            }
+            e.add(batchValue, 1);
+        } else {
+            e.count++;
+        }
+    }
+
+    private Entry entry(Scope scope, boolean stepHook, String name, LogOptions options, Metric metric,
+                        MetricSync sync) {
         boolean onStep = options.onStep() != null ? options.onStep() : stepHook;
         boolean onEpoch = options.onEpoch() != null ? options.onEpoch() : !stepHook;
         if (!onStep && !onEpoch) {
             throw new IllegalArgumentException("log('" + name + "') with on_step=false and on_epoch=false records "
                     + "nothing: enable one of them");
         }
-        int weight = options.batchSize() > 0 ? options.batchSize() : Math.max(1, batchSize);
-        Entry e = collections.get(scope).computeIfAbsent(name, n -> new Entry(n, options, onStep, onEpoch));
-        e.add(value, weight);
+        Entry e = collections.get(scope).computeIfAbsent(name, n -> new Entry(n, options, onStep, onEpoch, metric));
+        if (e.metric != metric) {
+            throw new IllegalArgumentException("log('" + name + "') got " + describe(metric) + " after "
+                    + describe(e.metric) + " earlier in this epoch: log plain values or one Metric object per name");
+        }
+        e.sync = sync;
+        return e;
     }
 
     /**
@@ -87,7 +121,7 @@ public final class MetricStore {
             if (!e.onEpoch || e.count == 0) {
                 continue;
             }
-            double v = e.reduced();
+            double v = e.epochValue();
             String key = e.forked() ? e.name + "_epoch" : e.name;
             callback.put(e.name, v);
             callback.put(key, v);
@@ -98,13 +132,28 @@ public final class MetricStore {
                 forLogger.put(key, v);
             }
         }
+        resetMetrics(entries);
         entries.clear();
         return forLogger;
     }
 
-    /** Drops what was logged in {@code scope} without publishing (after the sanity check). */
+    /** Drops what was logged in {@code scope} without publishing (after the sanity check), resetting metrics. */
     public synchronized void discard(Scope scope) {
+        resetMetrics(collections.get(scope));
         collections.get(scope).clear();
+    }
+
+    private static String describe(Metric metric) {
+        return metric == null ? "a plain value" : "the Metric " + metric.getClass().getSimpleName() + "@"
+                + Integer.toHexString(System.identityHashCode(metric));
+    }
+
+    private static void resetMetrics(Map<String, Entry> entries) {
+        for (Entry e : entries.values()) {
+            if (e.metric != null) {
+                e.metric.reset();
+            }
+        }
     }
 
     /** Records what was actually sent to the loggers. */
@@ -137,6 +186,8 @@ public final class MetricStore {
         final LogOptions options;
         final boolean onStep;
         final boolean onEpoch;
+        final Metric metric;
+        MetricSync sync;
         double sum;
         double weight;
         double max = Double.NEGATIVE_INFINITY;
@@ -145,11 +196,12 @@ public final class MetricStore {
         long count;
         boolean fresh;
 
-        Entry(String name, LogOptions options, boolean onStep, boolean onEpoch) {
+        Entry(String name, LogOptions options, boolean onStep, boolean onEpoch, Metric metric) {
             this.name = name;
             this.options = options;
             this.onStep = onStep;
             this.onEpoch = onEpoch;
+            this.metric = metric;
         }
 
         boolean forked() {
@@ -170,7 +222,11 @@ public final class MetricStore {
             min = Math.min(min, v);
         }
 
-        double reduced() {
+        double epochValue() {
+            if (metric != null) {
+                metric.sync(sync);
+                return metric.compute();
+            }
             return switch (options.reduce()) {
                 case MEAN -> sum / weight;
                 case SUM -> sum;

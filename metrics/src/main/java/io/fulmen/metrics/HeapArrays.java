@@ -1,0 +1,69 @@
+package io.fulmen.metrics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/** Reads small arrays to the heap in their own type where DJL can, so no converted native copy is made. */
+final class HeapArrays {
+    private HeapArrays() {}
+
+    static double[] doubles(NDArray a) {
+        DataType type = a.getDataType();
+        switch (type) {
+            case FLOAT64:
+                return a.toDoubleArray();
+            case FLOAT32: {
+                float[] f = a.toFloatArray();
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                return d;
+            }
+            case INT64: {
+                long[] l = a.toLongArray();
+                double[] d = new double[l.length];
+                for (int i = 0; i < l.length; i++) {
+                    d[i] = l[i];
+                }
+                return d;
+            }
+            default:
+                try (NDArray converted = a.toType(DataType.FLOAT64, true)) {
+                    return converted.toDoubleArray();
+                }
+        }
+    }
+
+    static int[] ints(NDArray a) {
+        DataType type = a.getDataType();
+        switch (type) {
+            case INT32:
+                return a.toIntArray();
+            case INT64: {
+                long[] l = a.toLongArray();
+                int[] r = new int[l.length];
+                for (int i = 0; i < l.length; i++) {
+                    r[i] = Math.toIntExact(l[i]);
+                }
+                return r;
+            }
+            default: {
+                double[] d = doubles(a);
+                int[] r = new int[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    r[i] = (int) d[i];
+                    if (r[i] != d[i]) {
+                        throw new IllegalArgumentException("targets must be whole numbers, got " + d[i]);
+                    }
+                }
+                return r;
+            }
+        }
+    }
+
+    static boolean isIntegral(NDArray a) {
+        DataType t = a.getDataType();
+        return t.isInteger() || t == DataType.BOOLEAN;
+    }
+}
