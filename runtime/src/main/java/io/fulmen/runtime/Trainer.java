@@ -84,7 +84,8 @@ public final class Trainer implements AutoCloseable {
                     strategy);
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
-            this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks);
+            this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
+                    out);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;

@@ -5,6 +5,7 @@ import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.runtime.profiler.Profilers;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.DeviceSpec;
@@ -62,6 +63,7 @@ public final class TrainerBuilder {
     boolean allowWritablePluginsDir;
     PrintStream out = System.out;
     Boolean interactive;
+    String profiler;
 
     TrainerBuilder() {}
 
@@ -242,6 +244,16 @@ public final class TrainerBuilder {
     /** {@code detect_anomaly}: fails on a NaN/inf loss or gradient, naming where. */
     public TrainerBuilder detectAnomaly(boolean value) {
         settings.detectAnomaly(value);
+        return this;
+    }
+
+    /**
+     * {@code profiler}: "simple" times every hook and the phases between them (training step, backward, optimizer
+     * step, waiting for data, validation step) and prints Lightning's table at the end of each call, also written
+     * to {@code <stage>-profiler.txt} in the log directory; null or "none" (the default) profiles nothing.
+     */
+    public TrainerBuilder profiler(String name) {
+        this.profiler = Profilers.checkName(name);
         return this;
     }
 

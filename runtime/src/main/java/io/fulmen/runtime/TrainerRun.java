@@ -16,10 +16,14 @@ import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.RunGate;
 import io.fulmen.runtime.loop.TrainerState;
 import io.fulmen.runtime.loop.TrainingCancelledException;
+import io.fulmen.runtime.profiler.ProfileSummary;
+import io.fulmen.runtime.profiler.Profilers;
+import io.fulmen.runtime.profiler.SimpleProfiler;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -37,9 +41,13 @@ final class TrainerRun {
     private final LoggerConnector loggers;
     private final CallbackConnector callbacks;
     private final RunGate gate;
+    private final String profiler;
+    private final PrintStream out;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
-               LoggerConnector loggers, CallbackConnector callbacks) {
+               LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out) {
+        this.profiler = profiler;
+        this.out = out;
         this.settings = settings;
         this.strategy = strategy;
         this.precision = precision;
@@ -56,6 +64,10 @@ final class TrainerRun {
 
     <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
               Function<RunContext, T> body) {
+        SimpleProfiler timing = Profilers.create(profiler);
+        if (timing != null) {
+            timing.start();
+        }
         requireHooks(stage, module);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
@@ -64,6 +76,9 @@ final class TrainerRun {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
                     manager, gate);
+            if (timing != null) {
+                run.hooks().profileWith(timing);
+            }
             ModuleAccess.attach(module, run.bridge());
             try {
                 T result = setUpRunAndTearDown(stage, module, dm, run, body);
@@ -77,6 +92,9 @@ final class TrainerRun {
                 throw e;
             } finally {
                 ModuleAccess.detach(module, run.bridge());
+                if (timing != null) {
+                    publish(timing.stop(stage.lightningName()));
+                }
             }
         } finally {
             state.endCall();
@@ -106,6 +124,14 @@ final class TrainerRun {
                                 Class<?>... parameters) {
         if (!HookOverrides.isOverridden(module, LightningModule.class, method, parameters)) {
             throw HookOverrides.missing(module, signature, neededFor);
+        }
+    }
+
+    /** Rank zero prints the profiler's table and writes it beside the logs (or in the root folder without any). */
+    private void publish(ProfileSummary summary) {
+        if (strategy.isGlobalZero()) {
+            Path dir = state.logDir() != null ? state.logDir() : settings.defaultRootDir();
+            Profilers.publish(summary, dir != null ? dir : Path.of("."), out);
         }
     }
 
