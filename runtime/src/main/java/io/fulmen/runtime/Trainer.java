@@ -85,7 +85,7 @@ public final class Trainer implements AutoCloseable {
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
             this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
-                    out);
+                    out, b.report);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;

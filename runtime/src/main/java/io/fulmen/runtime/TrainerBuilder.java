@@ -64,6 +64,7 @@ public final class TrainerBuilder {
     PrintStream out = System.out;
     Boolean interactive;
     String profiler;
+    boolean report;
 
     TrainerBuilder() {}
 
@@ -254,6 +255,17 @@ public final class TrainerBuilder {
      */
     public TrainerBuilder profiler(String name) {
         this.profiler = Profilers.checkName(name);
+        return this;
+    }
+
+    /**
+     * Writes {@code report.html} into the log directory at the end of each {@code fit}: the metric curves, the
+     * hyperparameters, the model summary, the profiler's timings, the checkpoints kept and the configuration, in
+     * one file that opens offline. Off by default: Lightning writes no report, and a run folder keeps Lightning's
+     * layout unless asked; {@code fulmen report <log_dir>} writes one for any finished run.
+     */
+    public TrainerBuilder report(boolean value) {
+        this.report = value;
         return this;
     }
 

@@ -43,9 +43,12 @@ final class TrainerRun {
     private final RunGate gate;
     private final String profiler;
     private final PrintStream out;
+    private final boolean report;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
-               LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out) {
+               LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
+               boolean report) {
+        this.report = report;
         this.profiler = profiler;
         this.out = out;
         this.settings = settings;
@@ -72,6 +75,7 @@ final class TrainerRun {
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
+        T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
@@ -81,10 +85,9 @@ final class TrainerRun {
             }
             ModuleAccess.attach(module, run.bridge());
             try {
-                T result = setUpRunAndTearDown(stage, module, dm, run, body);
+                result = setUpRunAndTearDown(stage, module, dm, run, body);
                 strategy.flushCheckpoints();
                 loggers.save();
-                return result;
             } catch (RuntimeException | Error e) {
                 run.hooks().exception(e);
                 flushCheckpointsAfter(e);
@@ -100,6 +103,10 @@ final class TrainerRun {
             state.endCall();
             gate.exit();
         }
+        if (report && stage == Stage.FIT && strategy.isGlobalZero() && state.logDir() != null) {
+            RunReport.write(state.logDir(), module, out);
+        }
+        return result;
     }
 
     /**

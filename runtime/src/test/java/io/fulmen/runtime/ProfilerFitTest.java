@@ -55,6 +55,7 @@ class ProfilerFitTest {
         assertEquals(total, sum, total * 1e-4, "the sections add up to the total");
         double wall = wallNanos / 1e9;
         assertTrue(wall > 0.1, "a fit long enough to compare: " + wall + " s");
+        System.out.printf("profiled %.4f s of a %.4f s fit (%.2f %%)%n", total, wall, 100 * total / wall);
         assertTrue(Math.abs(total - wall) / wall <= 0.02, "profiled " + total + " s of a " + wall + " s fit");
     }
 

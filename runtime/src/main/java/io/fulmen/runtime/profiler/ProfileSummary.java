@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
 public record ProfileSummary(String stage, long wallNanos, List<Row> rows) {
-    private static final String LINE_FORMAT = "|  %-36s|  %-18s|  %-12s|  %-16s|  %-14s|%n";
+    private static final String LINE_FORMAT = "|  %-38s|  %-18s|  %-12s|  %-16s|  %-14s|%n";
 
     /**
      * One section's timings.
