@@ -43,6 +43,7 @@ final class CommandLines {
             line.addSubcommand(stage, new CommandLine(stageSpec(stage)));
         }
         line.addSubcommand("plugins", new CommandLine(pluginsSpec()));
+        line.addSubcommand("report", new CommandLine(reportSpec()));
         return line;
     }
 
@@ -102,6 +103,16 @@ final class CommandLines {
                         + " plugins/)").build());
         spec.addOption(OptionSpec.builder("--allow_writable_plugins_dir").arity("0").type(boolean.class)
                 .description("load bundles from a folder group or others can write to").build());
+        return spec;
+    }
+
+    private static CommandSpec reportSpec() {
+        CommandSpec spec = CommandSpec.create().name("report").mixinStandardHelpOptions(true);
+        spec.usageMessage().description("Writes report.html into a finished run's log directory: metric curves,"
+                + " learning rates, hyperparameters, model summary, profiler timings, kept checkpoints and the"
+                + " configuration, in one file that opens offline. Reads the CSV logger's metrics.csv.");
+        spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").paramLabel("LOG_DIR")
+                .type(String.class).description("the run folder (where metrics.csv and hparams.yaml are)").build());
         return spec;
     }
 }

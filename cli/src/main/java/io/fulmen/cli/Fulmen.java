@@ -3,12 +3,16 @@ package io.fulmen.cli;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.runtime.plugin.PluginRegistry;
+import io.fulmen.runtime.report.ReportWriter;
 import org.apiguardian.api.API;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -18,8 +22,8 @@ import java.util.Map;
 /**
  * The {@code fulmen} command, Lightning's {@code LightningCLI} for the JVM:
  * {@code fulmen fit --config run.yaml --trainer.max_epochs=5 --model.lr=1e-3}; also {@code validate},
- * {@code test}, {@code predict} and {@code plugins}. Exit status 0 when done, 1 when the run failed, 2 for a usage
- * or configuration mistake. {@code docs/cli.md} describes the configuration.
+ * {@code test}, {@code predict}, {@code plugins} and {@code report LOG_DIR} (the training report of a finished
+ * run). Exit status 0 when done, 1 when the run failed, 2 for a usage or configuration mistake. {@code docs/cli.md} describes the configuration.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class Fulmen {
@@ -78,6 +82,9 @@ public final class Fulmen {
             if (sub.commandSpec().name().equals("plugins")) {
                 return plugins(sub);
             }
+            if (sub.commandSpec().name().equals("report")) {
+                return report(sub);
+            }
             return new RunCommand(out).run(invocation(sub));
         } catch (CommandLine.ParameterException | UsageException e) {
             err.println(command + ": error: " + e.getMessage());
@@ -102,6 +109,19 @@ public final class Fulmen {
         try (PluginRegistry registry = PluginRegistry.discover(Fulmen.class.getClassLoader(),
                 sources.pluginsFolder(), sources.bundlePolicy())) {
             out.print(registry.render());
+        }
+        return 0;
+    }
+
+    private int report(ParseResult sub) {
+        Path logDir = Path.of(sub.matchedPositionals().get(0).<String>getValue());
+        if (!Files.isDirectory(logDir)) {
+            throw new UsageException("no such run folder: " + logDir);
+        }
+        try {
+            out.println("Training report: " + ReportWriter.write(logDir).toUri());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return 0;
     }

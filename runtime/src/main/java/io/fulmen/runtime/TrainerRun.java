@@ -17,13 +17,17 @@ import io.fulmen.runtime.loop.RunGate;
 import io.fulmen.runtime.loop.TrainerState;
 import io.fulmen.runtime.loop.TrainingCancelledException;
 import io.fulmen.runtime.profiler.ProfileSummary;
+import io.fulmen.runtime.profiler.Profiler;
 import io.fulmen.runtime.profiler.Profilers;
 import io.fulmen.runtime.profiler.SimpleProfiler;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -34,6 +38,7 @@ import java.util.function.Function;
  * or interrupted.
  */
 final class TrainerRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerRun.class);
     private final TrainerSettings settings;
     private final Strategy strategy;
     private final Precision precision;
@@ -65,12 +70,32 @@ final class TrainerRun {
         gate.close();
     }
 
+    /**
+     * One call, profiled from its first to its last instruction when a profiler is set (so the profiler's total is
+     * the call's wall time), then reported on when asked.
+     */
     <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
               Function<RunContext, T> body) {
         SimpleProfiler timing = Profilers.create(profiler);
-        if (timing != null) {
+        T result;
+        if (timing == null) {
+            result = call(stage, module, dm, ckptPath, body, Profiler.OFF);
+        } else {
             timing.start();
+            try {
+                result = call(stage, module, dm, ckptPath, body, timing);
+            } finally {
+                publish(timing.stop(stage.lightningName()));
+            }
         }
+        if (report && stage == Stage.FIT && strategy.isGlobalZero() && state.logDir() != null) {
+            RunReport.write(state.logDir(), module, out);
+        }
+        return result;
+    }
+
+    private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
+                       Function<RunContext, T> body, Profiler timing) {
         requireHooks(stage, module);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
@@ -80,9 +105,7 @@ final class TrainerRun {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
                     manager, gate);
-            if (timing != null) {
-                run.hooks().profileWith(timing);
-            }
+            run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
                 result = setUpRunAndTearDown(stage, module, dm, run, body);
@@ -95,16 +118,10 @@ final class TrainerRun {
                 throw e;
             } finally {
                 ModuleAccess.detach(module, run.bridge());
-                if (timing != null) {
-                    publish(timing.stop(stage.lightningName()));
-                }
             }
         } finally {
             state.endCall();
             gate.exit();
-        }
-        if (report && stage == Stage.FIT && strategy.isGlobalZero() && state.logDir() != null) {
-            RunReport.write(state.logDir(), module, out);
         }
         return result;
     }
@@ -134,11 +151,18 @@ final class TrainerRun {
         }
     }
 
-    /** Rank zero prints the profiler's table and writes it beside the logs (or in the root folder without any). */
+    /**
+     * Rank zero prints the profiler's table and writes it beside the logs (or in the root folder without any); a
+     * file that cannot be written is a warning, never the call's failure.
+     */
     private void publish(ProfileSummary summary) {
         if (strategy.isGlobalZero()) {
             Path dir = state.logDir() != null ? state.logDir() : settings.defaultRootDir();
-            Profilers.publish(summary, dir != null ? dir : Path.of("."), out);
+            try {
+                Profilers.publish(summary, dir != null ? dir : Path.of("."), out);
+            } catch (UncheckedIOException e) {
+                LOG.warn("{}", e.getMessage(), e);
+            }
         }
     }
 

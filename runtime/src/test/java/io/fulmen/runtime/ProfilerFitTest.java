@@ -25,8 +25,10 @@ class ProfilerFitTest {
     void simpleProfilerTimesHooksAndPhasesOfAFit() throws IOException {
         var train = Fixtures.blobs(2048, 8, 1);
         var val = Fixtures.blobs(256, 8, 2);
+        // The first fit of a JVM loads the engine and the classes the profiler's table is printed with.
         try (var warmUp = new Fixtures.Classifier(); var trainer = Fixtures.quietTrainer(root.resolve("warm"))
-                .maxEpochs(1).build()) {
+                .maxEpochs(1).profiler("simple").output(new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8), false).build()) {
             trainer.fit(warmUp, Fixtures.loader(train, 32, true), Fixtures.loader(val, 128, false));
         }
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -35,8 +37,10 @@ class ProfilerFitTest {
         try (var model = new Fixtures.Classifier();
              var trainer = Fixtures.quietTrainer(root).logger("csv").maxEpochs(3).profiler("simple")
                      .output(new PrintStream(printed, true, StandardCharsets.UTF_8), false).build()) {
+            var trainLoader = Fixtures.loader(train, 32, true);
+            var valLoader = Fixtures.loader(val, 128, false);
             long start = System.nanoTime();
-            trainer.fit(model, Fixtures.loader(train, 32, true), Fixtures.loader(val, 128, false));
+            trainer.fit(model, trainLoader, valLoader);
             wallNanos = System.nanoTime() - start;
             logDir = trainer.view().logDir();
         }
