@@ -23,7 +23,8 @@ import java.util.Map;
  * The {@code fulmen} command, Lightning's {@code LightningCLI} for the JVM:
  * {@code fulmen fit --config run.yaml --trainer.max_epochs=5 --model.lr=1e-3}; also {@code validate},
  * {@code test}, {@code predict}, {@code plugins} and {@code report LOG_DIR} (the training report of a finished
- * run). Exit status 0 when done, 1 when the run failed, 2 for a usage or configuration mistake. {@code docs/cli.md} describes the configuration.
+ * run). Exit status 0 when done, 1 when the run failed, 2 for a usage or configuration mistake.
+ * {@code docs/cli.md} describes the configuration.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public final class Fulmen {

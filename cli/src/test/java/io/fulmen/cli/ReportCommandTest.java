@@ -25,7 +25,8 @@ class ReportCommandTest {
         Files.writeString(run.resolve("config.yaml"), "trainer:\n  max_epochs: 2\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int status = Fulmen.run(new String[] {"report", run.toString()}, print(out), print(new ByteArrayOutputStream()));
+        int status = Fulmen.run(new String[] {"report", run.toString()}, print(out),
+                print(new ByteArrayOutputStream()));
 
         assertEquals(0, status);
         String html = Files.readString(run.resolve("report.html"));
