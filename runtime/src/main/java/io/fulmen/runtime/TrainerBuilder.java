@@ -251,7 +251,9 @@ public final class TrainerBuilder {
     /**
      * {@code profiler}: "simple" times every hook and the phases between them (training step, backward, optimizer
      * step, waiting for data, validation step) and prints Lightning's table at the end of each call, also written
-     * to {@code <stage>-profiler.txt} in the log directory; null or "none" (the default) profiles nothing.
+     * to {@code <stage>-profiler.txt} in the log directory; "advanced" adds the methods the training thread spends
+     * its time in, sampled by the JDK's Flight Recorder (the recording is kept as {@code <stage>-profiler.jfr});
+     * null or "none" (the default) profiles nothing.
      */
     public TrainerBuilder profiler(String name) {
         this.profiler = Profilers.checkName(name);

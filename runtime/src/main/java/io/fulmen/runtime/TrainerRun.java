@@ -16,10 +16,8 @@ import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.RunGate;
 import io.fulmen.runtime.loop.TrainerState;
 import io.fulmen.runtime.loop.TrainingCancelledException;
-import io.fulmen.runtime.profiler.ProfileSummary;
+import io.fulmen.runtime.profiler.CallProfiler;
 import io.fulmen.runtime.profiler.Profiler;
-import io.fulmen.runtime.profiler.Profilers;
-import io.fulmen.runtime.profiler.SimpleProfiler;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
@@ -76,16 +74,16 @@ final class TrainerRun {
      */
     <T> T run(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
               Function<RunContext, T> body) {
-        SimpleProfiler timing = Profilers.create(profiler);
+        CallProfiler timing = CallProfiler.of(profiler);
         T result;
         if (timing == null) {
             result = call(stage, module, dm, ckptPath, body, Profiler.OFF);
         } else {
             timing.start();
             try {
-                result = call(stage, module, dm, ckptPath, body, timing);
+                result = call(stage, module, dm, ckptPath, body, timing.hooks());
             } finally {
-                publish(timing.stop(stage.lightningName()));
+                publish(timing, stage.lightningName());
             }
         }
         if (report && stage == Stage.FIT && strategy.isGlobalZero() && state.logDir() != null) {
@@ -155,14 +153,12 @@ final class TrainerRun {
      * Rank zero prints the profiler's table and writes it beside the logs (or in the root folder without any); a
      * file that cannot be written is a warning, never the call's failure.
      */
-    private void publish(ProfileSummary summary) {
-        if (strategy.isGlobalZero()) {
-            Path dir = state.logDir() != null ? state.logDir() : settings.defaultRootDir();
-            try {
-                Profilers.publish(summary, dir != null ? dir : Path.of("."), out);
-            } catch (UncheckedIOException e) {
-                LOG.warn("{}", e.getMessage(), e);
-            }
+    private void publish(CallProfiler timing, String stage) {
+        Path dir = state.logDir() != null ? state.logDir() : settings.defaultRootDir();
+        try {
+            timing.stopAndPublish(stage, !strategy.isGlobalZero() ? null : dir != null ? dir : Path.of("."), out);
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}", e.getMessage(), e);
         }
     }
 

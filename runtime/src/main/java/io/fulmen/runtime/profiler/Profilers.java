@@ -15,7 +15,7 @@ import java.util.Locale;
 @API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class Profilers {
     /** The names {@code profiler(...)} accepts. */
-    public static final List<String> NAMES = List.of("simple");
+    public static final List<String> NAMES = List.of("simple", "advanced");
 
     private Profilers() {}
 
@@ -31,25 +31,19 @@ public final class Profilers {
         return lower;
     }
 
-    /** A fresh profiler for one call, or null when {@code name} (already checked) is null. */
-    public static SimpleProfiler create(String name) {
-        return name == null ? null : new SimpleProfiler();
-    }
-
     /** The file Lightning writes a stage's report to: {@code fit-profiler.txt} and so on. */
     public static Path reportFile(Path dir, String stage) {
         return dir.resolve(stage + "-profiler.txt");
     }
 
-    /** Prints {@code summary}'s table to {@code out} and writes it to {@link #reportFile} in {@code dir}. */
-    public static void publish(ProfileSummary summary, Path dir, PrintStream out) {
-        String table = summary.table();
-        out.print(table);
+    /** Prints {@code report} to {@code out} and writes it to {@code file}. */
+    static void publish(String report, Path file, PrintStream out) {
+        out.print(report);
         try {
-            Files.createDirectories(dir);
-            Files.writeString(reportFile(dir, summary.stage()), table, StandardCharsets.UTF_8);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, report, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the profiler report to " + dir, e);
+            throw new UncheckedIOException("cannot write the profiler report to " + file, e);
         }
     }
 }

@@ -7,7 +7,10 @@ import java.util.List;
 final class ProfilerText {
     private ProfilerText() {}
 
-    /** The rows of five cells become a table; a file of another shape is shown as written. */
+    /**
+     * The rows of five cells become a table, the advanced profiler's top methods stay text; a file of another
+     * shape is shown as written.
+     */
     static String toHtml(String text) {
         List<String> headers = null;
         List<List<String>> rows = new ArrayList<>();
@@ -25,6 +28,10 @@ final class ProfilerText {
                 rows.add(cells);
             }
         }
-        return headers == null ? Html.pre(text) : Html.table(headers, rows);
+        if (headers == null) {
+            return Html.pre(text);
+        }
+        int topMethods = text.indexOf("Top methods");
+        return Html.table(headers, rows) + (topMethods < 0 ? "" : Html.pre(text.substring(topMethods)));
     }
 }
