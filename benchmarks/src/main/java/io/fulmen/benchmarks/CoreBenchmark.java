@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  *
  * <p>System properties: {@code core.rounds} (91), {@code core.steps} (100; -1 for whole epochs),
  * {@code core.prefetch} (0), {@code core.defaults} (true), {@code core.quietCores} (0.15), {@code core.maxSeconds}
- * (240).
+ * (240), {@code core.profiler} (none; {@code simple} times the fit sides with the simple profiler on).
  */
 public final class CoreBenchmark {
     private static final int HIDDEN = 128;
@@ -61,6 +61,7 @@ public final class CoreBenchmark {
     private final boolean measureDefaults = Boolean.parseBoolean(System.getProperty("core.defaults", "true"));
     private final double quietCores = Double.parseDouble(System.getProperty("core.quietCores", "0.15"));
     private final long maxSeconds = Long.getLong("core.maxSeconds", 240L);
+    private final String profiler = System.getProperty("core.profiler");
     private final Path root;
 
     private CoreBenchmark(Path root) {
@@ -239,7 +240,8 @@ public final class CoreBenchmark {
     /** One fit of at most {@code limit} batches (-1: a whole epoch), lean or with Fulmen's defaults. */
     private FitRun fit(LitClassifier model, DataLoader train, long seed, boolean defaults, long limit) {
         StepClock clock = new StepClock();
-        TrainerBuilder b = Trainer.builder().defaultRootDir(root).seed(seed).maxEpochs(1).callbacks(clock);
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).seed(seed).maxEpochs(1).callbacks(clock)
+                .profiler(profiler);
         if (limit > 0) {
             b.limitTrainBatches(Math.toIntExact(limit));
         }

@@ -83,7 +83,10 @@ final class TrainerArguments {
             arg("detect_anomaly", BOOL, false, "fail on a NaN/inf loss or gradient, naming where",
                     (b, v) -> b.detectAnomaly((Boolean) v)),
             arg("profiler", STR, null, "simple: time every hook and phase, printed at the end and written to"
-                    + " <stage>-profiler.txt in the log directory; advanced: also the top methods (JFR); null: none", (b, v) -> b.profiler((String) v)),
+                    + " <stage>-profiler.txt in the log directory; advanced: also the top methods (JFR); null: none",
+                    (b, v) -> b.profiler((String) v)),
+            arg("report", BOOL, false, "write report.html (curves, hyperparameters, timings, checkpoints) after fit",
+                    (b, v) -> b.report((Boolean) v)),
             arg("default_root_dir", PATH, null, "where logs and checkpoints go; null: the working directory",
                     (b, v) -> b.defaultRootDir(Path.of((String) v).toAbsolutePath())),
             arg("checkpoint_io", STR, "fulmen", "fulmen, or async (Lightning's AsyncCheckpointIO)",
