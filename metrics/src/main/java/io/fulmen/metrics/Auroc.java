@@ -9,8 +9,8 @@ import org.apiguardian.api.API;
  * logits), averaged unweighted ({@link Average#MACRO}) or by class prevalence ({@link Average#WEIGHTED}).
  * Multilabel: per label, averaged macro, weighted, or micro (one problem of every label decision).
  *
- * <p>Exact AUROC needs every score: they are kept on the heap (8 bytes a score) until {@link #reset()}, and
- * gathered from every process by {@link #sync}. The value is NaN while a class has no positive or no negative
+ * <p>Exact AUROC needs every score: they are kept on the heap as given (8 bytes a score, multiclass logits softmaxed
+ * only by {@link #compute()}) until {@link #reset()}, and gathered from every process by {@link #sync}. The value is NaN while a class has no positive or no negative
  * sample (sklearn refuses such data).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
@@ -20,6 +20,8 @@ public final class Auroc extends PredictionMetric {
     private final Average average;
     private final Samples scores = addSamples();
     private final Samples targets = addSamples();
+    /** Multiclass: 1 for each row of a batch of logits, softmaxed when computing (off the training step). */
+    private final Samples logitRows = addSamples();
 
     private Auroc(Task task, int width, Average average) {
         if (task != Task.BINARY && width < 2) {
@@ -56,12 +58,14 @@ public final class Auroc extends PredictionMetric {
 
     @Override
     protected void accumulate(NDArray preds, NDArray target) {
-        int[] t = ClassificationInputs.targets(target, task == Task.MULTICLASS ? width : 2);
+        HostBatch batch = HostBatch.of(preds, target, this);
+        int[] t = ClassificationInputs.targets(batch, task == Task.MULTICLASS ? width : 2);
         double[] s;
         if (task == Task.MULTICLASS) {
-            s = ClassificationInputs.softmaxIfLogits(ClassificationInputs.rowScores(preds, width, t.length), width);
+            s = ClassificationInputs.rowScores(batch, width, t.length);
+            logitRows.addCopies(ClassificationInputs.areLogits(s) ? 1 : 0, t.length);
         } else {
-            s = HeapArrays.doubles(preds);
+            s = batch.scores();
             ClassificationInputs.checkLength(s.length, t.length, preds);
             if (t.length % width != 0) {
                 throw new IllegalArgumentException("multilabel targets must have shape [N, " + width + "], got "
@@ -69,15 +73,16 @@ public final class Auroc extends PredictionMetric {
             }
         }
         scores.addAll(s);
-        for (int v : t) {
-            targets.add(v);
-        }
+        targets.addAll(t);
     }
 
     @Override
     public double compute() {
         double[] s = scores.toArray();
         double[] t = targets.toArray();
+        if (task == Task.MULTICLASS) {
+            softmaxLogitRows(s);
+        }
         if (task == Task.BINARY || task == Task.MULTILABEL && average == Average.MICRO) {
             return RankAuc.of(s, t, 0, 1, s.length);
         }
@@ -97,6 +102,14 @@ public final class Auroc extends PredictionMetric {
             weights += w;
         }
         return weights == 0 ? Double.NaN : sum / weights;
+    }
+
+    private void softmaxLogitRows(double[] s) {
+        for (int r = 0; r < logitRows.size(); r++) {
+            if (logitRows.get(r) == 1) {
+                ClassificationInputs.softmaxRow(s, r * width, width);
+            }
+        }
     }
 
     /** Class indices as a row-major one-hot matrix. */

@@ -10,95 +10,84 @@ import ai.djl.ndarray.NDArray;
 final class ClassificationInputs {
     private ClassificationInputs() {}
 
-    /** Class indices or 0/1 targets of a batch, checked to lie in [0, {@code classes}). */
-    static int[] targets(NDArray target, int classes) {
-        int[] t = HeapArrays.ints(target);
-        for (int v : t) {
+    /** Class indices or 0/1 targets of a batch, checked to lie in [0, {@code classes}); shared, read only. */
+    static int[] targets(HostBatch batch, int classes) {
+        return checked(batch.targetValues(), classes);
+    }
+
+    private static int[] checked(int[] values, int classes) {
+        for (int v : values) {
             if (v < 0 || v >= classes) {
                 throw new IllegalArgumentException("a target of " + v + " is outside [0, " + classes + ")");
             }
         }
-        return t;
+        return values;
     }
 
     /** 0/1 decisions of binary or multilabel predictions, one per element. */
-    static int[] decisions(NDArray preds, double threshold, int expectedLength) {
+    static int[] decisions(HostBatch batch, double threshold, int expectedLength) {
+        NDArray preds = batch.preds();
         int[] decided;
         if (HeapArrays.isIntegral(preds)) {
-            decided = targets(preds, 2);
+            decided = checked(batch.predictedIndices(), 2);
         } else {
-            double[] p = probabilities(HeapArrays.doubles(preds));
+            double[] p = batch.scores();
+            boolean logits = !within01(p);
             decided = new int[p.length];
             for (int i = 0; i < p.length; i++) {
-                decided[i] = p[i] > threshold ? 1 : 0;
+                decided[i] = (logits ? sigmoid(p[i]) : p[i]) > threshold ? 1 : 0;
             }
         }
         checkLength(decided.length, expectedLength, preds);
         return decided;
     }
 
-    /** Predicted class indices of multiclass predictions: scores {@code [N, C]} or indices {@code [N]}. */
-    static int[] classes(NDArray preds, int numClasses, int samples) {
+    /** Predicted class indices of multiclass predictions: scores {@code [N, C]} or indices {@code [N]}; shared. */
+    static int[] classes(HostBatch batch, int numClasses, int samples) {
+        NDArray preds = batch.preds();
         if (HeapArrays.isIntegral(preds)) {
-            int[] c = targets(preds, numClasses);
+            int[] c = checked(batch.predictedIndices(), numClasses);
             checkLength(c.length, samples, preds);
             return c;
         }
-        double[] scores = rowScores(preds, numClasses, samples);
-        int[] c = new int[samples];
-        for (int r = 0; r < samples; r++) {
-            int best = 0;
-            int at = r * numClasses;
-            for (int k = 1; k < numClasses; k++) {
-                if (scores[at + k] > scores[at + best]) {
-                    best = k;
-                }
-            }
-            c[r] = best;
-        }
-        return c;
+        rowScores(batch, numClasses, samples);
+        return batch.argmax(numClasses);
     }
 
-    /** Multiclass scores {@code [N, C]}, row-major on the heap. */
-    static double[] rowScores(NDArray preds, int numClasses, int samples) {
+    /** Multiclass scores {@code [N, C]}, row-major on the heap; shared, read only. */
+    static double[] rowScores(HostBatch batch, int numClasses, int samples) {
+        NDArray preds = batch.preds();
         if (preds.getShape().dimension() != 2 || preds.getShape().get(1) != numClasses
                 || preds.getShape().get(0) != samples) {
             throw new IllegalArgumentException("multiclass scores must have shape [" + samples + ", " + numClasses
                     + "], got " + preds.getShape());
         }
-        return HeapArrays.doubles(preds);
+        return batch.scores();
     }
 
-    /** Row-wise softmax in place when any score lies outside [0, 1], else the scores as they are. */
-    static double[] softmaxIfLogits(double[] scores, int width) {
-        if (within01(scores)) {
-            return scores;
-        }
-        for (int at = 0; at < scores.length; at += width) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = at; k < at + width; k++) {
-                max = Math.max(max, scores[k]);
-            }
-            double sum = 0;
-            for (int k = at; k < at + width; k++) {
-                scores[k] = Math.exp(scores[k] - max);
-                sum += scores[k];
-            }
-            for (int k = at; k < at + width; k++) {
-                scores[k] /= sum;
-            }
-        }
-        return scores;
+    /** Whether a batch of scores holds logits: any score outside [0, 1]. */
+    static boolean areLogits(double[] scores) {
+        return !within01(scores);
     }
 
-    /** Sigmoid in place when any score lies outside [0, 1]. */
-    static double[] probabilities(double[] scores) {
-        if (!within01(scores)) {
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = 1 / (1 + Math.exp(-scores[i]));
-            }
+    /** Softmax in place of the {@code width} scores of the row starting at {@code at}. */
+    static void softmaxRow(double[] scores, int at, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = at; k < at + width; k++) {
+            max = Math.max(max, scores[k]);
         }
-        return scores;
+        double sum = 0;
+        for (int k = at; k < at + width; k++) {
+            scores[k] = Math.exp(scores[k] - max);
+            sum += scores[k];
+        }
+        for (int k = at; k < at + width; k++) {
+            scores[k] /= sum;
+        }
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     private static boolean within01(double[] scores) {

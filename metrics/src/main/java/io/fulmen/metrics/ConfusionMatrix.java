@@ -42,16 +42,17 @@ public final class ConfusionMatrix extends StatefulMetric {
 
     /** Accumulates one batch. */
     public void update(NDArray preds, NDArray target) {
+        HostBatch batch = HostBatch.of(preds, target, this);
         if (task == Task.MULTICLASS) {
-            int[] t = ClassificationInputs.targets(target, width);
-            int[] p = ClassificationInputs.classes(preds, width, t.length);
+            int[] t = ClassificationInputs.targets(batch, width);
+            int[] p = ClassificationInputs.classes(batch, width, t.length);
             for (int i = 0; i < t.length; i++) {
                 cells.increment(t[i] * width + p[i]);
             }
             return;
         }
-        int[] t = ClassificationInputs.targets(target, 2);
-        int[] p = ClassificationInputs.decisions(preds, 0.5, t.length);
+        int[] t = ClassificationInputs.targets(batch, 2);
+        int[] p = ClassificationInputs.decisions(batch, 0.5, t.length);
         for (int i = 0; i < t.length; i++) {
             cells.increment((i % width) * 4 + t[i] * 2 + p[i]);
         }

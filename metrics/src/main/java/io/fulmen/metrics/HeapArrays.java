@@ -3,7 +3,13 @@ package io.fulmen.metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
-/** Reads small arrays to the heap in their own type where DJL can, so no converted native copy is made. */
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads small arrays to the heap in their own type where DJL can, so no converted native copy is made, through a
+ * view of the array's memory where the engine offers one.
+ */
 final class HeapArrays {
     private HeapArrays() {}
 
@@ -13,7 +19,8 @@ final class HeapArrays {
             case FLOAT64:
                 return a.toDoubleArray();
             case FLOAT32: {
-                float[] f = a.toFloatArray();
+                float[] f = new float[size(a)];
+                view(a).asFloatBuffer().get(f);
                 double[] d = new double[f.length];
                 for (int i = 0; i < f.length; i++) {
                     d[i] = f[i];
@@ -21,7 +28,7 @@ final class HeapArrays {
                 return d;
             }
             case INT64: {
-                long[] l = a.toLongArray();
+                long[] l = longs(a);
                 double[] d = new double[l.length];
                 for (int i = 0; i < l.length; i++) {
                     d[i] = l[i];
@@ -41,7 +48,7 @@ final class HeapArrays {
             case INT32:
                 return a.toIntArray();
             case INT64: {
-                long[] l = a.toLongArray();
+                long[] l = longs(a);
                 int[] r = new int[l.length];
                 for (int i = 0; i < l.length; i++) {
                     r[i] = Math.toIntExact(l[i]);
@@ -60,6 +67,21 @@ final class HeapArrays {
                 return r;
             }
         }
+    }
+
+    private static long[] longs(NDArray a) {
+        long[] l = new long[size(a)];
+        view(a).asLongBuffer().get(l);
+        return l;
+    }
+
+    /** The array's memory itself where the engine allows (a CPU tensor), else a copy: one native call fewer. */
+    private static ByteBuffer view(NDArray a) {
+        return a.toByteBuffer(true).order(ByteOrder.nativeOrder());
+    }
+
+    private static int size(NDArray a) {
+        return Math.toIntExact(a.size());
     }
 
     static boolean isIntegral(NDArray a) {

@@ -6,7 +6,8 @@ import org.apiguardian.api.API;
 /**
  * A scalar metric comparing predictions with targets: classification and regression metrics. {@code update}
  * accumulates a batch, {@code forward} also returns the batch's own value, {@code compute} the value over every batch
- * since the last {@code reset}. Arrays are read to the Java heap once per call; the states never leave it.
+ * since the last {@code reset}. Arrays are read to the Java heap once per call (once per batch for the
+ * classification metrics updated with the same two arrays, which share the copy); the states never leave it.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2.0")
 public abstract class PredictionMetric extends ScalarMetric {

@@ -45,6 +45,19 @@ public final class Samples {
         append(values, values.length);
     }
 
+    void addAll(int[] values) {
+        ensureRoom(values.length);
+        for (int v : values) {
+            data[size++] = v;
+        }
+    }
+
+    void addCopies(double v, int count) {
+        ensureRoom(count);
+        Arrays.fill(data, size, size + count, v);
+        size += count;
+    }
+
     /** A copy of the values. */
     public double[] toArray() {
         return Arrays.copyOf(data, size);
@@ -81,10 +94,14 @@ public final class Samples {
     }
 
     private void append(double[] values, int count) {
+        ensureRoom(count);
+        System.arraycopy(values, 0, data, size, count);
+        size += count;
+    }
+
+    private void ensureRoom(int count) {
         if (size + count > data.length) {
             data = Arrays.copyOf(data, Math.max(size + count, data.length * 2));
         }
-        System.arraycopy(values, 0, data, size, count);
-        size += count;
     }
 }

@@ -37,12 +37,13 @@ abstract class StatScoresMetric extends PredictionMetric {
 
     @Override
     protected final void accumulate(NDArray preds, NDArray target) {
+        HostBatch batch = HostBatch.of(preds, target, this);
         if (task == Task.MULTICLASS) {
-            int[] t = ClassificationInputs.targets(target, counts.classes());
+            int[] t = ClassificationInputs.targets(batch, counts.classes());
             if (topK > 1) {
-                counts.addTopK(ClassificationInputs.rowScores(preds, counts.classes(), t.length), t, topK);
+                counts.addTopK(ClassificationInputs.rowScores(batch, counts.classes(), t.length), t, topK);
             } else {
-                counts.addClasses(ClassificationInputs.classes(preds, counts.classes(), t.length), t);
+                counts.addClasses(ClassificationInputs.classes(batch, counts.classes(), t.length), t);
             }
             return;
         }
@@ -50,12 +51,12 @@ abstract class StatScoresMetric extends PredictionMetric {
             throw new IllegalArgumentException("multilabel predictions of shape " + preds.getShape()
                     + " and targets of shape " + target.getShape() + " must have one shape");
         }
-        int[] t = ClassificationInputs.targets(target, 2);
+        int[] t = ClassificationInputs.targets(batch, 2);
         if (t.length % counts.classes() != 0) {
             throw new IllegalArgumentException("multilabel targets must have shape [N, " + counts.classes()
                     + "], got " + target.getShape());
         }
-        counts.addDecisions(ClassificationInputs.decisions(preds, threshold, t.length), t);
+        counts.addDecisions(ClassificationInputs.decisions(batch, threshold, t.length), t);
     }
 
     @Override
