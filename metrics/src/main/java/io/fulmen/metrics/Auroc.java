@@ -58,7 +58,13 @@ public final class Auroc extends PredictionMetric {
 
     @Override
     protected void accumulate(NDArray preds, NDArray target) {
-        HostBatch batch = HostBatch.of(preds, target, this);
+        accumulate(new HostBatch(preds, target));
+    }
+
+    @Override
+    void accumulate(HostBatch batch) {
+        NDArray preds = batch.preds();
+        NDArray target = batch.target();
         int[] t = ClassificationInputs.targets(batch, task == Task.MULTICLASS ? width : 2);
         double[] s;
         if (task == Task.MULTICLASS) {

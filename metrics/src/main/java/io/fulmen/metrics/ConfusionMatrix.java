@@ -42,7 +42,7 @@ public final class ConfusionMatrix extends StatefulMetric {
 
     /** Accumulates one batch. */
     public void update(NDArray preds, NDArray target) {
-        HostBatch batch = HostBatch.of(preds, target, this);
+        HostBatch batch = new HostBatch(preds, target);
         if (task == Task.MULTICLASS) {
             int[] t = ClassificationInputs.targets(batch, width);
             int[] p = ClassificationInputs.classes(batch, width, t.length);

@@ -2,57 +2,30 @@ package io.fulmen.metrics;
 
 import ai.djl.ndarray.NDArray;
 
-import java.lang.ref.WeakReference;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
- * The heap copy of one batch of classification predictions and targets, shared by the metrics updated with the same
- * two arrays, so that a step updating several metrics reads them from the engine once and finds the predicted
- * classes once. The arrays it hands out are shared: callers read them and never write them.
- *
- * <p>A metric that meets the same two arrays a second time gets a fresh read: an array refilled in place between
- * steps is never served from an earlier step's copy.
+ * The heap copy of one batch of classification predictions and targets, read from the engine lazily and at most once,
+ * and the predicted classes found once: a {@link MetricCollection} hands one to each of its metrics. The arrays it
+ * hands out are shared: callers read them and never write them.
  */
 final class HostBatch {
-    private static final ThreadLocal<HostBatch> LAST = ThreadLocal.withInitial(HostBatch::new);
-    private static final AtomicLong READS = new AtomicLong();
-
-    private WeakReference<NDArray> preds = new WeakReference<>(null);
-    private WeakReference<NDArray> target = new WeakReference<>(null);
-    private long read;
+    private final NDArray preds;
+    private final NDArray target;
     private double[] scores;
     private int[] predictedIndices;
     private int[] targetValues;
     private int[] argmax;
 
-    private HostBatch() {}
-
-    /** The heap copy of {@code preds} and {@code target} for {@code reader}, read now unless already shared. */
-    static HostBatch of(NDArray preds, NDArray target, StatefulMetric reader) {
-        HostBatch batch = LAST.get();
-        if (batch.preds.get() != preds || batch.target.get() != target || reader.lastHostRead == batch.read) {
-            batch.reread(preds, target);
-        }
-        reader.lastHostRead = batch.read;
-        return batch;
-    }
-
-    private void reread(NDArray p, NDArray t) {
-        preds = new WeakReference<>(p);
-        target = new WeakReference<>(t);
-        read = READS.incrementAndGet();
-        scores = null;
-        predictedIndices = null;
-        targetValues = null;
-        argmax = null;
+    HostBatch(NDArray preds, NDArray target) {
+        this.preds = preds;
+        this.target = target;
     }
 
     NDArray preds() {
-        return preds.get();
+        return preds;
     }
 
     NDArray target() {
-        return target.get();
+        return target;
     }
 
     /** The predictions as doubles, row-major. */

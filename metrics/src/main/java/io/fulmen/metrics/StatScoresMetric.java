@@ -37,7 +37,13 @@ abstract class StatScoresMetric extends PredictionMetric {
 
     @Override
     protected final void accumulate(NDArray preds, NDArray target) {
-        HostBatch batch = HostBatch.of(preds, target, this);
+        accumulate(new HostBatch(preds, target));
+    }
+
+    @Override
+    final void accumulate(HostBatch batch) {
+        NDArray preds = batch.preds();
+        NDArray target = batch.target();
         if (task == Task.MULTICLASS) {
             int[] t = ClassificationInputs.targets(batch, counts.classes());
             if (topK > 1) {

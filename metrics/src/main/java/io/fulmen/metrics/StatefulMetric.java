@@ -19,8 +19,6 @@ import java.util.function.Supplier;
 public abstract class StatefulMetric {
     private final List<Tally> tallies = new ArrayList<>();
     private final List<Samples> sampleLists = new ArrayList<>();
-    /** The {@link HostBatch} read this metric last used. */
-    long lastHostRead;
 
     /** For subclasses. */
     protected StatefulMetric() {}
