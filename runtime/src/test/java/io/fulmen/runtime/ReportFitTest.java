@@ -146,9 +146,11 @@ class ReportFitTest {
         }
 
         static String run(String chromium, String... args) throws IOException, InterruptedException {
+            // Without the networking flags Chromium keeps trying Google's hosts, which a closed network refuses.
             List<String> command = new java.util.ArrayList<>(List.of(chromium, "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir="
-                            + Files.createTempDirectory(root, "chromium")));
+                    "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                    "--user-data-dir=" + Files.createTempDirectory(root, "chromium")));
             command.addAll(List.of(args));
             Path log = Files.createTempFile(root, "chromium", ".log");
             Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
