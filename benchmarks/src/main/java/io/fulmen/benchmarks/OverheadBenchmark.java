@@ -51,7 +51,8 @@ import static io.fulmen.data.Batches.labels;
  * reports the median over rounds of the per-round median and p99 step time, and the Java heap bytes the training
  * thread allocated per step ({@code ThreadMXBean.getThreadAllocatedBytes}). The last line is the median extra time
  * per step of fit with defaults over the hand-written loop. System properties: {@code overhead.rounds} (15),
- * {@code overhead.steps} (2000).
+ * {@code overhead.steps} (2000), {@code overhead.without} (parts left out of the defaults side: {@code bar},
+ * {@code csv}, {@code checkpoint}, comma-separated; none by default).
  */
 public final class OverheadBenchmark {
     private static final int FEATURES = 4;
@@ -60,6 +61,8 @@ public final class OverheadBenchmark {
 
     private final int rounds = Integer.getInteger("overhead.rounds", 15);
     private final int steps = Integer.getInteger("overhead.steps", 2000);
+    /** Parts left out of "fit defaults" to find what costs: any of bar, csv, checkpoint (comma-separated). */
+    private final List<String> without = List.of(System.getProperty("overhead.without", "").split(","));
     private final TensorDataset dataset = tinyDataset(steps);
     private final Path root;
 
@@ -149,8 +152,10 @@ public final class OverheadBenchmark {
     }
 
     private TrainerBuilder defaults() {
-        return Trainer.builder().defaultRootDir(root).maxEpochs(1).output(NULL_OUT, true).logger("csv")
-                .logEveryNSteps(1).numSanityValSteps(0).seed(1);
+        TrainerBuilder b = Trainer.builder().defaultRootDir(root).maxEpochs(1).output(NULL_OUT, true)
+                .numSanityValSteps(0).seed(1).logEveryNSteps(1);
+        b.enableProgressBar(!without.contains("bar")).enableCheckpointing(!without.contains("checkpoint"));
+        return without.contains("csv") ? b.logger(false) : b.logger("csv");
     }
 
     private Round fit(TrainerBuilder builder) {
