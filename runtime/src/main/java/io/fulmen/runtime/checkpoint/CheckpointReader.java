@@ -3,37 +3,22 @@ package io.fulmen.runtime.checkpoint;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
+import io.fulmen.runtime.checkpoint.ManifestIndex.Entry;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads checkpoint files written by {@link CheckpointWriter}, in the layout of {@code docs/checkpoint-format.md}.
@@ -54,12 +39,8 @@ import java.util.regex.Pattern;
 public final class CheckpointReader {
     /** Read in chunks this size: a chunk just read is checksummed from cache. */
     private static final int CHUNK = 1 << 20;
-    private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
-    private static final long MAX_CRC = 0xFFFF_FFFFL;
 
     private CheckpointReader() {}
-
-    private record Entry(String name, DataType type, long[] shape, long offset, long length, int crc) {}
 
     private record Layout(JsonObject manifest, List<Entry> entries) {}
 
@@ -97,15 +78,15 @@ public final class CheckpointReader {
             Layout layout = readLayout(file, channel);
             long total = 0;
             for (Entry entry : layout.entries) {
-                NDArray target = into.get(entry.name);
-                if (target != null && (target.getDataType() != entry.type
-                        || !target.getShape().equals(new Shape(entry.shape)))) {
-                    throw new IllegalArgumentException(file + ": tensor " + quote(entry.name) + " is "
-                            + CheckpointFile.DTYPE_NAMES.get(entry.type) + " " + Arrays.toString(entry.shape)
+                NDArray target = into.get(entry.name());
+                if (target != null && (target.getDataType() != entry.type()
+                        || !target.getShape().equals(new Shape(entry.shape())))) {
+                    throw new IllegalArgumentException(file + ": tensor " + ManifestIndex.quote(entry.name()) + " is "
+                            + CheckpointFile.DTYPE_NAMES.get(entry.type()) + " " + Arrays.toString(entry.shape())
                             + ", but the array to read it into is " + target.getDataType() + " "
                             + Arrays.toString(target.getShape().getShape()));
                 }
-                total += entry.length;
+                total += entry.length();
             }
             boolean zeroCopy = isPyTorchCpu(manager);
             Map<String, NDArray> tensors = new LinkedHashMap<>();
@@ -116,16 +97,16 @@ public final class CheckpointReader {
                     long position = CheckpointFile.HEADER_SIZE;
                     for (Entry entry : layout.entries) {
                         checkPadding(file, channel, position, entry);
-                        NDArray target = into.get(entry.name);
+                        NDArray target = into.get(entry.name());
                         if (target != null) {
                             readInto(file, channel, entry, target, checksums);
-                            tensors.put(entry.name, target);
+                            tensors.put(entry.name(), target);
                         } else {
                             NDArray array = readTensor(file, channel, entry, manager, zeroCopy, checksums);
                             created.add(array);
-                            tensors.put(entry.name, array);
+                            tensors.put(entry.name(), array);
                         }
-                        position = entry.offset + entry.length;
+                        position = entry.offset() + entry.length();
                         checksums.check();
                     }
                     checksums.finish();
@@ -238,129 +219,20 @@ public final class CheckpointReader {
                 != header.getInt(CheckpointFile.MANIFEST_CRC_AT)) {
             throw new CheckpointFormatException(file, "the manifest is corrupt (CRC32C mismatch)");
         }
-        JsonObject root = parse(file, manifestBytes.flip());
-        return new Layout(manifestObject(file, root), index(file, root, manifestOffset));
-    }
-
-    private static JsonObject parse(Path file, ByteBuffer bytes) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            throw new CheckpointFormatException(file, "the manifest is not valid UTF-8", e);
-        }
-        JsonElement root;
-        try {
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.STRICT);
-            root = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("text after the JSON document at " + reader.getPath());
-            }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            throw new CheckpointFormatException(file, "the manifest is not well-formed JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) {
-            throw new CheckpointFormatException(file, "the manifest must be a JSON object");
-        }
-        return root.getAsJsonObject();
-    }
-
-    private static JsonObject manifestObject(Path file, JsonObject root) {
-        JsonElement manifest = root.get("manifest");
-        if (manifest == null || !manifest.isJsonObject()) {
-            throw fieldError(file, "manifest", "must be an object");
-        }
-        return manifest.getAsJsonObject();
-    }
-
-    /** Checks the tensor index against the file, before anything is allocated for it. */
-    private static List<Entry> index(Path file, JsonObject root, long payloadEnd) {
-        JsonElement tensors = root.get("tensors");
-        if (tensors == null || !tensors.isJsonArray()) {
-            throw fieldError(file, "tensors", "must be an array");
-        }
-        JsonArray array = tensors.getAsJsonArray();
-        List<Entry> entries = new ArrayList<>(array.size());
-        Set<String> names = new HashSet<>();
-        long end = CheckpointFile.HEADER_SIZE;
-        for (int i = 0; i < array.size(); i++) {
-            String field = "tensors[" + i + "]";
-            if (!array.get(i).isJsonObject()) {
-                throw fieldError(file, field, "must be an object");
-            }
-            JsonObject item = array.get(i).getAsJsonObject();
-            String name = string(file, item, field + ".name");
-            if (!names.add(name)) {
-                throw new CheckpointFormatException(file, "the manifest lists tensor " + quote(name) + " twice");
-            }
-            String dtypeName = string(file, item, field + ".dtype");
-            DataType type = CheckpointFile.DTYPES.get(dtypeName);
-            if (type == null) {
-                throw fieldError(file, field + ".dtype", "is \"" + dtypeName + "\", not one of "
-                        + String.join(", ", CheckpointFile.DTYPES.keySet()));
-            }
-            long[] shape = shape(file, item, field + ".shape");
-            long offset = nonNegative(file, item, field + ".offset");
-            long length = nonNegative(file, item, field + ".length");
-            long crc = nonNegative(file, item, field + ".crc32c");
-            if (crc > MAX_CRC) {
-                throw fieldError(file, field + ".crc32c", "must be an integer from 0 to " + MAX_CRC);
-            }
-            long bytes;
-            try {
-                long elements = 1;
-                for (long dim : shape) {
-                    elements = Math.multiplyExact(elements, dim);
-                }
-                bytes = Math.multiplyExact(elements, (long) type.getNumOfBytes());
-            } catch (ArithmeticException e) {
-                throw new CheckpointFormatException(file, "tensor " + quote(name) + " has shape "
-                        + Arrays.toString(shape) + ", more elements than any tensor can have");
-            }
-            if (bytes != length) {
-                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is listed with length "
-                        + length + ", but shape " + Arrays.toString(shape) + " of " + dtypeName + " takes "
-                        + bytes + " bytes");
-            }
-            if (offset < CheckpointFile.HEADER_SIZE || offset > payloadEnd || length > payloadEnd - offset) {
-                throw new CheckpointFormatException(file, "tensor " + quote(name) + " (bytes " + offset + " to "
-                        + (offset + length) + ") lies outside the tensor payload (bytes "
-                        + CheckpointFile.HEADER_SIZE + " to " + payloadEnd + ")");
-            }
-            if (length > CheckpointFile.MAX_TENSOR_BYTES) {
-                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is " + length
-                        + " bytes, more than the " + CheckpointFile.MAX_TENSOR_BYTES + " a tensor may have");
-            }
-            long expected = CheckpointFile.align(end);
-            if (offset != expected) {
-                throw new CheckpointFormatException(file, "tensor " + quote(name) + " is at offset " + offset
-                        + ", expected " + expected + " (each tensor starts at the first multiple of "
-                        + CheckpointFile.ALIGNMENT + " after the one before)");
-            }
-            end = offset + length;
-            entries.add(new Entry(name, type, shape, offset, length, (int) crc));
-        }
-        if (end != payloadEnd) {
-            throw new CheckpointFormatException(file, "the tensors end at byte " + end
-                    + ", but the manifest starts at " + payloadEnd);
-        }
-        return entries;
+        JsonObject root = ManifestIndex.parse(file, manifestBytes.flip());
+        return new Layout(ManifestIndex.manifestObject(file, root), ManifestIndex.index(file, root, manifestOffset));
     }
 
     private static void checkPadding(Path file, FileChannel channel, long position, Entry entry) throws IOException {
-        int gap = (int) (entry.offset - position);
+        int gap = (int) (entry.offset() - position);
         if (gap == 0) {
             return;
         }
         ByteBuffer padding = ByteBuffer.allocate(gap);
-        readFully(file, channel, padding, position, "the padding before tensor " + quote(entry.name));
+        readFully(file, channel, padding, position, "the padding before tensor " + ManifestIndex.quote(entry.name()));
         for (byte b : padding.array()) {
             if (b != 0) {
-                throw new CheckpointFormatException(file, "the padding before tensor " + quote(entry.name)
+                throw new CheckpointFormatException(file, "the padding before tensor " + ManifestIndex.quote(entry.name())
                         + " is corrupt (not zero bytes)");
             }
         }
@@ -368,13 +240,13 @@ public final class CheckpointReader {
 
     private static NDArray readTensor(Path file, FileChannel channel, Entry entry, NDManager manager,
             boolean zeroCopy, ChecksumPipeline checksums) throws IOException {
-        Shape shape = new Shape(entry.shape);
-        if (entry.length == 0) {
-            return manager.create(shape, entry.type);
+        Shape shape = new Shape(entry.shape());
+        if (entry.length() == 0) {
+            return manager.create(shape, entry.type());
         }
         if (zeroCopy) {
             // Read straight into a fresh PyTorch tensor's memory: no zero-filling, no second copy.
-            NDArray array = manager.create(shape, entry.type);
+            NDArray array = manager.create(shape, entry.type());
             ByteBuffer view;
             try {
                 view = array.toByteBuffer(true);
@@ -382,7 +254,7 @@ public final class CheckpointReader {
                 array.close();
                 throw e;
             }
-            if (view.isDirect() && view.remaining() == entry.length) {
+            if (view.isDirect() && view.remaining() == entry.length()) {
                 try {
                     readChecked(file, channel, view, entry, checksums);
                     return array;
@@ -394,16 +266,16 @@ public final class CheckpointReader {
             }
             array.close();
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length).order(ByteOrder.nativeOrder());
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length()).order(ByteOrder.nativeOrder());
         readChecked(file, channel, buffer, entry, checksums);
         checksums.finish(); // the engine may copy the buffer; it must be checked first
-        return manager.create(buffer.rewind(), shape, entry.type);
+        return manager.create(buffer.rewind(), shape, entry.type());
     }
 
     /** Reads a tensor into an existing array of the same type and shape. */
     private static void readInto(Path file, FileChannel channel, Entry entry, NDArray target,
             ChecksumPipeline checksums) throws IOException {
-        if (entry.length == 0) {
+        if (entry.length() == 0) {
             return;
         }
         if (isPyTorchCpu(target.getManager()) && Device.cpu().equals(target.getDevice())) {
@@ -413,13 +285,13 @@ public final class CheckpointReader {
                 target.tempAttach(scratch);
                 ByteBuffer view = target.toByteBuffer(true);
                 if (scratch.getManagedArrays().size() == 1 && view.isDirect()
-                        && view.remaining() == entry.length) {
+                        && view.remaining() == entry.length()) {
                     readChecked(file, channel, view, entry, checksums);
                     return;
                 }
             }
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length).order(ByteOrder.nativeOrder());
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) entry.length()).order(ByteOrder.nativeOrder());
         readChecked(file, channel, buffer, entry, checksums);
         checksums.finish(); // never copy unchecked bytes into the caller's array
         target.set(buffer.rewind());
@@ -435,16 +307,16 @@ public final class CheckpointReader {
      */
     private static void readChecked(Path file, FileChannel channel, ByteBuffer target, Entry entry,
             ChecksumPipeline checksums) throws IOException {
-        int length = (int) entry.length;
+        int length = (int) entry.length();
         int base = target.position();
         checksums.begin();
         for (int from = 0; from < length; from += CHUNK) {
             ByteBuffer chunk = target.slice(base + from, Math.min(CHUNK, length - from));
-            readFully(file, channel, chunk, entry.offset + from, "tensor " + quote(entry.name));
+            readFully(file, channel, chunk, entry.offset() + from, "tensor " + ManifestIndex.quote(entry.name()));
             checksums.update(chunk.flip());
         }
-        checksums.end(entry.crc, () -> new CheckpointFormatException(file,
-                "tensor " + quote(entry.name) + " is corrupt (CRC32C mismatch)"));
+        checksums.end(entry.crc(), () -> new CheckpointFormatException(file,
+                "tensor " + ManifestIndex.quote(entry.name()) + " is corrupt (CRC32C mismatch)"));
     }
 
     private static void readFully(Path file, FileChannel channel, ByteBuffer target, long position, String what)
@@ -460,68 +332,5 @@ public final class CheckpointReader {
         }
     }
 
-    private static String string(Path file, JsonObject item, String field) {
-        JsonElement value = item.get(leaf(field));
-        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-            throw fieldError(file, field, "must be a string");
-        }
-        return value.getAsString();
-    }
 
-    private static long nonNegative(Path file, JsonObject item, String field) {
-        long value = integer(item.get(leaf(field)));
-        if (value < 0) {
-            throw fieldError(file, field, "must be a non-negative integer");
-        }
-        return value;
-    }
-
-    private static long[] shape(Path file, JsonObject item, String field) {
-        JsonElement value = item.get(leaf(field));
-        String problem = "must be an array of at most " + CheckpointFile.MAX_RANK + " non-negative integers";
-        if (value == null || !value.isJsonArray() || value.getAsJsonArray().size() > CheckpointFile.MAX_RANK) {
-            throw fieldError(file, field, problem);
-        }
-        JsonArray dims = value.getAsJsonArray();
-        long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = integer(dims.get(i));
-            if (shape[i] < 0) {
-                throw fieldError(file, field, problem);
-            }
-        }
-        return shape;
-    }
-
-    /** The value as a long when it is a JSON integer that fits one, else -1. */
-    private static long integer(JsonElement value) {
-        if (value == null || !value.isJsonPrimitive()) {
-            return -1;
-        }
-        JsonPrimitive primitive = value.getAsJsonPrimitive();
-        if (!primitive.isNumber()) {
-            return -1;
-        }
-        String text = primitive.getAsString();
-        if (!INTEGER.matcher(text).matches()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static String leaf(String field) {
-        return field.substring(field.lastIndexOf('.') + 1);
-    }
-
-    private static CheckpointFormatException fieldError(Path file, String field, String problem) {
-        return new CheckpointFormatException(file, "manifest field '" + field + "' " + problem);
-    }
-
-    private static String quote(String name) {
-        return "'" + (name.length() <= 200 ? name : name.substring(0, 200) + "...") + "'";
-    }
 }
