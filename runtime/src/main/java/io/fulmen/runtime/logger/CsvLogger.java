@@ -46,8 +46,9 @@ import java.util.TreeSet;
  * {@code metrics.csv} (a run continued from its last checkpoint by another Trainer), the rows are added to it: its
  * rows and header are kept, and the header widens when new keys appear.
  *
- * <p><b>metrics.csv.</b> Rows are buffered in memory and written every {@code flushLogsEveryNSteps} rows, on
- * {@link #save()} and on {@link #finish}. Each row has a {@code step} column and one column per metric key seen in
+ * <p><b>metrics.csv.</b> Rows are buffered in memory and handed to a writer thread of the logger's own every
+ * {@code flushLogsEveryNSteps} rows, so the training thread never formats or writes them; {@link #save()} and
+ * {@link #finish} hand over the rest and wait until everything is on disk. A write error is thrown by the next call. Each row has a {@code step} column and one column per metric key seen in
  * the run (the Trainer adds {@code epoch}); columns are sorted by name, and a row lacks the keys it was not logged
  * with (empty cells). When new keys appear the whole file is rewritten atomically with the wider header, else new
  * rows are appended. Values are written as Python's {@code repr} writes floats ({@code 0.25}, {@code 1e-05},
@@ -78,7 +79,9 @@ public final class CsvLogger implements ExperimentLogger {
 
     private Path versionDir;
     private String version;
-    private final List<Row> pending = new ArrayList<>();
+    private List<Row> pending = new ArrayList<>();
+    private final SerialWriter writer = new SerialWriter("fulmen-csv-writer");
+    // Touched only by the writer's thread, after claimVersionDir (a happens-before through the writer's queue).
     private List<String> columns = List.of();
     private boolean metricsFileWritten;
     private final Map<String, Object> hparams = new LinkedHashMap<>();
@@ -161,27 +164,22 @@ public final class CsvLogger implements ExperimentLogger {
     @Override
     public synchronized void logMetrics(Map<String, Double> metrics, long step) {
         claimVersionDir();
-        Map<String, Double> values = new LinkedHashMap<>(Math.max(4, metrics.size() * 2));
-        for (Map.Entry<String, Double> e : metrics.entrySet()) {
-            if (e.getValue() != null && !STEP.equals(e.getKey())) {
-                values.put(e.getKey(), e.getValue());
-            }
-        }
-        pending.add(new Row(step, values));
+        pending.add(new Row(step, metrics));
         if (pending.size() >= flushLogsEveryNSteps) {
-            writePending();
+            handOver();
         }
     }
 
-    /** Writes the buffered rows. */
+    /** Writes the buffered rows and waits until they are on disk. */
     @Override
     public synchronized void save() {
-        writePending();
+        handOver();
+        writer.await();
     }
 
     @Override
     public synchronized void finish(RunStatus status) {
-        writePending();
+        save();
     }
 
     @Override
@@ -240,28 +238,38 @@ public final class CsvLogger implements ExperimentLogger {
 
     // ---------------------------------------------------------------- metrics.csv
 
-    private void writePending() {
+    private void handOver() {
         if (pending.isEmpty()) {
             return;
         }
+        List<Row> rows = pending;
+        pending = new ArrayList<>();
         Path file = claimVersionDir().resolve(METRICS_FILE_NAME);
+        writer.submit(() -> write(file, rows));
+    }
+
+    private void write(Path file, List<Row> rows) {
         TreeSet<String> all = new TreeSet<>(columns);
         all.add(STEP);
-        for (Row row : pending) {
-            all.addAll(row.values().keySet());
+        for (Row row : rows) {
+            for (Map.Entry<String, Double> e : row.values().entrySet()) {
+                if (e.getValue() != null) {
+                    all.add(e.getKey());
+                }
+            }
         }
         List<String> newColumns = List.copyOf(all);
         try {
             if (!metricsFileWritten || !Files.isRegularFile(file)) {
                 AtomicFiles.write(file, w -> {
                     writeHeader(w, newColumns);
-                    writeRows(w, newColumns, pending);
+                    writeRows(w, newColumns, rows);
                 });
             } else if (!newColumns.equals(columns)) {
-                rewrite(file, columns, newColumns);
+                rewrite(file, columns, newColumns, rows);
             } else {
                 try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
-                    writeRows(w, newColumns, pending);
+                    writeRows(w, newColumns, rows);
                 }
             }
         } catch (IOException e) {
@@ -269,11 +277,11 @@ public final class CsvLogger implements ExperimentLogger {
         }
         columns = newColumns;
         metricsFileWritten = true;
-        pending.clear();
     }
 
-    /** Copies the written rows under the wider header (their new cells empty), then adds the pending rows. */
-    private void rewrite(Path file, List<String> oldColumns, List<String> newColumns) throws IOException {
+    /** Copies the written rows under the wider header (their new cells empty), then adds {@code rows}. */
+    private void rewrite(Path file, List<String> oldColumns, List<String> newColumns, List<Row> rows)
+            throws IOException {
         int[] target = new int[oldColumns.size()];
         for (int i = 0; i < target.length; i++) {
             target[i] = Collections.binarySearch(newColumns, oldColumns.get(i));
@@ -298,7 +306,7 @@ public final class CsvLogger implements ExperimentLogger {
                     w.write('\n');
                 }
             }
-            writeRows(w, newColumns, pending);
+            writeRows(w, newColumns, rows);
         });
     }
 

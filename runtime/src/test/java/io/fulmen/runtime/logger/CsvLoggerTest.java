@@ -38,6 +38,21 @@ class CsvLoggerTest {
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 
+    /** The file's lines once the logger's writer thread has written {@code count} of them (it writes off-thread). */
+    private static List<String> linesOnceWritten(Path file, int count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(file)) {
+                List<String> lines = lines(file);
+                if (lines.size() >= count) {
+                    return lines;
+                }
+            }
+            Thread.sleep(5);
+        }
+        return Files.isRegularFile(file) ? lines(file) : List.of();
+    }
+
     @Test
     void versionsIncrementInOneRoot() {
         CsvLogger first = new CsvLogger(root);
@@ -98,7 +113,7 @@ class CsvLoggerTest {
         logger.logMetrics(Map.of("train_loss", 0.5, "epoch", 0.0), 0);
         logger.logMetrics(Map.of("train_loss", 0.25, "epoch", 0.0), 1);
         Path file = logger.logDir().resolve(CsvLogger.METRICS_FILE_NAME);
-        assertEquals(List.of("epoch,step,train_loss", "0,0,0.5", "0,1,0.25"), lines(file));
+        assertEquals(List.of("epoch,step,train_loss", "0,0,0.5", "0,1,0.25"), linesOnceWritten(file, 3));
 
         logger.logMetrics(Map.of("val_acc", 0.875, "epoch", 0.0), 1);
         logger.logMetrics(Map.of("train_loss", 0.125, "epoch", 1.0), 2);
@@ -107,7 +122,7 @@ class CsvLoggerTest {
                 "0,0,0.5,",
                 "0,1,0.25,",
                 "0,1,,0.875",
-                "1,2,0.125,"), lines(file));
+                "1,2,0.125,"), linesOnceWritten(file, 5));
         logger.finish(RunStatus.SUCCESS);
         assertEquals(5, lines(file).size());
         try (var entries = Files.list(logger.logDir())) {
@@ -124,7 +139,7 @@ class CsvLoggerTest {
         logger.logMetrics(Map.of("a", 2.0), 1);
         assertFalse(Files.exists(file));
         logger.logMetrics(Map.of("a", 3.0), 2);
-        assertEquals(4, lines(file).size());
+        assertEquals(4, linesOnceWritten(file, 4).size());
 
         logger.logMetrics(Map.of("a", 4.0), 3);
         assertEquals(4, lines(file).size());
