@@ -147,8 +147,13 @@ public final class ModuleBridge implements ModuleContext {
             float[] values = value.toFloatArray();
             count = values.length;
             v = count == 1 ? values[0] : Double.NaN;
+        } else if (value.getDataType() == DataType.FLOAT64) {
+            double[] values = value.toDoubleArray();
+            count = values.length;
+            v = count == 1 ? values[0] : Double.NaN;
         } else {
-            try (NDArray asDouble = value.toType(DataType.FLOAT64, false)) {
+            // toType to the array's own type returns the array itself: only a real copy may be closed here.
+            try (NDArray asDouble = value.toType(DataType.FLOAT64, true)) {
                 double[] values = asDouble.toDoubleArray();
                 count = values.length;
                 v = count == 1 ? values[0] : Double.NaN;
