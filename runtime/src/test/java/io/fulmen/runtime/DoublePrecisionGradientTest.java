@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,28 @@ class DoublePrecisionGradientTest {
             }
             double firstGrad = Math.abs(capture.biasGrads.get(0)[0]);
             assertTrue(Math.abs(capture.biasGrads.get(11)[0]) < firstGrad || firstGrad < 1e-3, "it learns");
+        }
+    }
+
+    @Test
+    void float64CheckpointsResumeBitForBit() {
+        var train = Fixtures.loader(data(96), 16, true);
+        double[] straight;
+        try (var m = new LinearRegression(); var t = Fixtures.quietTrainer(root).precision("64-true").maxSteps(12)
+                .build()) {
+            t.fit(m, train);
+            straight = m.net.getParameters().get(0).getValue().getArray().toDoubleArray();
+        }
+        Path ckpt = root.resolve("f64.ckpt");
+        try (var m = new LinearRegression(); var t = Fixtures.quietTrainer(root).precision("64-true").maxSteps(7)
+                .callbacks(new ExactResumeTest.SaveAt(7, ckpt)).build()) {
+            t.fit(m, train);
+        }
+        try (var m = new LinearRegression(); var t = Fixtures.quietTrainer(root).precision("64-true").maxSteps(12)
+                .build()) {
+            t.fit(m, io.fulmen.data.DataSource.loaders(train, null), CkptPath.of(ckpt));
+            assertEquals(DataType.FLOAT64, m.net.getParameters().get(0).getValue().getArray().getDataType());
+            assertArrayEquals(straight, m.net.getParameters().get(0).getValue().getArray().toDoubleArray());
         }
     }
 
