@@ -248,7 +248,7 @@ class MixedPrecisionFitTest {
         var train = Fixtures.loader(Fixtures.blobs(256, 8, 1), 32, true);
         SequentialBlock withNorm = new SequentialBlock().add(Linear.builder().setUnits(16).build())
                 .add(BatchNorm.builder().build()).add(Activation::relu).add(Linear.builder().setUnits(4).build());
-        try (var m = new NormModel(withNorm); Trainer t = trainer("16-mixed", 16).build()) {
+        try (var m = new NormModel(withNorm); Trainer t = trainer("16-mixed", 6).build()) {
             t.fit(m, train);
             var params = withNorm.getParameters();
             params.forEach(p -> assertEquals(DataType.FLOAT32, p.getValue().getArray().getDataType()));
