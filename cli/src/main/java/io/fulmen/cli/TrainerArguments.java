@@ -32,7 +32,8 @@ final class TrainerArguments {
             arg("devices", DEVICES, "auto", "auto, a count, -1 for all, or indices such as 0,1",
                     (b, v) -> b.devices(String.valueOf(v))),
             arg("num_nodes", INT, 1L, "nodes of a distributed run", (b, v) -> b.numNodes(i(v))),
-            arg("precision", STR, "32-true", "32-true, 16-mixed, bf16-mixed or a precision plugin's name",
+            arg("precision", STR, "32-true",
+                    "32-true, 16-mixed, 64-true, 16-true (32, 16, 64) or a precision plugin's name",
                     (b, v) -> b.precision((String) v)),
             arg("fast_dev_run", INT_OR_BOOL, false, "true or n: n batches of each loop, no loggers or checkpoints",
                     (b, v) -> {

@@ -19,6 +19,7 @@ import io.fulmen.spi.StrategyProvider;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the builder's accelerator, devices, strategy, precision and checkpoint I/O arguments (names, {@code "auto"} or instances)
@@ -30,6 +31,9 @@ import java.util.Optional;
  * use before anything beyond the accelerator is created.
  */
 final class AcceleratorConnector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AcceleratorConnector.class);
+    /** Lightning's aliases that it accepts with a warning ({@code "32"} and {@code "64"} pass silently). */
+    private static final Set<String> HISTORICAL_PRECISIONS = Set.of("16", "bf16");
     private AcceleratorConnector() {}
 
     /** What a Trainer runs on. */
@@ -115,6 +119,10 @@ final class AcceleratorConnector {
         if (!availability.isAvailable()) {
             throw new IllegalArgumentException("precision '" + requested + "' is not supported on the "
                     + context.accelerator().orElseThrow() + " accelerator: " + availability.reason());
+        }
+        if (HISTORICAL_PRECISIONS.contains(requested.trim().toLowerCase(java.util.Locale.ROOT))) {
+            LOG.warn("precision={} is supported for historical reasons but its usage is discouraged. Please set "
+                    + "your precision to {} instead!", requested.trim(), provider.name());
         }
         return Planned.of(registry, provider, context, options);
     }

@@ -2,6 +2,7 @@ package io.fulmen.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import io.fulmen.spi.Precision;
@@ -44,6 +45,26 @@ final class InBundlePrecision implements Precision {
         ClassLoader previous = ContextLoader.enter(loader);
         try {
             return delegate.convertInput(inputs);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public NDArray forwardParameter(Parameter parameter, NDArray value, NDManager manager) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.forwardParameter(parameter, value, manager);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public NDList convertOutput(NDList outputs) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.convertOutput(outputs);
         } finally {
             ContextLoader.exit(previous);
         }

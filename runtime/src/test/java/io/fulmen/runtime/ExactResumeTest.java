@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,27 +102,46 @@ class ExactResumeTest {
     }
 
     private void checkExactResume(Supplier<Optimizer> optimizer, boolean cosine) {
+        checkExactResume(optimizer, cosine, UnaryOperator.identity());
+    }
+
+    /** As above with the Trainers configured by {@code configure}; the precision's state must match too. */
+    private void checkExactResume(Supplier<Optimizer> optimizer, boolean cosine,
+                                  UnaryOperator<TrainerBuilder> configure) {
         var train = Fixtures.loader(Fixtures.blobs(256, 8, 9), 16, true);
         var val = Fixtures.loader(Fixtures.blobs(64, 8, 10), 32, false);
         FinalState straight = new FinalState();
-        try (var m = new Model(optimizer, cosine); var t = trainer(N, straight).build()) {
+        Map<String, Object> straightPrecision;
+        try (var m = new Model(optimizer, cosine); var t = configure.apply(trainer(N, straight)).build()) {
             t.fit(m, train, val);
             assertEquals(N, t.view().globalStep());
+            straightPrecision = t.precision().stateDict();
         }
         Path ckpt = root.resolve("mid.ckpt");
-        try (var m = new Model(optimizer, cosine); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
+        try (var m = new Model(optimizer, cosine); var t = configure.apply(trainer(K, new SaveAt(K, ckpt))).build()) {
             t.fit(m, train, val);
         }
         assertTrue(Files.isRegularFile(ckpt));
         FinalState resumed = new FinalState();
-        try (var m = new Model(optimizer, cosine); var t = trainer(N, resumed).build()) {
+        try (var m = new Model(optimizer, cosine); var t = configure.apply(trainer(N, resumed)).build()) {
             t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));
             assertEquals(N, t.view().globalStep());
             assertEquals(N / 16 + 1, t.view().currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
+            assertEquals(straightPrecision, t.precision().stateDict());
         }
         assertEquals(straight.values.keySet(), resumed.values.keySet());
         straight.values.forEach((k, v) -> assertArrayEquals(v, resumed.values.get(k), k));
         assertEquals(straight.learningRate, resumed.learningRate);
+    }
+
+    /**
+     * 16-mixed with a loss scale too large for float16 at first and a short growth interval: steps are skipped and
+     * the scale backs off and grows on both sides of the checkpoint, so resuming must restore the scaler exactly.
+     */
+    @Test
+    void sixteenMixedResumesBitForBitWithItsLossScaler() {
+        checkExactResume(() -> Adam.builder().lr(1e-2f).build(), true, b -> b.precision("16-mixed")
+                .option("16-mixed.init_scale", String.valueOf(1 << 30)).option("16-mixed.growth_interval", "4"));
     }
 
     @Test

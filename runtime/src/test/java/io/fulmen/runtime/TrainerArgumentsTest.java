@@ -591,7 +591,7 @@ class TrainerArgumentsTest {
     @Test
     void unknownNamesListWhatIsAvailable() {
         assertMessageContains(() -> Fixtures.quietTrainer(root).accelerator("tpu").build(), "tpu", "cpu");
-        assertMessageContains(() -> Fixtures.quietTrainer(root).precision("16-mixed").build(), "16-mixed",
+        assertMessageContains(() -> Fixtures.quietTrainer(root).precision("8-mixed").build(), "8-mixed",
                 "32-true");
         assertMessageContains(() -> Fixtures.quietTrainer(root).strategy("ddp").build(), "ddp", "single_device");
         assertMessageContains(() -> Trainer.builder().defaultRootDir(root).logger("nope").build(), "nope", "csv");

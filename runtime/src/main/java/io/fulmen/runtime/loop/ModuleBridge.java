@@ -3,6 +3,7 @@ package io.fulmen.runtime.loop;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -36,6 +37,7 @@ public final class ModuleBridge implements ModuleContext {
     private int batchSize = 1;
     private int batchIdx = -1;
     private Backward backward;
+    private PrecisionParameterStore precisionStore;
 
     ModuleBridge(RunContext run) {
         this.run = run;
@@ -69,10 +71,25 @@ public final class ModuleBridge implements ModuleContext {
                 }
                 memory.markInitialized(block);
             }
-            return block.forward(memory.store(), run.precision.convertInput(inputs), training);
+            NDList converted = run.precision.convertInput(inputs);
+            PrecisionParameterStore store = store(memory);
+            NDManager previous = store.enter(converted.isEmpty() ? null : converted.head().getManager());
+            try {
+                return run.precision.convertOutput(block.forward(store, converted, training));
+            } finally {
+                store.enter(previous);
+            }
         } catch (RuntimeException e) {
             throw BlockFailure.withContext(e, block, inputs, where());
         }
+    }
+
+    /** The store that hands the block its parameters through the precision; one per parameter memory. */
+    private PrecisionParameterStore store(ParameterMemory memory) {
+        if (precisionStore == null || precisionStore.parameters() != memory.store()) {
+            precisionStore = new PrecisionParameterStore(memory.store(), run.precision);
+        }
+        return precisionStore;
     }
 
     /** "in fit (epoch 0, global step 12, batch 3)", for errors. */
@@ -130,8 +147,13 @@ public final class ModuleBridge implements ModuleContext {
             float[] values = value.toFloatArray();
             count = values.length;
             v = count == 1 ? values[0] : Double.NaN;
+        } else if (value.getDataType() == DataType.FLOAT64) {
+            double[] values = value.toDoubleArray();
+            count = values.length;
+            v = count == 1 ? values[0] : Double.NaN;
         } else {
-            try (NDArray asDouble = value.toType(DataType.FLOAT64, false)) {
+            // toType to the array's own type returns the array itself: only a real copy may be closed here.
+            try (NDArray asDouble = value.toType(DataType.FLOAT64, true)) {
                 double[] values = asDouble.toDoubleArray();
                 count = values.length;
                 v = count == 1 ? values[0] : Double.NaN;

@@ -1,6 +1,7 @@
 package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import com.google.gson.JsonArray;
@@ -240,7 +241,7 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
             double sumSquares = 0;
             for (NDArray g : grads) {
                 try (NDArray n = g.norm()) {
-                    double v = n.getFloat();
+                    double v = scalar(n);
                     sumSquares += v * v;
                 }
             }
@@ -254,6 +255,16 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
             for (NDArray g : grads) {
                 g.close();
             }
+        }
+    }
+
+    /** A scalar of any floating type (gradients are float16 or float64 under those precisions). */
+    private static double scalar(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT64) {
+            return a.getDouble();
+        }
+        try (NDArray asDouble = a.toType(DataType.FLOAT64, false)) {
+            return asDouble.getDouble();
         }
     }
 
