@@ -86,7 +86,7 @@ public final class Fulmen {
             if (sub.commandSpec().name().equals("report")) {
                 return report(sub);
             }
-            return new RunCommand(out).run(invocation(sub));
+            return new RunCommand(out, err).run(invocation(sub));
         } catch (CommandLine.ParameterException | UsageException e) {
             err.println(command + ": error: " + e.getMessage());
             err.println("Run '" + command + " --help' for the options.");

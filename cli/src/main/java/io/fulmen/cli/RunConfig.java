@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * complete configuration ({@code --print_config}, {@code config.yaml}): running it again reproduces the run.
  */
 final class RunConfig {
-    static final List<String> TOP_LEVEL = List.of("seed_everything", "trainer", "model", "data", "ckpt_path");
+    static final List<String> TOP_LEVEL = List.of("seed_everything", "trainer", "model", "data", "optimizer",
+            "lr_scheduler", "ckpt_path");
 
     private final Map<String, Object> tree = new LinkedHashMap<>();
     private final Map<String, Object> trainer = new LinkedHashMap<>();
@@ -25,6 +26,7 @@ final class RunConfig {
     private Object logger;
     private Bound model;
     private Bound data;
+    private OptimizerShortcuts optimizers;
 
     /** A class with its binding and checked arguments. */
     record Bound(ClassBinding binding, Map<String, Object> args) {
@@ -76,6 +78,9 @@ final class RunConfig {
         c.tree.put("model", printed(c.model));
         c.data = bind(root.get("data"), "data", classes, LightningDataModule.class, false);
         c.tree.put("data", c.data == null ? null : printed(c.data));
+        c.optimizers = OptimizerShortcuts.resolve(root.get("optimizer"), root.get("lr_scheduler"));
+        c.tree.put("optimizer", c.optimizers.printedOptimizer());
+        c.tree.put("lr_scheduler", c.optimizers.printedScheduler());
         Object ckpt = root.get("ckpt_path");
         if (ckpt != null && !(ckpt instanceof String)) {
             throw new UsageException("ckpt_path: expected a path, last or best, got " + Names.shown(ckpt));
@@ -106,9 +111,15 @@ final class RunConfig {
         return data;
     }
 
-    /** Every trainer setting, callback and logger onto {@code builder}. */
+    /** The optimizer and schedule given by name, in place of the model's configureOptimizers(). */
+    OptimizerShortcuts optimizers() {
+        return optimizers;
+    }
+
+    /** Every trainer setting, callback, logger and the optimizer shortcuts onto {@code builder}. */
     void configure(TrainerBuilder builder) {
         TrainerArguments.ALL.forEach(a -> a.applyTo(builder, trainer.get(a.name())));
+        builder.configureOptimizers(optimizers.configureOptimizers());
         Components.applyCallbacks(builder, callbacks);
         Components.applyLogger(builder, logger);
     }
