@@ -22,7 +22,7 @@ final class RunConfig {
 
     private final Map<String, Object> tree = new LinkedHashMap<>();
     private final Map<String, Object> trainer = new LinkedHashMap<>();
-    private List<Map<String, Object>> callbacks;
+    private List<Components.Entry> callbacks;
     private Object logger;
     private Bound model;
     private Bound data;
@@ -63,14 +63,14 @@ final class RunConfig {
         c.tree.put("seed_everything", seed(root.getOrDefault("seed_everything", true)));
         Map<String, Object> given = section(root, "trainer");
         c.trainerArguments(given);
-        c.callbacks = Components.callbacks(given.get("callbacks"), plugins);
-        c.logger = Components.logger(given.get("logger"), plugins);
+        c.callbacks = Components.callbacks(given.get("callbacks"), plugins, classes);
+        c.logger = Components.logger(given.get("logger"), plugins, classes);
         Map<String, Object> trainerTree = new LinkedHashMap<>();
         c.trainer.forEach((k, v) -> {
             trainerTree.put(k, v);
             if (k.equals("precision")) {
-                trainerTree.put("logger", c.logger);
-                trainerTree.put("callbacks", c.callbacks);
+                trainerTree.put("logger", Components.printed(c.logger));
+                trainerTree.put("callbacks", Components.printed(c.callbacks));
             }
         });
         c.tree.put("trainer", trainerTree);
