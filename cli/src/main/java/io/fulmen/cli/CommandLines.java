@@ -24,6 +24,7 @@ final class CommandLines {
         "  --model.init_args.NAME=VALUE  a constructor argument; --model.NAME=VALUE is short for it",
         "  --data.class_path=CLASS       the LightningDataModule; --data.NAME=VALUE its arguments",
         "  --trainer.callbacks='[{name: early_stopping, patience: 3}]'  callbacks by name with their options",
+        "  --trainer.callbacks='[{class_path: com.acme.MyCallback, init_args: {k: v}}]'  or by Java class",
         "  --trainer.logger='[csv, {name: tensorboard, flush_secs: 30}]' loggers by name; false for none",
         "  --optimizer=Adam --optimizer.lr=0.01  an optimizer replacing the model's configureOptimizers()",
         "  --lr_scheduler=StepLR --lr_scheduler.step_size=10  its schedule, stepped every epoch",
@@ -86,7 +87,7 @@ final class CommandLines {
                 "loggers by name with their options; false for none (default: null, the highest-priority logger"
                         + " installed: csv, or tensorboard from its bundle)"));
         spec.addOption(override("--trainer.callbacks", "list",
-                "callbacks by name with their options (default: [])"));
+                "callbacks by name with their options, or Java classes by class_path with init_args (default: [])"));
         spec.addOption(override("--optimizer", "str | mapping",
                 OptimizerShortcuts.help("optimizer", OptimizerShortcuts.OPTIMIZERS)));
         spec.addOption(override("--lr_scheduler", "str | mapping",
