@@ -122,7 +122,8 @@ final class CommandLines {
                 + " configuration, in one file that opens offline. Reads the CSV logger's metrics.csv, else the"
                 + " TensorBoard event files.");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").paramLabel("LOG_DIR")
-                .type(String.class).description("the run folder (where metrics.csv and hparams.yaml are)").build());
+                .type(String.class).description("the run folder (where metrics.csv or the TensorBoard event files are)")
+                .build());
         return spec;
     }
 }
