@@ -44,7 +44,8 @@ class ProfilerPredictTest {
         double total = rows.get("Total")[1];
         double sum = rows.entrySet().stream().filter(e -> !e.getKey().equals("Total"))
                 .mapToDouble(e -> e.getValue()[1]).sum();
-        assertEquals(total, sum, total * 1e-4, "the sections add up to the total");
+        // The table rounds each row to the microsecond, and a predict this small lasts a few milliseconds.
+        assertEquals(total, sum, rows.size() * 0.5e-6 + total * 1e-4, "the sections add up to the total");
     }
 
     /** Action to {count, total seconds}. */
