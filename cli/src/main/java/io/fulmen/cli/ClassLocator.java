@@ -65,7 +65,8 @@ final class ClassLocator {
                     + closest(name.trim()));
         }
         if (!kind.isAssignableFrom(found)) {
-            throw new UsageException(key + ": " + found.getName() + " is not a " + kind.getSimpleName());
+            String article = "AEIOU".indexOf(kind.getSimpleName().charAt(0)) >= 0 ? " is not an " : " is not a ";
+            throw new UsageException(key + ": " + found.getName() + article + kind.getSimpleName());
         }
         return found.asSubclass(kind);
     }

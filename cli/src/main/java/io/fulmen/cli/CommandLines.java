@@ -24,7 +24,10 @@ final class CommandLines {
         "  --model.init_args.NAME=VALUE  a constructor argument; --model.NAME=VALUE is short for it",
         "  --data.class_path=CLASS       the LightningDataModule; --data.NAME=VALUE its arguments",
         "  --trainer.callbacks='[{name: early_stopping, patience: 3}]'  callbacks by name with their options",
+        "  --trainer.callbacks='[{class_path: com.acme.MyCallback, init_args: {k: v}}]'  or by Java class",
         "  --trainer.logger='[csv, {name: tensorboard, flush_secs: 30}]' loggers by name; false for none",
+        "  --optimizer=Adam --optimizer.lr=0.01  an optimizer replacing the model's configureOptimizers()",
+        "  --lr_scheduler=StepLR --lr_scheduler.step_size=10  its schedule, stepped every epoch",
         "Arguments bind by name and type to a constructor whose parameters are all @HyperParameter, a",
         "constructor taking one record, a static builder(), or a no-argument constructor.",
         "Exit status: 0 done, 1 the run failed, 2 a usage or configuration error. See docs/cli.md."
@@ -53,6 +56,8 @@ final class CommandLines {
         TrainerArguments.ALL.forEach(a -> keys.add("trainer." + a.name()));
         keys.add("trainer.logger");
         keys.add("trainer.callbacks");
+        keys.add("optimizer");
+        keys.add("lr_scheduler");
         return keys;
     }
 
@@ -82,7 +87,11 @@ final class CommandLines {
                 "loggers by name with their options; false for none (default: null, the highest-priority logger"
                         + " installed: csv, or tensorboard from its bundle)"));
         spec.addOption(override("--trainer.callbacks", "list",
-                "callbacks by name with their options (default: [])"));
+                "callbacks by name with their options, or Java classes by class_path with init_args (default: [])"));
+        spec.addOption(override("--optimizer", "str | mapping",
+                OptimizerShortcuts.help("optimizer", OptimizerShortcuts.OPTIMIZERS)));
+        spec.addOption(override("--lr_scheduler", "str | mapping",
+                OptimizerShortcuts.help("lr_scheduler", OptimizerShortcuts.SCHEDULERS)));
         spec.addPositional(PositionalParamSpec.builder().index("0..*").paramLabel("--KEY=VALUE").type(String[].class)
                 .descriptionKey(OVERRIDES).description("overrides of any key, e.g. --model.init_args.lr=1e-3")
                 .build());
@@ -110,9 +119,11 @@ final class CommandLines {
         CommandSpec spec = CommandSpec.create().name("report").mixinStandardHelpOptions(true);
         spec.usageMessage().description("Writes report.html into a finished run's log directory: metric curves,"
                 + " learning rates, hyperparameters, model summary, profiler timings, kept checkpoints and the"
-                + " configuration, in one file that opens offline. Reads the CSV logger's metrics.csv.");
+                + " configuration, in one file that opens offline. Reads the CSV logger's metrics.csv, else the"
+                + " TensorBoard event files.");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").paramLabel("LOG_DIR")
-                .type(String.class).description("the run folder (where metrics.csv and hparams.yaml are)").build());
+                .type(String.class).description("the run folder (where metrics.csv or the TensorBoard event files are)")
+                .build());
         return spec;
     }
 }

@@ -1,10 +1,12 @@
 package io.fulmen.cli;
 
+import io.fulmen.callback.Callback;
 import io.fulmen.runtime.TrainerBuilder;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.ComponentProvider;
+import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.ExperimentLoggerProvider;
 import io.fulmen.spi.OptionSpec;
 
@@ -16,28 +18,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code trainer.callbacks} and {@code trainer.logger}: providers by name with their options. An entry is a name
- * ({@code early_stopping}), a mapping of {@code name} and options ({@code {name: early_stopping, patience: 3}}), or
- * LightningCLI's {@code {class_path: early_stopping, init_args: {patience: 3}}}. The resolved form, printed by
- * {@code --print_config}, is the second, with every declared option and its default.
+ * {@code trainer.callbacks} and {@code trainer.logger}: providers by name with their options, or classes by name
+ * with their constructor arguments. An entry is a name ({@code early_stopping}, {@code com.acme.MyCallback}), a
+ * mapping of {@code name} and options ({@code {name: early_stopping, patience: 3}}), or LightningCLI's
+ * {@code {class_path: early_stopping, init_args: {patience: 3}}}. A name that is no provider's and reads as a class
+ * name is loaded from the classpath or {@code --classpath} and its {@code init_args} bound as a model's are
+ * ({@link ClassBinding}). The resolved form, printed by {@code --print_config}, is the second for providers, with
+ * every declared option and its default, and the third for classes.
  */
 final class Components {
+    /** One resolved entry: as {@code --print_config} prints it, and for a class, its binding and arguments. */
+    record Entry(Map<String, Object> printed, ClassBinding binding, Map<String, Object> args) {
+        String providerName() {
+            return (String) printed.get("name");
+        }
+
+        Object create() {
+            return binding.create(args);
+        }
+    }
+
     private Components() {}
 
     /** {@code trainer.callbacks}: null or a list of entries. */
-    static List<Map<String, Object>> callbacks(Object value, PluginRegistry plugins) {
+    static List<Entry> callbacks(Object value, PluginRegistry plugins, ClassLocator classes) {
         if (value == null) {
             return List.of();
         }
         return entries("trainer.callbacks", value instanceof List<?> l ? l : List.of(value),
-                plugins.providers(CallbackProvider.class));
+                plugins.providers(CallbackProvider.class), classes, Callback.class);
     }
 
     /**
      * {@code trainer.logger}: null or true (the Trainer's default, printed as null), false (no logger), or one entry
      * or a list of them.
      */
-    static Object logger(Object value, PluginRegistry plugins) {
+    static Object logger(Object value, PluginRegistry plugins, ClassLocator classes) {
         if (value == null || Boolean.TRUE.equals(value)) {
             return null;
         }
@@ -45,15 +61,26 @@ final class Components {
             return false;
         }
         return entries("trainer.logger", value instanceof List<?> l ? l : List.of(value),
-                plugins.providers(ExperimentLoggerProvider.class));
+                plugins.providers(ExperimentLoggerProvider.class), classes, ExperimentLogger.class);
     }
 
-    /** Names and options onto {@code builder}: the options namespaced as {@code <name>.<key>}. */
-    static void applyCallbacks(TrainerBuilder builder, List<Map<String, Object>> callbacks) {
-        for (Map<String, Object> c : callbacks) {
-            String name = (String) c.get("name");
-            builder.callbacks(name);
-            options(builder, name, c);
+    /** {@link #logger}'s or {@link #callbacks}' result as printed. */
+    static Object printed(Object resolved) {
+        if (resolved instanceof List<?> entries) {
+            return entries.stream().map(e -> ((Entry) e).printed()).toList();
+        }
+        return resolved;
+    }
+
+    /** Names and options onto {@code builder} (the options namespaced as {@code <name>.<key>}), classes built. */
+    static void applyCallbacks(TrainerBuilder builder, List<Entry> callbacks) {
+        for (Entry c : callbacks) {
+            if (c.binding() != null) {
+                builder.callbacks((Callback) c.create());
+            } else {
+                builder.callbacks(c.providerName());
+                options(builder, c.providerName(), c.printed());
+            }
         }
     }
 
@@ -63,10 +90,13 @@ final class Components {
             builder.logger(false);
         } else if (logger instanceof List<?> entries) {
             for (Object e : entries) {
-                Map<?, ?> entry = (Map<?, ?>) e;
-                String name = (String) entry.get("name");
-                builder.logger(name);
-                options(builder, name, entry);
+                Entry entry = (Entry) e;
+                if (entry.binding() != null) {
+                    builder.logger((ExperimentLogger) entry.create());
+                } else {
+                    builder.logger(entry.providerName());
+                    options(builder, entry.providerName(), entry.printed());
+                }
             }
         }
     }
@@ -79,24 +109,44 @@ final class Components {
         });
     }
 
-    private static <P extends ComponentProvider<?>> List<Map<String, Object>> entries(
-            String key, List<?> given, Registry<P> registry) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static <P extends ComponentProvider<?>> List<Entry> entries(
+            String key, List<?> given, Registry<P> registry, ClassLocator classes, Class<?> kind) {
+        List<Entry> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < given.size(); i++) {
             String where = key + "[" + i + "]";
             Map<String, Object> entry = entry(where, given.get(i));
             String name = String.valueOf(entry.remove("name"));
-            P provider = registry.find(name).orElseThrow(() -> new UsageException(where + ": unknown " + registry.kind()
-                    + " '" + name + "'; installed: " + String.join(", ", registry.names()) + "."
-                    + Names.didYouMean(name, registry.names()) + " (fulmen plugins lists them with their options)"));
+            P provider = registry.find(name).orElse(null);
+            if (provider == null && name.contains(".")) {
+                out.add(classEntry(where, name, entry, classes, kind));
+                continue;
+            }
+            if (provider == null) {
+                throw new UsageException(where + ": unknown " + registry.kind() + " '" + name + "'; installed: "
+                        + String.join(", ", registry.names()) + "." + Names.didYouMean(name, registry.names())
+                        + " (fulmen plugins lists them with their options; a class is named with its package)");
+            }
             if (!seen.add(provider.name())) {
                 throw new UsageException(where + ": " + provider.name() + " is given twice; its options are"
                         + " namespaced by name, so each " + registry.kind() + " may appear once");
             }
-            out.add(resolved(where, provider, entry));
+            out.add(new Entry(resolved(where, provider, entry), null, null));
         }
         return out;
+    }
+
+    /** A class by name: {@code entry} holds its arguments (from {@code init_args} or beside {@code class_path}). */
+    private static Entry classEntry(String where, String name, Map<String, Object> args, ClassLocator classes,
+                                    Class<?> kind) {
+        ClassBinding binding = ClassBinding.of(classes.load(where + ".class_path", name, kind), where);
+        Map<String, Object> bound = binding.resolve(args);
+        Map<String, Object> printed = new LinkedHashMap<>();
+        printed.put("class_path", binding.type().getName());
+        Map<String, Object> initArgs = new LinkedHashMap<>();
+        bound.forEach((k, v) -> initArgs.put(k, JavaValues.printable(v)));
+        printed.put("init_args", initArgs);
+        return new Entry(printed, binding, bound);
     }
 
     private static Map<String, Object> entry(String where, Object value) {

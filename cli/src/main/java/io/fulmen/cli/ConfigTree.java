@@ -60,6 +60,9 @@ final class ConfigTree {
         for (int i = 0; i < parts.length - 1; i++) {
             Object next = at.get(parts[i]);
             Map<String, Object> child = next instanceof Map ? mapping(next) : new LinkedHashMap<>();
+            if (next instanceof String className) {
+                child.put("class_path", className); // --optimizer=Adam --optimizer.lr=0.01, as LightningCLI
+            }
             at.put(parts[i], child);
             at = child;
         }

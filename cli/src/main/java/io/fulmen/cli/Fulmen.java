@@ -11,7 +11,6 @@ import picocli.CommandLine.ParseResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -86,7 +85,7 @@ public final class Fulmen {
             if (sub.commandSpec().name().equals("report")) {
                 return report(sub);
             }
-            return new RunCommand(out).run(invocation(sub));
+            return new RunCommand(out, err).run(invocation(sub));
         } catch (CommandLine.ParameterException | UsageException e) {
             err.println(command + ": error: " + e.getMessage());
             err.println("Run '" + command + " --help' for the options.");
@@ -122,7 +121,8 @@ public final class Fulmen {
         try {
             out.println("Training report: " + ReportWriter.write(logDir).toUri());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            err.println("fulmen report failed: " + e.getMessage()); // names the file (and a damaged record's offset)
+            return FAILED;
         }
         return 0;
     }

@@ -28,9 +28,11 @@ final class RunCommand {
                       boolean printConfig) {}
 
     private final PrintStream out;
+    private final PrintStream err;
 
-    RunCommand(PrintStream out) {
+    RunCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     int run(Invocation call) {
@@ -57,6 +59,7 @@ final class RunCommand {
             builder.callbacks(save);
             DataSource data = config.data() == null ? null : (DataSource) config.data().create();
             try (LightningModule model = (LightningModule) config.model().create(); Trainer trainer = build(builder)) {
+                warnIfOptimizersReplaced(model, config.optimizers());
                 String result = stage(call.stage(), trainer, model, data,
                         config.ckptPath() == null ? null : CkptPath.parse(config.ckptPath()));
                 if (save.written() != null) {
@@ -65,6 +68,22 @@ final class RunCommand {
                 out.println(result);
             }
             return 0;
+        }
+    }
+
+    /** LightningCLI's warning when its optimizer replaces the model's own configure_optimizers. */
+    private void warnIfOptimizersReplaced(LightningModule model, OptimizerShortcuts optimizers) {
+        if (optimizers.optimizerName() == null) {
+            return;
+        }
+        try {
+            if (model.getClass().getMethod("configureOptimizers").getDeclaringClass() != LightningModule.class) {
+                err.println("warning: " + model.getClass().getSimpleName() + ".configureOptimizers() is replaced by"
+                        + " the configuration's optimizer " + optimizers.optimizerName()
+                        + " (LightningCLI does the same)");
+            }
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -17,14 +17,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * complete configuration ({@code --print_config}, {@code config.yaml}): running it again reproduces the run.
  */
 final class RunConfig {
-    static final List<String> TOP_LEVEL = List.of("seed_everything", "trainer", "model", "data", "ckpt_path");
+    static final List<String> TOP_LEVEL = List.of("seed_everything", "trainer", "model", "data", "optimizer",
+            "lr_scheduler", "ckpt_path");
 
     private final Map<String, Object> tree = new LinkedHashMap<>();
     private final Map<String, Object> trainer = new LinkedHashMap<>();
-    private List<Map<String, Object>> callbacks;
+    private List<Components.Entry> callbacks;
     private Object logger;
     private Bound model;
     private Bound data;
+    private OptimizerShortcuts optimizers;
 
     /** A class with its binding and checked arguments. */
     record Bound(ClassBinding binding, Map<String, Object> args) {
@@ -61,14 +63,14 @@ final class RunConfig {
         c.tree.put("seed_everything", seed(root.getOrDefault("seed_everything", true)));
         Map<String, Object> given = section(root, "trainer");
         c.trainerArguments(given);
-        c.callbacks = Components.callbacks(given.get("callbacks"), plugins);
-        c.logger = Components.logger(given.get("logger"), plugins);
+        c.callbacks = Components.callbacks(given.get("callbacks"), plugins, classes);
+        c.logger = Components.logger(given.get("logger"), plugins, classes);
         Map<String, Object> trainerTree = new LinkedHashMap<>();
         c.trainer.forEach((k, v) -> {
             trainerTree.put(k, v);
             if (k.equals("precision")) {
-                trainerTree.put("logger", c.logger);
-                trainerTree.put("callbacks", c.callbacks);
+                trainerTree.put("logger", Components.printed(c.logger));
+                trainerTree.put("callbacks", Components.printed(c.callbacks));
             }
         });
         c.tree.put("trainer", trainerTree);
@@ -76,6 +78,9 @@ final class RunConfig {
         c.tree.put("model", printed(c.model));
         c.data = bind(root.get("data"), "data", classes, LightningDataModule.class, false);
         c.tree.put("data", c.data == null ? null : printed(c.data));
+        c.optimizers = OptimizerShortcuts.resolve(root.get("optimizer"), root.get("lr_scheduler"));
+        c.tree.put("optimizer", c.optimizers.printedOptimizer());
+        c.tree.put("lr_scheduler", c.optimizers.printedScheduler());
         Object ckpt = root.get("ckpt_path");
         if (ckpt != null && !(ckpt instanceof String)) {
             throw new UsageException("ckpt_path: expected a path, last or best, got " + Names.shown(ckpt));
@@ -106,9 +111,15 @@ final class RunConfig {
         return data;
     }
 
-    /** Every trainer setting, callback and logger onto {@code builder}. */
+    /** The optimizer and schedule given by name, in place of the model's configureOptimizers(). */
+    OptimizerShortcuts optimizers() {
+        return optimizers;
+    }
+
+    /** Every trainer setting, callback, logger and the optimizer shortcuts onto {@code builder}. */
     void configure(TrainerBuilder builder) {
         TrainerArguments.ALL.forEach(a -> a.applyTo(builder, trainer.get(a.name())));
+        builder.configureOptimizers(optimizers.configureOptimizers());
         Components.applyCallbacks(builder, callbacks);
         Components.applyLogger(builder, logger);
     }

@@ -38,6 +38,22 @@ class ReportCommandTest {
     }
 
     @Test
+    void aDamagedTensorBoardFileFailsNamingTheFileAndTheRecord() throws IOException {
+        byte[] record = java.util.HexFormat.of().parseHex("1800000000000000a37f4b22"
+                + "0900002040fc54d9411a0d627261696e2e4576656e743a32" + "2b353110"); // TensorBoard's own bytes
+        record[20] ^= 1;
+        Path file = Files.write(run.resolve("events.out.tfevents.1.host"), record);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = Fulmen.run(new String[] {"report", run.toString()}, print(new ByteArrayOutputStream()),
+                print(err));
+
+        assertEquals(Fulmen.FAILED, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("fulmen report failed: " + file
+                + ": record at offset 0: the data CRC does not match"), err.toString());
+    }
+
+    @Test
     void aMissingFolderIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Fulmen.run(new String[] {"report", run.resolve("nope").toString()},

@@ -85,7 +85,7 @@ public final class Trainer implements AutoCloseable {
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
             this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
-                    out, b.report);
+                    out, b.report, b.optimizers);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;

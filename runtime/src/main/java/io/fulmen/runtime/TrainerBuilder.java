@@ -1,6 +1,7 @@
 package io.fulmen.runtime;
 
 import io.fulmen.callback.Callback;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.plugin.BundlePolicy;
@@ -27,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Lightning's Trainer arguments with Lightning's defaults, from {@link Trainer#builder()}. Strings resolve through
@@ -65,6 +67,7 @@ public final class TrainerBuilder {
     Boolean interactive;
     String profiler;
     boolean report;
+    Supplier<OptimizerConfig> optimizers;
 
     TrainerBuilder() {}
 
@@ -268,6 +271,16 @@ public final class TrainerBuilder {
      */
     public TrainerBuilder report(boolean value) {
         this.report = value;
+        return this;
+    }
+
+    /**
+     * Optimizers for every fit instead of the module's {@code configureOptimizers()}, as LightningCLI's
+     * {@code optimizer} and {@code lr_scheduler} replace it; called once per fit, so each fit starts with fresh
+     * optimizer state. Null (the default): the module's own.
+     */
+    public TrainerBuilder configureOptimizers(Supplier<OptimizerConfig> value) {
+        this.optimizers = value;
         return this;
     }
 

@@ -8,6 +8,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
@@ -28,6 +29,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The one funnel every fit/validate/test/predict call goes through (Lightning's {@code _run} with
@@ -47,11 +49,13 @@ final class TrainerRun {
     private final String profiler;
     private final PrintStream out;
     private final boolean report;
+    private final Supplier<OptimizerConfig> optimizers;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
                LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
-               boolean report) {
+               boolean report, Supplier<OptimizerConfig> optimizers) {
         this.report = report;
+        this.optimizers = optimizers;
         this.profiler = profiler;
         this.out = out;
         this.settings = settings;
@@ -94,7 +98,7 @@ final class TrainerRun {
 
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
                        Function<RunContext, T> body, Profiler timing) {
-        requireHooks(stage, module);
+        requireHooks(stage, module, optimizers != null);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
@@ -102,7 +106,7 @@ final class TrainerRun {
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
-                    manager, gate);
+                    manager, gate, optimizers);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
@@ -128,12 +132,14 @@ final class TrainerRun {
      * Lightning's {@code _verify_loop_configurations}: the steps a stage needs, checked before any work; a
      * missing one fails with the same message the hook's default gives.
      */
-    private static void requireHooks(Stage stage, LightningModule module) {
+    private static void requireHooks(Stage stage, LightningModule module, boolean optimizersGiven) {
         switch (stage) {
             case FIT -> {
                 require(module, "trainingStep", "trainingStep(Batch, int)", "Trainer.fit", Batch.class, int.class);
-                require(module, "configureOptimizers", "configureOptimizers() (return OptimizerConfig.of(optimizer))",
-                        "Trainer.fit");
+                if (!optimizersGiven) {
+                    require(module, "configureOptimizers",
+                            "configureOptimizers() (return OptimizerConfig.of(optimizer))", "Trainer.fit");
+                }
             }
             case VALIDATE -> require(module, "validationStep", "validationStep(Batch, int)", "Trainer.validate",
                     Batch.class, int.class);

@@ -58,7 +58,7 @@ public final class FitLoop {
         state.trainBatchesOnDemand(this::trainBatches);
         OptimizerConfig config;
         try {
-            config = module.configureOptimizers();
+            config = run.optimizers != null ? run.optimizers.get() : module.configureOptimizers();
         } finally {
             state.trainBatchesOnDemand(null);
         }

@@ -367,48 +367,70 @@ public final class Hooks {
     // ------------------------------------------------------------------ predict
 
     void predictModelEval() {
+        profiler.enter(Section.ON_PREDICT_MODEL_EVAL);
         module.onPredictModelEval();
+        profiler.enter(Section.LOOP);
     }
 
     void predictStart() {
+        profiler.enter(Section.ON_PREDICT_START);
         for (Callback c : callbacks) {
             c.onPredictStart(view, module);
         }
         module.onPredictStart();
+        profiler.enter(Section.LOOP);
     }
 
     void predictEpochStart() {
+        profiler.enter(Section.ON_PREDICT_EPOCH_START);
         for (Callback c : callbacks) {
             c.onPredictEpochStart(view, module);
         }
         module.onPredictEpochStart();
+        profiler.enter(Section.PREDICT_DATALOADER_NEXT);
     }
 
     void predictBatchStart(Batch batch, int batchIdx, int dataloaderIdx) {
+        profiler.enter(Section.ON_PREDICT_BATCH_START);
         for (Callback c : callbacks) {
             c.onPredictBatchStart(view, module, batch, batchIdx, dataloaderIdx);
         }
         module.onPredictBatchStart(batch, batchIdx, dataloaderIdx);
+        profiler.enter(Section.LOOP);
+    }
+
+    /** {@code predict_step}. */
+    Object predictStep(Batch batch, int batchIdx) {
+        profiler.enter(Section.PREDICT_STEP);
+        Object prediction = module.predictStep(batch, batchIdx);
+        profiler.enter(Section.LOOP);
+        return prediction;
     }
 
     void predictBatchEnd(Object prediction, Batch batch, int batchIdx, int dataloaderIdx) {
+        profiler.enter(Section.ON_PREDICT_BATCH_END);
         for (Callback c : callbacks) {
             c.onPredictBatchEnd(view, module, prediction, batch, batchIdx, dataloaderIdx);
         }
         module.onPredictBatchEnd(prediction, batch, batchIdx, dataloaderIdx);
+        profiler.enter(Section.PREDICT_DATALOADER_NEXT);
     }
 
     void predictEpochEnd() {
+        profiler.enter(Section.ON_PREDICT_EPOCH_END);
         for (Callback c : callbacks) {
             c.onPredictEpochEnd(view, module);
         }
         module.onPredictEpochEnd();
+        profiler.enter(Section.LOOP);
     }
 
     void predictEnd() {
+        profiler.enter(Section.ON_PREDICT_END);
         for (Callback c : callbacks) {
             c.onPredictEnd(view, module);
         }
         module.onPredictEnd();
+        profiler.enter(Section.LOOP);
     }
 }

@@ -41,7 +41,7 @@ final class PredictionLoop {
                         Batch batch = run.strategy.batchToDevice(raw, m, 0);
                         run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize(), idx);
                         hooks.predictBatchStart(batch, idx, 0);
-                        Object prediction = keep(m.predictStep(batch, idx), results);
+                        Object prediction = keep(hooks.predictStep(batch, idx), results);
                         outputs.add(prediction);
                         hooks.predictBatchEnd(prediction, batch, idx, 0);
                     }

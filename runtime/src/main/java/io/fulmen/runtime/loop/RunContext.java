@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.Precision;
@@ -13,6 +14,7 @@ import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Everything one fit/validate/test/predict call works with; lives for the call. */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
@@ -31,10 +33,14 @@ public final class RunContext {
     final ModuleBridge bridge;
     final Hooks hooks;
     final RunGate gate;
+    /** The Trainer's optimizers in place of the module's {@code configureOptimizers()}, or null. */
+    final Supplier<OptimizerConfig> optimizers;
 
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
-                      Precision precision, Autograd autograd, NDManager manager, RunGate gate) {
+                      Precision precision, Autograd autograd, NDManager manager, RunGate gate,
+                      Supplier<OptimizerConfig> optimizers) {
+        this.optimizers = optimizers;
         this.state = state;
         this.settings = settings;
         this.module = module;

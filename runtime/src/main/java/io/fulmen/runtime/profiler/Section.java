@@ -41,6 +41,13 @@ public enum Section {
     ON_TEST_BATCH_END("on_test_batch_end", Kind.HOOK),
     ON_TEST_EPOCH_END("on_test_epoch_end", Kind.HOOK),
     ON_TEST_END("on_test_end", Kind.HOOK),
+    ON_PREDICT_MODEL_EVAL("on_predict_model_eval", Kind.HOOK),
+    ON_PREDICT_START("on_predict_start", Kind.HOOK),
+    ON_PREDICT_EPOCH_START("on_predict_epoch_start", Kind.HOOK),
+    ON_PREDICT_BATCH_START("on_predict_batch_start", Kind.HOOK),
+    ON_PREDICT_BATCH_END("on_predict_batch_end", Kind.HOOK),
+    ON_PREDICT_EPOCH_END("on_predict_epoch_end", Kind.HOOK),
+    ON_PREDICT_END("on_predict_end", Kind.HOOK),
     /** From {@code on_train_batch_start} to the next hook: the training step (all of it, in manual optimization). */
     TRAINING_STEP("training_step", Kind.PHASE),
     /** The module's {@code optimizerZeroGrad}. */
@@ -54,6 +61,9 @@ public enum Section {
     VAL_DATALOADER_NEXT("val_dataloader_next", Kind.PHASE),
     TEST_STEP("test_step", Kind.PHASE),
     TEST_DATALOADER_NEXT("test_dataloader_next", Kind.PHASE),
+    PREDICT_STEP("predict_step", Kind.PHASE),
+    /** Waiting for the next prediction batch and moving it to the device. */
+    PREDICT_DATALOADER_NEXT("predict_dataloader_next", Kind.PHASE),
     /** Everything between hooks not named above: data preparation, loop bookkeeping, epoch-end logging. */
     LOOP("run (between hooks)", Kind.PHASE);
 

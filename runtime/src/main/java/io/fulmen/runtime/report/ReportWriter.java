@@ -16,9 +16,9 @@ import java.util.stream.Stream;
  * Writes a finished run's {@code report.html}: one self-contained file (inline SVG and CSS, no script, nothing
  * fetched) with a chart per logged metric against the step, its {@code _step} and {@code _epoch} series together,
  * the learning rates, the hyperparameters, the model summary, the profiler's timings, the checkpoints kept with
- * their scores and the run's configuration. It reads only files of the run folder: {@code metrics.csv},
- * {@code hparams.yaml}, {@code model-summary.txt}, {@code *-profiler.txt}, {@code checkpoints/},
- * {@code config.yaml}; a missing one leaves its section out.
+ * their scores and the run's configuration. It reads only files of the run folder: {@code metrics.csv} (or, without
+ * it, the TensorBoard event files, see {@link TfEvents}), {@code hparams.yaml}, {@code model-summary.txt},
+ * {@code *-profiler.txt}, {@code checkpoints/}, {@code config.yaml}; a missing one leaves its section out.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ReportWriter {
@@ -41,8 +41,9 @@ public final class ReportWriter {
             throw new IOException("not a run folder: " + runDir);
         }
         StringBuilder body = new StringBuilder();
-        metrics(runDir, body);
-        hyperparameters(runDir, body);
+        TfEvents.Run tensorBoard = tensorBoard(runDir);
+        metrics(runDir, tensorBoard, body);
+        hyperparameters(runDir, tensorBoard, body);
         text(runDir.resolve(MODEL_SUMMARY_FILE), "Model summary", body);
         profiler(runDir, body);
         checkpoints(runDir, body);
@@ -58,19 +59,36 @@ public final class ReportWriter {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void metrics(Path runDir, StringBuilder body) throws IOException {
+    private static void metrics(Path runDir, TfEvents.Run tensorBoard, StringBuilder body) throws IOException {
         Path csv = runDir.resolve("metrics.csv");
-        if (!Files.isRegularFile(csv)) {
-            body.append("<h2>Metrics</h2><p>No metrics.csv in this folder (log with the CSV logger to chart a run;"
-                    + " TensorBoard-only runs are not read).</p>");
+        List<MetricSeries> series;
+        if (Files.isRegularFile(csv)) {
+            series = MetricsCsv.read(csv);
+        } else if (tensorBoard != null) {
+            series = tensorBoard.series();
+            for (String note : tensorBoard.notes()) {
+                body.append("<p class=\"note\">").append(Html.escape(note)).append("</p>");
+            }
+        } else {
+            body.append("<h2>Metrics</h2><p>No metrics.csv and no TensorBoard event file (*tfevents*) in this"
+                    + " folder: log with the CSV or the TensorBoard logger to chart a run.</p>");
             return;
         }
         Map<String, List<MetricSeries>> charts = new LinkedHashMap<>();
-        for (MetricSeries s : MetricsCsv.read(csv)) {
+        for (MetricSeries s : series) {
             charts.computeIfAbsent(s.chartName(), k -> new ArrayList<>()).add(s);
         }
         chartSection("Metrics", charts, false, body);
         chartSection("Learning rate", charts, true, body);
+    }
+
+    /** The event files' scalars and hyperparameters, read only for a run without {@code metrics.csv}. */
+    private static TfEvents.Run tensorBoard(Path runDir) throws IOException {
+        if (Files.isRegularFile(runDir.resolve("metrics.csv"))) {
+            return null;
+        }
+        List<Path> files = TfEvents.eventFiles(runDir);
+        return files.isEmpty() ? null : TfEvents.read(files);
     }
 
     private static void chartSection(String heading, Map<String, List<MetricSeries>> charts, boolean learningRates,
@@ -93,9 +111,13 @@ public final class ReportWriter {
     }
 
     /** A flat {@code hparams.yaml} becomes a table; anything nested is shown as written. */
-    private static void hyperparameters(Path runDir, StringBuilder body) throws IOException {
+    private static void hyperparameters(Path runDir, TfEvents.Run tensorBoard, StringBuilder body)
+            throws IOException {
         Path file = runDir.resolve("hparams.yaml");
         if (!Files.isRegularFile(file)) {
+            if (tensorBoard != null && !tensorBoard.hparams().isEmpty()) {
+                body.append("<h2>Hyperparameters</h2>").append(Html.keyValueTable(tensorBoard.hparams()));
+            }
             return;
         }
         String yaml = Files.readString(file, StandardCharsets.UTF_8);
