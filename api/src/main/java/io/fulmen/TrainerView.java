@@ -1,5 +1,6 @@
 package io.fulmen;
 
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.spi.ExperimentLogger;
 import org.apiguardian.api.API;
 
@@ -125,4 +126,12 @@ public interface TrainerView {
 
     /** The optimizers of the current fit, empty outside fit. */
     List<LightningOptimizer> optimizers();
+
+    /**
+     * The optimizers of the current fit that have a schedule, with it (Lightning's
+     * {@code trainer.lr_scheduler_configs}), in {@code configureOptimizers} order; empty outside fit.
+     */
+    default List<OptimizerConfig.Entry> lrSchedulerConfigs() {
+        return List.of();
+    }
 }

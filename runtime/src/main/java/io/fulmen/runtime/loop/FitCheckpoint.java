@@ -75,7 +75,7 @@ final class FitCheckpoint {
                 optimizers.add(o);
             }
             m.add("optimizers", optimizers);
-            m.add("schedulers", optimization.schedulesState());
+            m.add("schedulers", optimization.schedules().state(run.state.callbackMetrics()));
             JsonObject callbacks = new JsonObject();
             for (Callback c : run.callbacks) {
                 Map<String, Object> state = c.stateDict();
@@ -179,7 +179,7 @@ final class FitCheckpoint {
             }
             lo.optimizer().importState(new OptimizerState(type, o.get("learning_rate").getAsFloat(), entries));
         }
-        optimization.restoreSchedules(m.getAsJsonArray("schedulers"), origin);
+        optimization.schedules().restore(m.getAsJsonArray("schedulers"), origin);
         JsonObject callbacks = m.getAsJsonObject("callbacks");
         if (callbacks != null) {
             for (Callback c : run.callbacks) {

@@ -72,6 +72,7 @@ public final class FitLoop {
         }
         optimization = new Optimization(run, config);
         state.optimizers(optimization.optimizers());
+        state.lrSchedulerConfigs(optimization.schedules().configs());
         Backward backward = new Backward(run, optimization);
         run.bridge.backward(backward);
         state.saver(this::save);
@@ -83,6 +84,7 @@ public final class FitLoop {
         } finally {
             state.saver(null);
             state.optimizers(List.of());
+            state.lrSchedulerConfigs(List.of());
             optimization.release();
         }
     }

@@ -4,6 +4,7 @@ import io.fulmen.LightningOptimizer;
 import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.spi.ExperimentLogger;
@@ -42,6 +43,7 @@ public final class TrainerState implements TrainerView {
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
+    private volatile List<OptimizerConfig.Entry> lrSchedulerConfigs = List.of();
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
@@ -307,6 +309,11 @@ public final class TrainerState implements TrainerView {
     }
 
     @Override
+    public List<OptimizerConfig.Entry> lrSchedulerConfigs() {
+        return lrSchedulerConfigs;
+    }
+
+    @Override
     public void saveCheckpoint(Path file, boolean weightsOnly) {
         CheckpointSaver saver = this.saver;
         if (saver == null) {
@@ -332,5 +339,9 @@ public final class TrainerState implements TrainerView {
 
     void optimizers(List<LightningOptimizer> list) {
         this.optimizers = List.copyOf(list);
+    }
+
+    void lrSchedulerConfigs(List<OptimizerConfig.Entry> list) {
+        this.lrSchedulerConfigs = List.copyOf(list);
     }
 }

@@ -53,11 +53,12 @@ final class TrainingEpochLoop {
         long first = progress.epochStarted();
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         hooks.trainEpochStart();
+        boolean allBatches;
         try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch), first, numBatches - first)) {
             int idx = (int) first;
+            boolean endEpoch = false;
             while (stream.hasNext()) {
                 run.checkCancelled();
-                boolean endEpoch;
                 try (Batch batch = stream.next()) {
                     endEpoch = runBatch(batch, idx);
                 }
@@ -66,13 +67,19 @@ final class TrainingEpochLoop {
                     break;
                 }
             }
+            // Lightning's _num_ready_batches_reached: the epoch ran to its end (or the module ended it).
+            allBatches = endEpoch || idx >= numBatches;
         }
         optimization.stepSchedules(Interval.EPOCH);
         progress.epochBatchesDone();
+        if (allBatches && module.isAutomaticOptimization()) {
+            optimization.schedules().plateausDue(Interval.EPOCH, epoch + 1L);
+        }
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         // Epoch values are visible to every callback, and what the module logs at epoch end to the monitors.
         Map<String, Double> epochMetrics = new LinkedHashMap<>(state.metrics().publishEpoch(MetricStore.Scope.TRAIN));
         hooks.trainEpochEnd(() -> epochMetrics.putAll(state.metrics().publishEpoch(MetricStore.Scope.TRAIN)));
+        optimization.schedules().stepDuePlateaus(state.callbackMetrics());
         run.logToLoggers(epochMetrics, Math.max(0, state.batchesThatStepped() - 1), true);
         state.loggerConnector().save();
         progress.epochEnded();
@@ -99,6 +106,7 @@ final class TrainingEpochLoop {
         if (validation.isDue(batchIdx, isLast)) {
             validation.run();
         }
+        optimization.schedules().stepDuePlateaus(state.callbackMetrics());
         return false;
     }
 
@@ -116,6 +124,7 @@ final class TrainingEpochLoop {
             module.optimizerStep(state.currentEpoch(), batchIdx, optimizer, closure);
             if (!closure.skipped()) {
                 optimization.stepSchedules(Interval.STEP);
+                optimization.schedules().plateausDue(Interval.STEP, batchIdx + 1L);
             }
         }
         return closure.loss();
