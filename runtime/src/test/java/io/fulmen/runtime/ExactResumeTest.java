@@ -1,6 +1,11 @@
 package io.fulmen.runtime;
 
 import io.fulmen.data.DataSource;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -13,6 +18,7 @@ import io.fulmen.optim.Interval;
 import io.fulmen.optim.Optimizer;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.optim.OptimizerState;
+import io.fulmen.optim.ReduceLROnPlateau;
 import io.fulmen.optim.Schedules;
 import io.fulmen.optim.Sgd;
 import io.fulmen.runtime.checkpoint.CheckpointFormatException;
@@ -24,6 +30,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,18 +49,39 @@ class ExactResumeTest {
     Path root;
 
     /** A classifier with a configurable optimizer and schedule. */
-    static final class Model extends Fixtures.Classifier {
-        private final boolean cosine;
+    static class Model extends Fixtures.Classifier {
+        private final UnaryOperator<OptimizerConfig> schedule;
 
         Model(Supplier<Optimizer> optimizer, boolean cosine) {
+            this(optimizer, c -> cosine ? c.withScheduler(Schedules.cosine(N, 1e-4f), Interval.STEP) : c);
+        }
+
+        Model(Supplier<Optimizer> optimizer, UnaryOperator<OptimizerConfig> schedule) {
             super(16, optimizer);
-            this.cosine = cosine;
+            this.schedule = schedule;
         }
 
         @Override
         public OptimizerConfig configureOptimizers() {
-            OptimizerConfig c = OptimizerConfig.of(optimizer.get());
-            return cosine ? c.withScheduler(Schedules.cosine(N, 1e-4f), Interval.STEP) : c;
+            return schedule.apply(OptimizerConfig.of(optimizer.get()));
+        }
+    }
+
+    /** The same classifier with dropout after the hidden layer: every training step draws from the engine's RNG. */
+    static final class DropoutModel extends Model {
+        private final Block withDropout = new SequentialBlock()
+                .add(Linear.builder().setUnits(16).build())
+                .add(Activation::relu)
+                .add(Dropout.builder().optRate(0.5f).build())
+                .add(Linear.builder().setUnits(4).build());
+
+        DropoutModel(Supplier<Optimizer> optimizer) {
+            super(optimizer, false);
+        }
+
+        @Override
+        public Block block() {
+            return withDropout;
         }
     }
 
@@ -101,20 +129,28 @@ class ExactResumeTest {
     }
 
     private void checkExactResume(Supplier<Optimizer> optimizer, boolean cosine) {
+        checkExactResume(() -> new Model(optimizer, cosine));
+    }
+
+    private FinalState checkExactResume(Supplier<? extends LightningModule> model) {
+        return checkResume(model, true);
+    }
+
+    private FinalState checkResume(Supplier<? extends LightningModule> model, boolean withValidation) {
         var train = Fixtures.loader(Fixtures.blobs(256, 8, 9), 16, true);
-        var val = Fixtures.loader(Fixtures.blobs(64, 8, 10), 32, false);
+        var val = withValidation ? Fixtures.loader(Fixtures.blobs(64, 8, 10), 32, false) : null;
         FinalState straight = new FinalState();
-        try (var m = new Model(optimizer, cosine); var t = trainer(N, straight).build()) {
+        try (var m = model.get(); var t = trainer(N, straight).build()) {
             t.fit(m, train, val);
             assertEquals(N, t.view().globalStep());
         }
         Path ckpt = root.resolve("mid.ckpt");
-        try (var m = new Model(optimizer, cosine); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
+        try (var m = model.get(); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
             t.fit(m, train, val);
         }
         assertTrue(Files.isRegularFile(ckpt));
         FinalState resumed = new FinalState();
-        try (var m = new Model(optimizer, cosine); var t = trainer(N, resumed).build()) {
+        try (var m = model.get(); var t = trainer(N, resumed).build()) {
             t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));
             assertEquals(N, t.view().globalStep());
             assertEquals(N / 16 + 1, t.view().currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
@@ -122,6 +158,7 @@ class ExactResumeTest {
         assertEquals(straight.values.keySet(), resumed.values.keySet());
         straight.values.forEach((k, v) -> assertArrayEquals(v, resumed.values.get(k), k));
         assertEquals(straight.learningRate, resumed.learningRate);
+        return straight;
     }
 
     @Test
@@ -132,6 +169,28 @@ class ExactResumeTest {
     @Test
     void adamWithCosineScheduleResumesBitForBit() {
         checkExactResume(() -> Adam.builder().lr(1e-2f).build(), true);
+    }
+
+    @Test
+    void dropoutModelResumesBitForBit() {
+        checkExactResume(() -> new DropoutModel(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build()));
+    }
+
+    @Test
+    void dropoutModelInitialisedInsideTheFirstTrainingStepResumesBitForBit() {
+        // No validation, so no sanity check: the lazy initialisation runs inside step 0 here and inside step K+1
+        // of the resumed fit.
+        checkResume(() -> new DropoutModel(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build()), false);
+    }
+
+    @Test
+    void reduceLrOnPlateauResumesBitForBit() {
+        // patience 0 and a 50% relative threshold: epoch 0 sets the best val_loss, epoch 1 (step 32, after the save
+        // at step 22) cannot beat it by half and halves the rate, so the resumed fit needs the restored best.
+        FinalState straight = checkExactResume(() -> new Model(() -> Adam.builder().lr(1e-2f).build(),
+                c -> c.withScheduler(ReduceLROnPlateau.builder().factor(0.5).patience(0).threshold(0.5).build(),
+                        "val_loss")));
+        assertEquals(5e-3f, straight.learningRate, "the plateau schedule reduced the rate once");
     }
 
     /** A module that keeps a counter of its own in checkpoints. */

@@ -8,6 +8,7 @@ import io.fulmen.data.BatchStream;
 import io.fulmen.data.DataLoader;
 import io.fulmen.optim.Interval;
 import io.fulmen.runtime.config.TrainerSettings;
+import io.fulmen.runtime.engine.StepSeeds;
 import io.fulmen.runtime.metrics.MetricStore;
 
 import java.util.LinkedHashMap;
@@ -87,6 +88,9 @@ final class TrainingEpochLoop {
 
     /** One training batch; returns true when the module asked to end the epoch. */
     private boolean runBatch(Batch raw, int batchIdx) {
+        if (settings.seed() != null) {
+            StepSeeds.seedBatch(run.engine, settings.seed(), progress.totalBatchIdx(), state.globalRank());
+        }
         Batch batch = run.strategy.batchToDevice(raw, module, 0);
         run.bridge.enter(MetricStore.Scope.TRAIN, true, batch.getSize(), batchIdx);
         if (!hooks.trainBatchStart(batch, batchIdx)) {
