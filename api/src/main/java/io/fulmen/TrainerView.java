@@ -128,6 +128,22 @@ public interface TrainerView {
     List<LightningOptimizer> optimizers();
 
     /**
+     * Batches whose gradients are summed before each optimizer step, now (Lightning's
+     * {@code trainer.accumulate_grad_batches}); the Trainer's setting unless a callback changed it for this fit.
+     */
+    default int accumulateGradBatches() {
+        return config().accumulateGradBatches();
+    }
+
+    /**
+     * Changes gradient accumulation for the rest of this fit, from the next training batch on (what Lightning's
+     * {@code GradientAccumulationScheduler} does at epoch start).
+     */
+    default void setAccumulateGradBatches(int value) {
+        throw new UnsupportedOperationException("this Trainer view cannot change gradient accumulation");
+    }
+
+    /**
      * The optimizers of the current fit that have a schedule, with it (Lightning's
      * {@code trainer.lr_scheduler_configs}), in {@code configureOptimizers} order; empty outside fit.
      */

@@ -53,6 +53,7 @@ public final class FitLoop {
     public void run() {
         warnIfNotRebuildable();
         state.fitStopReason(null);
+        state.resetAccumulateGradBatches();
         state.numTrainingBatches(-1);
         state.numValBatches(-1);
         state.trainBatchesOnDemand(this::trainBatches);

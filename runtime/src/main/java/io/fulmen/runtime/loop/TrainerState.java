@@ -44,6 +44,7 @@ public final class TrainerState implements TrainerView {
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
     private volatile List<OptimizerConfig.Entry> lrSchedulerConfigs = List.of();
+    private volatile int accumulateGradBatches;
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
@@ -306,6 +307,25 @@ public final class TrainerState implements TrainerView {
     @Override
     public List<LightningOptimizer> optimizers() {
         return optimizers;
+    }
+
+    @Override
+    public int accumulateGradBatches() {
+        int value = accumulateGradBatches;
+        return value > 0 ? value : config.accumulateGradBatches();
+    }
+
+    @Override
+    public void setAccumulateGradBatches(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("accumulate_grad_batches must be a positive int, got " + value);
+        }
+        this.accumulateGradBatches = value;
+    }
+
+    /** Back to the Trainer's setting, at the start of every fit. */
+    void resetAccumulateGradBatches() {
+        this.accumulateGradBatches = 0;
     }
 
     @Override

@@ -97,7 +97,7 @@ final class TrainingEpochLoop {
             return true;
         }
         boolean isLast = batchIdx == numBatches - 1;
-        int accumulate = settings.accumulateGradBatches();
+        int accumulate = state.accumulateGradBatches();
         boolean accumulating = !((batchIdx + 1) % accumulate == 0 || isLast);
         NDArray loss = module.isAutomaticOptimization()
                 ? automaticStep(batch, batchIdx, accumulating) : module.trainingStep(batch, batchIdx);
@@ -121,7 +121,7 @@ final class TrainingEpochLoop {
     private NDArray automaticStep(Batch batch, int batchIdx, boolean accumulating) {
         LightningOptimizer optimizer = optimization.optimizers().get(0);
         TrainingClosure closure = new TrainingClosure(run, backward, batch, batchIdx, optimizer,
-                batchIdx % settings.accumulateGradBatches() == 0);
+                batchIdx % state.accumulateGradBatches() == 0);
         if (accumulating) {
             closure.run();
         } else {
