@@ -21,6 +21,7 @@ import io.fulmen.optim.OptimizerState;
 import io.fulmen.optim.ReduceLROnPlateau;
 import io.fulmen.optim.Schedules;
 import io.fulmen.optim.Sgd;
+import io.fulmen.runtime.callbacks.EMAWeightAveraging;
 import io.fulmen.runtime.checkpoint.CheckpointFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +125,10 @@ class ExactResumeTest {
         }
     }
 
+    private static Callback[] with(Callback extra, Callback callback) {
+        return extra == null ? new Callback[] {callback} : new Callback[] {extra, callback};
+    }
+
     private TrainerBuilder trainer(long maxSteps, Callback... callbacks) {
         return Fixtures.quietTrainer(root).seed(3).maxSteps(maxSteps).deterministic(true).callbacks(callbacks);
     }
@@ -137,20 +142,26 @@ class ExactResumeTest {
     }
 
     private FinalState checkResume(Supplier<? extends LightningModule> model, boolean withValidation) {
+        return checkResume(model, withValidation, () -> null);
+    }
+
+    /** {@code extra} (a fresh instance per fit, or null) runs before the recording and saving callbacks. */
+    private FinalState checkResume(Supplier<? extends LightningModule> model, boolean withValidation,
+                                   Supplier<Callback> extra) {
         var train = Fixtures.loader(Fixtures.blobs(256, 8, 9), 16, true);
         var val = withValidation ? Fixtures.loader(Fixtures.blobs(64, 8, 10), 32, false) : null;
         FinalState straight = new FinalState();
-        try (var m = model.get(); var t = trainer(N, straight).build()) {
+        try (var m = model.get(); var t = trainer(N, with(extra.get(), straight)).build()) {
             t.fit(m, train, val);
             assertEquals(N, t.view().globalStep());
         }
         Path ckpt = root.resolve("mid.ckpt");
-        try (var m = model.get(); var t = trainer(K, new SaveAt(K, ckpt)).build()) {
+        try (var m = model.get(); var t = trainer(K, with(extra.get(), new SaveAt(K, ckpt))).build()) {
             t.fit(m, train, val);
         }
         assertTrue(Files.isRegularFile(ckpt));
         FinalState resumed = new FinalState();
-        try (var m = model.get(); var t = trainer(N, resumed).build()) {
+        try (var m = model.get(); var t = trainer(N, with(extra.get(), resumed)).build()) {
             t.fit(m, DataSource.loaders(train, val), CkptPath.of(ckpt));
             assertEquals(N, t.view().globalStep());
             assertEquals(N / 16 + 1, t.view().currentEpoch(), "max_steps ends epoch 2 early, which counts as done");
@@ -191,6 +202,13 @@ class ExactResumeTest {
                 c -> c.withScheduler(ReduceLROnPlateau.builder().factor(0.5).patience(0).threshold(0.5).build(),
                         "val_loss")));
         assertEquals(5e-3f, straight.learningRate, "the plateau schedule reduced the rate once");
+    }
+
+    @Test
+    void emaWeightAveragingResumesBitForBit() {
+        // The final parameters are the averages (copied in at the end of training): they must match bitwise.
+        checkResume(() -> new DropoutModel(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build()), true,
+                () -> new EMAWeightAveraging(0.9, 1, null, null));
     }
 
     /** A module that keeps a counter of its own in checkpoints. */

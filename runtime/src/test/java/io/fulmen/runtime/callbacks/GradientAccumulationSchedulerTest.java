@@ -63,12 +63,17 @@ class GradientAccumulationSchedulerTest {
         }
 
         @Override
+        public void validationStep(Batch batch, int batchIdx) {
+            log("val_loss", Losses.mse(forward(batch.getData()).head(), batch.getLabels().head()));
+        }
+
+        @Override
         public OptimizerConfig configureOptimizers() {
             return OptimizerConfig.of(Sgd.builder().lr(0.1f).build());
         }
     }
 
-    private static DataLoader data() {
+    static DataLoader data() {
         float[] x = new float[16 * 3];
         float[] y = new float[16];
         for (int i = 0; i < 16; i++) {
