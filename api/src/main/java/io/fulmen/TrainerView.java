@@ -144,6 +144,15 @@ public interface TrainerView {
     }
 
     /**
+     * Stops every learning-rate schedule of the current fit, leaving the rates as they are, for the rest of the fit
+     * and in fits resumed from its checkpoints: a callback that takes the learning rate over (as
+     * {@code StochasticWeightAveraging} does, where Lightning replaces {@code trainer.lr_scheduler_configs}) calls it.
+     */
+    default void clearLrSchedulers() {
+        throw new UnsupportedOperationException("this Trainer view cannot change learning-rate schedules");
+    }
+
+    /**
      * The optimizers of the current fit that have a schedule, with it (Lightning's
      * {@code trainer.lr_scheduler_configs}), in {@code configureOptimizers} order; empty outside fit.
      */

@@ -22,6 +22,7 @@ import io.fulmen.optim.ReduceLROnPlateau;
 import io.fulmen.optim.Schedules;
 import io.fulmen.optim.Sgd;
 import io.fulmen.runtime.callbacks.EMAWeightAveraging;
+import io.fulmen.runtime.callbacks.StochasticWeightAveraging;
 import io.fulmen.runtime.checkpoint.CheckpointFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +210,16 @@ class ExactResumeTest {
         // The final parameters are the averages (copied in at the end of training): they must match bitwise.
         checkResume(() -> new DropoutModel(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build()), true,
                 () -> new EMAWeightAveraging(0.9, 1, null, null));
+    }
+
+    @Test
+    void stochasticWeightAveragingResumesBitForBit() {
+        // SWA from epoch 2 (0-based 1, step 16) takes the cosine schedule over; the save at step 22 holds one
+        // averaged model, the stopped schedule and the SWALR step count. Without max_epochs the average is copied
+        // into the module at the end, so the final parameters are the averages.
+        FinalState straight = checkResume(() -> new Model(() -> Adam.builder().lr(1e-2f).build(), true), true,
+                () -> new StochasticWeightAveraging(5e-3, 2, 2, StochasticWeightAveraging.Annealing.COS));
+        assertEquals(5e-3f, straight.learningRate, 1e-9f, "SWALR reached swa_lr after 2 annealing epochs");
     }
 
     /** A module that keeps a counter of its own in checkpoints. */

@@ -73,7 +73,7 @@ public final class FitLoop {
         }
         optimization = new Optimization(run, config);
         state.optimizers(optimization.optimizers());
-        state.lrSchedulerConfigs(optimization.schedules().configs());
+        state.lrSchedules(optimization.schedules());
         Backward backward = new Backward(run, optimization);
         run.bridge.backward(backward);
         state.saver(this::save);
@@ -85,7 +85,7 @@ public final class FitLoop {
         } finally {
             state.saver(null);
             state.optimizers(List.of());
-            state.lrSchedulerConfigs(List.of());
+            state.lrSchedules(null);
             optimization.release();
         }
     }

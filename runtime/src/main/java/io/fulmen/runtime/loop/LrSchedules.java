@@ -54,15 +54,32 @@ final class LrSchedules {
         }
     }
 
-    /** The optimizers with a schedule, with it. */
+    /** The optimizers with a schedule that still steps, with it. */
     List<OptimizerConfig.Entry> configs() {
-        return configs;
+        List<OptimizerConfig.Entry> live = new ArrayList<>();
+        for (int i = 0; i < schedules.size(); i++) {
+            if (!schedules.get(i).removed) {
+                live.add(configs.get(i));
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Stops every schedule for the rest of the fit, leaving the learning rates as they are (a callback such as SWA
+     * takes them over); checkpoints record it, so a resumed fit keeps them stopped.
+     */
+    void clear() {
+        for (Schedule s : schedules) {
+            s.removed = true;
+            s.pending = false;
+        }
     }
 
     /** Advances the closed-form schedules that step on {@code interval}. */
     void stepClosedForm(Interval interval) {
         for (Schedule s : schedules) {
-            if (s.plateau == null && s.config.interval() == interval) {
+            if (s.plateau == null && !s.removed && s.config.interval() == interval) {
                 s.tick();
             }
         }
@@ -74,7 +91,8 @@ final class LrSchedules {
      */
     void plateausDue(Interval interval, long index) {
         for (Schedule s : schedules) {
-            if (s.plateau != null && s.config.interval() == interval && index % s.config.frequency() == 0) {
+            if (s.plateau != null && !s.removed && s.config.interval() == interval
+                    && index % s.config.frequency() == 0) {
                 s.pending = true;
             }
         }
@@ -106,6 +124,9 @@ final class LrSchedules {
             o.addProperty("frequency", s.config.frequency());
             o.addProperty("intervals", s.intervals);
             o.addProperty("steps", s.steps);
+            if (s.removed) {
+                o.addProperty("removed", true);
+            }
             if (s.plateau != null) {
                 o.add("plateau", GSON.toJsonTree(s.plateau.stateDict()));
                 o.addProperty("learning_rate", s.optimizer.optimizer().learningRate());
@@ -145,6 +166,10 @@ final class LrSchedules {
             }
             s.intervals = o.get("intervals").getAsLong();
             s.steps = o.get("steps").getAsLong();
+            s.removed = o.has("removed") && o.get("removed").getAsBoolean();
+            if (s.removed) {
+                continue;
+            }
             if (s.plateau == null) {
                 s.apply();
                 continue;
@@ -171,6 +196,7 @@ final class LrSchedules {
         long intervals;
         long steps;
         boolean pending;
+        boolean removed;
         Double restoredValue;
 
         Schedule(LightningOptimizer optimizer, LrSchedulerConfig config) {

@@ -43,8 +43,8 @@ public final class TrainerState implements TrainerView {
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
-    private volatile List<OptimizerConfig.Entry> lrSchedulerConfigs = List.of();
     private volatile int accumulateGradBatches;
+    private volatile LrSchedules lrSchedules;
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
@@ -330,7 +330,8 @@ public final class TrainerState implements TrainerView {
 
     @Override
     public List<OptimizerConfig.Entry> lrSchedulerConfigs() {
-        return lrSchedulerConfigs;
+        LrSchedules schedules = this.lrSchedules;
+        return schedules == null ? List.of() : schedules.configs();
     }
 
     @Override
@@ -361,7 +362,17 @@ public final class TrainerState implements TrainerView {
         this.optimizers = List.copyOf(list);
     }
 
-    void lrSchedulerConfigs(List<OptimizerConfig.Entry> list) {
-        this.lrSchedulerConfigs = List.copyOf(list);
+    /** The schedules of the fit in progress, or null outside fit. */
+    void lrSchedules(LrSchedules schedules) {
+        this.lrSchedules = schedules;
+    }
+
+    @Override
+    public void clearLrSchedulers() {
+        LrSchedules schedules = this.lrSchedules;
+        if (schedules == null) {
+            throw new IllegalStateException("clearLrSchedulers is only available while fit runs");
+        }
+        schedules.clear();
     }
 }
