@@ -26,7 +26,8 @@ import java.util.Set;
  * names are {@code lr-<OptimizerName>} ({@code lr-Adam}); when several optimizers share a name the later ones get
  * {@code -1}, {@code -2}… ({@code lr-Adam}, {@code lr-Adam-1}), as Lightning names them; a schedule configured with
  * a {@code name} ({@link io.fulmen.optim.LrSchedulerConfig.Builder#name}) is logged under that name. The step is the
- * Trainer's global step.
+ * Trainer's global step. An optimizer with several parameter groups is logged per group, {@code <name>/pg1},
+ * {@code <name>/pg2}…
  *
  * <p>With {@link Interval#STEP} the rates are logged before a training batch whenever the global step moved since
  * the last log, so once per optimizer step even with gradient accumulation; with {@link Interval#EPOCH}, at the
@@ -144,7 +145,7 @@ public final class LearningRateMonitor implements Callback {
             seen.add(o);
             String name = name(o, e.schedule().name(), typeCounts);
             if (scheduleInterval == null || e.schedule().interval() == scheduleInterval) {
-                stats.put(name, shortest(o.learningRate()));
+                putGroups(stats, name, o);
             }
         }
         for (LightningOptimizer lo : optimizers) {
@@ -152,11 +153,23 @@ public final class LearningRateMonitor implements Callback {
             if (seen.add(o)) {
                 String name = name(o, null, typeCounts);
                 if (unscheduled) {
-                    stats.put(name, shortest(o.learningRate()));
+                    putGroups(stats, name, o);
                 }
             }
         }
         return Collections.unmodifiableMap(stats);
+    }
+
+    /** One key per parameter group: {@code name} alone, or {@code name/pg1}, {@code name/pg2}… as Lightning. */
+    private static void putGroups(Map<String, Double> stats, String name, Optimizer o) {
+        int groups = o.paramGroupCount();
+        if (groups == 1) {
+            stats.put(name, shortest(o.learningRate()));
+            return;
+        }
+        for (int g = 0; g < groups; g++) {
+            stats.put(name + "/pg" + (g + 1), shortest(o.paramGroupLearningRate(g)));
+        }
     }
 
     private static String name(Optimizer o, String configured, Map<String, Integer> typeCounts) {
