@@ -21,6 +21,7 @@ import io.fulmen.optim.OptimizerState;
 import io.fulmen.optim.ReduceLROnPlateau;
 import io.fulmen.optim.Schedules;
 import io.fulmen.optim.Sgd;
+import io.fulmen.runtime.callbacks.BackboneFinetuning;
 import io.fulmen.runtime.callbacks.EMAWeightAveraging;
 import io.fulmen.runtime.callbacks.StochasticWeightAveraging;
 import io.fulmen.runtime.checkpoint.CheckpointFormatException;
@@ -220,6 +221,16 @@ class ExactResumeTest {
         FinalState straight = checkResume(() -> new Model(() -> Adam.builder().lr(1e-2f).build(), true), true,
                 () -> new StochasticWeightAveraging(5e-3, 2, 2, StochasticWeightAveraging.Annealing.COS));
         assertEquals(5e-3f, straight.learningRate, 1e-9f, "SWALR reached swa_lr after 2 annealing epochs");
+    }
+
+    @Test
+    void backboneFinetuningResumesBitForBit() {
+        // The first layer is unfrozen at epoch 0 into a group at 0.1 x the rate, which grows x1.5 at epochs 1 (step
+        // 16) and 2 (step 32): the save at step 22 must carry the group (setup freezes the layer again) and its rate,
+        // and the resumed epoch 1 must not grow it twice.
+        checkResume(() -> new Model(() -> Sgd.builder().lr(0.05f).momentum(0.9f).build(), false), true,
+                () -> BackboneFinetuning.builder().unfreezeBackboneAtEpoch(0)
+                        .backbone(m -> m.block().getChildren().get(0).getValue()).build());
     }
 
     /** A module that keeps a counter of its own in checkpoints. */

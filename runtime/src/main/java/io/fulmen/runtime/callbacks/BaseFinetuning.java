@@ -25,7 +25,8 @@ import java.util.Set;
  * and changes it at every training epoch start ({@link #finetuneFunction}), typically unfreezing it and adding its
  * parameters to the optimizer as a new parameter group with a learning rate of its own
  * ({@link #unfreezeAndAddParamGroup}). Parameter groups added this way are recorded in checkpoints (parameter paths
- * and rates) and put back when a fit resumes.
+ * and rates) and put back when a fit resumes; a fit resumed inside an epoch does not run that epoch's
+ * {@code finetuneFunction} twice (Lightning does, multiplying a growing rate once more).
  *
  * <p>Differences from Lightning, from DJL: a frozen batch-norm layer still updates its running statistics in
  * training mode (DJL has no {@code track_running_stats} switch); and Fulmen's optimizers cover their whole scope,
@@ -34,6 +35,7 @@ import java.util.Set;
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public abstract class BaseFinetuning implements Callback {
     private List<Map<String, Object>> restoredGroups;
+    private int finetunedEpoch = -1;
 
     /** Freezes what must not train at first; called at setup of fit. */
     protected abstract void freezeBeforeTraining(LightningModule module);
@@ -111,6 +113,7 @@ public abstract class BaseFinetuning implements Callback {
     public void setup(TrainerView trainer, LightningModule module, Stage stage) {
         if (stage == Stage.FIT) {
             restoredGroups = null;
+            finetunedEpoch = -1;
             freezeBeforeTraining(module);
         }
     }
@@ -146,9 +149,15 @@ public abstract class BaseFinetuning implements Callback {
 
     @Override
     public void onTrainEpochStart(TrainerView trainer, LightningModule module) {
-        for (LightningOptimizer optimizer : trainer.optimizers()) {
-            finetuneFunction(module, trainer.currentEpoch(), optimizer);
+        int epoch = trainer.currentEpoch();
+        if (epoch <= finetunedEpoch) {
+            // A fit resumed inside this epoch starts it again: its change was made and is in the checkpoint.
+            return;
         }
+        for (LightningOptimizer optimizer : trainer.optimizers()) {
+            finetuneFunction(module, epoch, optimizer);
+        }
+        finetunedEpoch = epoch;
     }
 
     /** The added parameter groups of every optimizer (paths and rates); subclasses add their own keys. */
@@ -156,6 +165,7 @@ public abstract class BaseFinetuning implements Callback {
     public Map<String, Object> stateDict() {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("param_groups", groupsOf(currentOptimizers, currentModule));
+        state.put("finetuned_epoch", finetunedEpoch);
         return state;
     }
 
@@ -164,6 +174,8 @@ public abstract class BaseFinetuning implements Callback {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> groups = (List<Map<String, Object>>) state.get("param_groups");
         restoredGroups = groups == null ? null : new ArrayList<>(groups);
+        Object epoch = state.get("finetuned_epoch");
+        finetunedEpoch = epoch instanceof Number n ? n.intValue() : -1;
     }
 
     private List<LightningOptimizer> currentOptimizers = List.of();
