@@ -1,5 +1,6 @@
 package io.fulmen;
 
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.spi.ExperimentLogger;
 import org.apiguardian.api.API;
 
@@ -125,4 +126,37 @@ public interface TrainerView {
 
     /** The optimizers of the current fit, empty outside fit. */
     List<LightningOptimizer> optimizers();
+
+    /**
+     * Batches whose gradients are summed before each optimizer step, now (Lightning's
+     * {@code trainer.accumulate_grad_batches}); the Trainer's setting unless a callback changed it for this fit.
+     */
+    default int accumulateGradBatches() {
+        return config().accumulateGradBatches();
+    }
+
+    /**
+     * Changes gradient accumulation for the rest of this fit, from the next training batch on (what Lightning's
+     * {@code GradientAccumulationScheduler} does at epoch start).
+     */
+    default void setAccumulateGradBatches(int value) {
+        throw new UnsupportedOperationException("this Trainer view cannot change gradient accumulation");
+    }
+
+    /**
+     * Stops every learning-rate schedule of the current fit, leaving the rates as they are, for the rest of the fit
+     * and in fits resumed from its checkpoints: a callback that takes the learning rate over (as
+     * {@code StochasticWeightAveraging} does, where Lightning replaces {@code trainer.lr_scheduler_configs}) calls it.
+     */
+    default void clearLrSchedulers() {
+        throw new UnsupportedOperationException("this Trainer view cannot change learning-rate schedules");
+    }
+
+    /**
+     * The optimizers of the current fit that have a schedule, with it (Lightning's
+     * {@code trainer.lr_scheduler_configs}), in {@code configureOptimizers} order; empty outside fit.
+     */
+    default List<OptimizerConfig.Entry> lrSchedulerConfigs() {
+        return List.of();
+    }
 }

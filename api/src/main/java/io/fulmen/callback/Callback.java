@@ -40,6 +40,21 @@ public interface Callback {
 
     default void loadStateDict(Map<String, Object> state) {}
 
+    /**
+     * Tensors that must survive a checkpoint (averaged weights, for example), by name; the Trainer writes them as
+     * {@code callback/<stateKey>/<name>} next to {@link #stateDict()}. They are read while the checkpoint is written
+     * and must stay valid until then; the Trainer does not close them.
+     */
+    default Map<String, NDArray> tensorStateDict() {
+        return Map.of();
+    }
+
+    /**
+     * Receives the tensors {@link #tensorStateDict()} saved, after {@link #loadStateDict}. They belong to the
+     * checkpoint and are closed after the call: copy what you keep.
+     */
+    default void loadTensorStateDict(Map<String, NDArray> tensors) {}
+
     default void setup(TrainerView trainer, LightningModule module, Stage stage) {}
 
     default void teardown(TrainerView trainer, LightningModule module, Stage stage) {}

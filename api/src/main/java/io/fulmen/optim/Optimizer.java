@@ -8,8 +8,11 @@ import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import org.apiguardian.api.API;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +29,8 @@ public abstract class Optimizer {
     private volatile float learningRate;
     private final Block scope;
     private final Map<String, ParameterState> states = new LinkedHashMap<>();
+    private final List<ParamGroup> extraGroups = new ArrayList<>();
+    private final Map<Parameter, ParamGroup> groupOf = new IdentityHashMap<>();
     private NDManager stateManager;
 
     protected Optimizer(float learningRate, Block scope) {
@@ -86,17 +91,80 @@ public abstract class Optimizer {
      * (e.g. {@code 01Linear_weight}). Called by the Trainer with autograd off.
      */
     public void step(ParameterList parameters) {
-        for (Pair<String, Parameter> named : parameters) {
-            Parameter p = named.getValue();
-            if (!p.requiresGradient() || !p.isInitialized()) {
-                continue;
+        float groupZeroLr = learningRate;
+        try {
+            for (Pair<String, Parameter> named : parameters) {
+                Parameter p = named.getValue();
+                if (!p.requiresGradient() || !p.isInitialized()) {
+                    continue;
+                }
+                ParamGroup group = groupOf.isEmpty() ? null : groupOf.get(p);
+                // update() reads learningRate(): a parameter of a later group is updated at its group's rate.
+                learningRate = group == null ? groupZeroLr : group.learningRate;
+                NDArray weight = p.getArray();
+                ParameterState state = states.computeIfAbsent(named.getKey(), n -> new ParameterState(manager()));
+                state.step++;
+                try (NDArray grad = weight.getGradient()) {
+                    update(weight, grad, state);
+                }
             }
-            NDArray weight = p.getArray();
-            ParameterState state = states.computeIfAbsent(named.getKey(), n -> new ParameterState(manager()));
-            state.step++;
-            try (NDArray grad = weight.getGradient()) {
-                update(weight, grad, state);
-            }
+        } finally {
+            learningRate = groupZeroLr;
+        }
+    }
+
+    /**
+     * Torch's {@code add_param_group}: from now on {@code parameters} are updated at {@code lr}, as a group of their
+     * own, taken out of the group they were in. The first group (index 0) holds every other parameter of the scope at
+     * {@link #learningRate()}. Returns the new group's index.
+     */
+    public final synchronized int addParamGroup(List<Parameter> parameters, float lr) {
+        if (!(lr >= 0) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
+        }
+        ParamGroup group = new ParamGroup(List.copyOf(parameters), lr);
+        for (ParamGroup g : extraGroups) {
+            g.parameters.removeIf(p -> parameters.stream().anyMatch(q -> q == p));
+        }
+        extraGroups.add(group);
+        for (Parameter p : group.parameters) {
+            groupOf.put(p, group);
+        }
+        return extraGroups.size();
+    }
+
+    /** How many parameter groups: 1 plus those added by {@link #addParamGroup}. */
+    public final int paramGroupCount() {
+        return 1 + extraGroups.size();
+    }
+
+    /** The learning rate of group {@code index} (0 is {@link #learningRate()}). */
+    public final float paramGroupLearningRate(int index) {
+        return index == 0 ? learningRate : extraGroups.get(index - 1).learningRate;
+    }
+
+    /** Sets the learning rate of group {@code index} (0 sets {@link #learningRate()}). */
+    public final void setParamGroupLearningRate(int index, float lr) {
+        if (index == 0) {
+            setLearningRate(lr);
+        } else {
+            extraGroups.get(index - 1).learningRate = lr;
+        }
+    }
+
+    /** The parameters of group {@code index} &ge; 1, as added. */
+    public final List<Parameter> paramGroupParameters(int index) {
+        return Collections.unmodifiableList(extraGroups.get(index - 1).parameters);
+    }
+
+    /** Parameters added with their own rate. */
+    private static final class ParamGroup {
+        final List<Parameter> parameters;
+        volatile float learningRate;
+
+        ParamGroup(List<Parameter> parameters, float learningRate) {
+            this.parameters = new ArrayList<>(parameters);
+            this.learningRate = learningRate;
         }
     }
 

@@ -19,14 +19,14 @@ public final class OptimizerConfig {
 
     /** One optimizer with no schedule. */
     public static OptimizerConfig of(Optimizer optimizer) {
-        return new OptimizerConfig(List.of(new Entry(optimizer, null, Interval.EPOCH, 1)));
+        return new OptimizerConfig(List.of(new Entry(optimizer, null)));
     }
 
     /** Several optimizers (for manual optimization), none scheduled. */
     public static OptimizerConfig of(Optimizer... optimizers) {
         List<Entry> list = new ArrayList<>();
         for (Optimizer o : optimizers) {
-            list.add(new Entry(o, null, Interval.EPOCH, 1));
+            list.add(new Entry(o, null));
         }
         return new OptimizerConfig(list);
     }
@@ -38,20 +38,29 @@ public final class OptimizerConfig {
 
     /** Schedules the last optimizer added, stepping every {@code frequency} intervals. */
     public OptimizerConfig withScheduler(LrScheduler scheduler, Interval interval, int frequency) {
-        if (frequency <= 0) {
-            throw new IllegalArgumentException("scheduler frequency must be positive, got " + frequency);
-        }
+        return withScheduler(LrSchedulerConfig.builder(scheduler).interval(interval).frequency(frequency).build());
+    }
+
+    /**
+     * Schedules the last optimizer added with a {@link ReduceLROnPlateau} watching {@code monitor}, stepped at the
+     * end of every training epoch (Lightning's {@code {"lr_scheduler": scheduler, "monitor": monitor}}).
+     */
+    public OptimizerConfig withScheduler(ReduceLROnPlateau plateau, String monitor) {
+        return withScheduler(LrSchedulerConfig.builder(plateau).monitor(monitor).build());
+    }
+
+    /** Schedules the last optimizer added as {@code config} says (Lightning's {@code lr_scheduler} dict). */
+    public OptimizerConfig withScheduler(LrSchedulerConfig config) {
         List<Entry> list = new ArrayList<>(entries);
         Entry last = list.remove(list.size() - 1);
-        list.add(new Entry(last.optimizer(), Objects.requireNonNull(scheduler, "scheduler"),
-                Objects.requireNonNull(interval, "interval"), frequency));
+        list.add(new Entry(last.optimizer(), Objects.requireNonNull(config, "config")));
         return new OptimizerConfig(list);
     }
 
     /** Adds another optimizer. */
     public OptimizerConfig and(Optimizer optimizer) {
         List<Entry> list = new ArrayList<>(entries);
-        list.add(new Entry(optimizer, null, Interval.EPOCH, 1));
+        list.add(new Entry(optimizer, null));
         return new OptimizerConfig(list);
     }
 
@@ -59,10 +68,31 @@ public final class OptimizerConfig {
         return entries;
     }
 
-    /** An optimizer and its optional schedule. */
-    public record Entry(Optimizer optimizer, LrScheduler scheduler, Interval interval, int frequency) {
+    /** An optimizer and its optional schedule ({@code schedule} null when it has none). */
+    public record Entry(Optimizer optimizer, LrSchedulerConfig schedule) {
         public Entry {
             Objects.requireNonNull(optimizer, "optimizer");
+        }
+
+        /** An optimizer with a closed-form schedule, or none when {@code scheduler} is null. */
+        public Entry(Optimizer optimizer, LrScheduler scheduler, Interval interval, int frequency) {
+            this(optimizer, scheduler == null ? null
+                    : LrSchedulerConfig.builder(scheduler).interval(interval).frequency(frequency).build());
+        }
+
+        /** The closed-form schedule, or null (none, or a plateau schedule). */
+        public LrScheduler scheduler() {
+            return schedule == null ? null : schedule.scheduler();
+        }
+
+        /** When the schedule steps; {@link Interval#EPOCH} when there is none. */
+        public Interval interval() {
+            return schedule == null ? Interval.EPOCH : schedule.interval();
+        }
+
+        /** How many intervals between steps; 1 when there is no schedule. */
+        public int frequency() {
+            return schedule == null ? 1 : schedule.frequency();
         }
     }
 }

@@ -61,6 +61,26 @@ final class InBundleCallback implements Callback {
     }
 
     @Override
+    public Map<String, NDArray> tensorStateDict() {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.tensorStateDict();
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public void loadTensorStateDict(Map<String, NDArray> tensors) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            delegate.loadTensorStateDict(tensors);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
     public void setup(TrainerView trainer, LightningModule module, Stage stage) {
         ClassLoader previous = ContextLoader.enter(loader);
         try {

@@ -26,11 +26,13 @@ import java.util.Set;
 /**
  * What a fit checkpoint holds and how it is put back: model parameters, optimizer state, schedules, loop progress
  * down to the batch inside the epoch, callback and precision state, hyperparameters. Tensor names are
- * {@code model/<parameter path>} and {@code optimizer/<index>/<parameter path>/<buffer>}.
+ * {@code model/<parameter path>}, {@code optimizer/<index>/<parameter path>/<buffer>} and
+ * {@code callback/<state key>/<name>}.
  */
 final class FitCheckpoint {
     static final String MODEL = SavedWeights.MODEL;
     static final String OPTIMIZER = "optimizer/";
+    static final String CALLBACK = "callback/";
     private static final Gson GSON = new Gson();
     private static final Logger LOG = LoggerFactory.getLogger(FitCheckpoint.class);
 
@@ -75,13 +77,14 @@ final class FitCheckpoint {
                 optimizers.add(o);
             }
             m.add("optimizers", optimizers);
-            m.add("schedulers", optimization.schedulesState());
+            m.add("schedulers", optimization.schedules().state(run.state.callbackMetrics()));
             JsonObject callbacks = new JsonObject();
             for (Callback c : run.callbacks) {
                 Map<String, Object> state = c.stateDict();
                 if (!state.isEmpty()) {
                     callbacks.add(c.stateKey(), GSON.toJsonTree(state));
                 }
+                c.tensorStateDict().forEach((name, array) -> tensors.put(CALLBACK + c.stateKey() + "/" + name, array));
             }
             m.add("callbacks", callbacks);
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -179,7 +182,7 @@ final class FitCheckpoint {
             }
             lo.optimizer().importState(new OptimizerState(type, o.get("learning_rate").getAsFloat(), entries));
         }
-        optimization.restoreSchedules(m.getAsJsonArray("schedulers"), origin);
+        optimization.schedules().restore(m.getAsJsonArray("schedulers"), origin);
         JsonObject callbacks = m.getAsJsonObject("callbacks");
         if (callbacks != null) {
             for (Callback c : run.callbacks) {
@@ -188,6 +191,16 @@ final class FitCheckpoint {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> map = GSON.fromJson(state, Map.class);
                     c.loadStateDict(map);
+                }
+                String prefix = CALLBACK + c.stateKey() + "/";
+                Map<String, NDArray> saved = new LinkedHashMap<>();
+                ckpt.tensors().forEach((name, array) -> {
+                    if (name.startsWith(prefix)) {
+                        saved.put(name.substring(prefix.length()), array);
+                    }
+                });
+                if (!saved.isEmpty()) {
+                    c.loadTensorStateDict(saved);
                 }
             }
         }

@@ -53,6 +53,7 @@ public final class FitLoop {
     public void run() {
         warnIfNotRebuildable();
         state.fitStopReason(null);
+        state.resetAccumulateGradBatches();
         state.numTrainingBatches(-1);
         state.numValBatches(-1);
         state.trainBatchesOnDemand(this::trainBatches);
@@ -72,6 +73,7 @@ public final class FitLoop {
         }
         optimization = new Optimization(run, config);
         state.optimizers(optimization.optimizers());
+        state.lrSchedules(optimization.schedules());
         Backward backward = new Backward(run, optimization);
         run.bridge.backward(backward);
         state.saver(this::save);
@@ -83,6 +85,7 @@ public final class FitLoop {
         } finally {
             state.saver(null);
             state.optimizers(List.of());
+            state.lrSchedules(null);
             optimization.release();
         }
     }

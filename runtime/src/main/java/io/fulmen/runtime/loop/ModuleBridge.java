@@ -15,6 +15,7 @@ import io.fulmen.ModuleContext;
 import io.fulmen.ParameterOwner;
 import io.fulmen.TrainerView;
 import io.fulmen.internal.ModuleAccess;
+import io.fulmen.runtime.engine.StepSeeds;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.metrics.StrategyMetricSync;
 import org.apiguardian.api.API;
@@ -136,6 +137,12 @@ public final class ModuleBridge implements ModuleContext {
                 Engine.getEngine(run.engine).setRandomSeed((int) (mixed ^ (mixed >>> 32)));
             }
             block.initialize(memory.manager(), type, shapes);
+            if (run.settings.seed() != null && run.state.isTraining()) {
+                // Initialisation reseeded the generator; a lazy one in a training step must not change what the
+                // step draws, or a resumed fit (initialised at another step) would draw differently.
+                StepSeeds.seedBatch(run.engine, run.settings.seed(), run.state.progress().totalBatchIdx(),
+                        run.state.globalRank());
+            }
         }
     }
 

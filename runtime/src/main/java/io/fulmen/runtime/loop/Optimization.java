@@ -4,12 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import io.fulmen.GradientClipper;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.optim.Interval;
-import io.fulmen.optim.LrScheduler;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.spi.OptimizerStep;
 
@@ -27,7 +24,7 @@ import java.util.Set;
 final class Optimization implements LightningOptimizer.Host, GradientClipper {
     private final RunContext run;
     private final List<LightningOptimizer> optimizers = new ArrayList<>();
-    private final List<Schedule> schedules = new ArrayList<>();
+    private final LrSchedules schedules;
     private final Map<LightningOptimizer, ParameterList> parameters = new IdentityHashMap<>();
     private final Map<LightningOptimizer, List<Parameter>> parameterValues = new IdentityHashMap<>();
     /** Optimizers whose gradients are known to be zero: their next zero_grad has nothing to do. */
@@ -40,12 +37,13 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
             LightningOptimizer lo = new LightningOptimizer(e.optimizer(), i++, this);
             e.optimizer().bind(run.manager);
             optimizers.add(lo);
-            if (e.scheduler() != null) {
-                Schedule s = new Schedule(lo, e.scheduler(), e.interval(), e.frequency());
-                s.apply();
-                schedules.add(s);
-            }
         }
+        this.schedules = new LrSchedules(optimizers, config, run.module.isAutomaticOptimization());
+    }
+
+    /** The learning-rate schedules. */
+    LrSchedules schedules() {
+        return schedules;
     }
 
     List<LightningOptimizer> optimizers() {
@@ -268,81 +266,15 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
         }
     }
 
-    /** Advances the schedules that step on {@code interval}. */
+    /** Advances the closed-form schedules that step on {@code interval}. */
     void stepSchedules(Interval interval) {
-        for (Schedule s : schedules) {
-            if (s.interval == interval) {
-                s.tick();
-            }
-        }
-    }
-
-    /** Every schedule's counters, for checkpoints. */
-    JsonArray schedulesState() {
-        JsonArray out = new JsonArray();
-        for (Schedule s : schedules) {
-            JsonObject o = new JsonObject();
-            o.addProperty("optimizer", s.optimizer.index());
-            o.addProperty("scheduler", s.scheduler.name());
-            o.addProperty("interval", s.interval.name());
-            o.addProperty("frequency", s.frequency);
-            o.addProperty("intervals", s.intervals);
-            o.addProperty("steps", s.steps);
-            out.add(o);
-        }
-        return out;
-    }
-
-    /** Restores schedule counters saved by {@link #schedulesState()} and applies their learning rates. */
-    void restoreSchedules(JsonArray saved, String origin) {
-        int count = saved == null ? 0 : saved.size();
-        if (count != schedules.size()) {
-            throw new IllegalArgumentException(origin + " has " + count + " learning-rate schedule(s) but "
-                    + "configureOptimizers returned " + schedules.size());
-        }
-        for (int i = 0; i < count; i++) {
-            JsonObject o = saved.get(i).getAsJsonObject();
-            Schedule s = schedules.get(i);
-            s.intervals = o.get("intervals").getAsLong();
-            s.steps = o.get("steps").getAsLong();
-            s.apply();
-        }
+        schedules.stepClosedForm(interval);
     }
 
     /** Frees optimizer state. */
     void release() {
         for (LightningOptimizer o : optimizers) {
             o.optimizer().clearState();
-        }
-    }
-
-    /** A scheduler bound to its optimizer, with its step count: its whole state. */
-    private static final class Schedule {
-        final LightningOptimizer optimizer;
-        final LrScheduler scheduler;
-        final Interval interval;
-        final int frequency;
-        long intervals;
-        long steps;
-
-        Schedule(LightningOptimizer optimizer, LrScheduler scheduler, Interval interval, int frequency) {
-            this.optimizer = optimizer;
-            this.scheduler = scheduler;
-            this.interval = interval;
-            this.frequency = frequency;
-        }
-
-        void tick() {
-            intervals++;
-            if (intervals % frequency == 0) {
-                steps++;
-                apply();
-            }
-        }
-
-        void apply() {
-            var o = optimizer.optimizer();
-            o.setLearningRate(scheduler.learningRate(steps, o.initialLearningRate()));
         }
     }
 }

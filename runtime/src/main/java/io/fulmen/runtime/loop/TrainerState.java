@@ -4,6 +4,7 @@ import io.fulmen.LightningOptimizer;
 import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.spi.ExperimentLogger;
@@ -42,6 +43,8 @@ public final class TrainerState implements TrainerView {
     private volatile boolean shouldStop;
     private volatile boolean cancelled;
     private volatile List<LightningOptimizer> optimizers = List.of();
+    private volatile int accumulateGradBatches;
+    private volatile LrSchedules lrSchedules;
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
@@ -307,6 +310,31 @@ public final class TrainerState implements TrainerView {
     }
 
     @Override
+    public int accumulateGradBatches() {
+        int value = accumulateGradBatches;
+        return value > 0 ? value : config.accumulateGradBatches();
+    }
+
+    @Override
+    public void setAccumulateGradBatches(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("accumulate_grad_batches must be a positive int, got " + value);
+        }
+        this.accumulateGradBatches = value;
+    }
+
+    /** Back to the Trainer's setting, at the start of every fit. */
+    void resetAccumulateGradBatches() {
+        this.accumulateGradBatches = 0;
+    }
+
+    @Override
+    public List<OptimizerConfig.Entry> lrSchedulerConfigs() {
+        LrSchedules schedules = this.lrSchedules;
+        return schedules == null ? List.of() : schedules.configs();
+    }
+
+    @Override
     public void saveCheckpoint(Path file, boolean weightsOnly) {
         CheckpointSaver saver = this.saver;
         if (saver == null) {
@@ -332,5 +360,19 @@ public final class TrainerState implements TrainerView {
 
     void optimizers(List<LightningOptimizer> list) {
         this.optimizers = List.copyOf(list);
+    }
+
+    /** The schedules of the fit in progress, or null outside fit. */
+    void lrSchedules(LrSchedules schedules) {
+        this.lrSchedules = schedules;
+    }
+
+    @Override
+    public void clearLrSchedulers() {
+        LrSchedules schedules = this.lrSchedules;
+        if (schedules == null) {
+            throw new IllegalStateException("clearLrSchedulers is only available while fit runs");
+        }
+        schedules.clear();
     }
 }

@@ -42,7 +42,7 @@ final class TrainingClosure implements Runnable {
         if (run.settings.detectAnomaly()) {
             AnomalyCheck.loss(loss, run.state, batchIdx);
         }
-        int accumulate = run.settings.accumulateGradBatches();
+        int accumulate = run.state.accumulateGradBatches();
         NDArray toBackward = accumulate > 1 ? loss.div(accumulate) : loss;
         if (zeroGradFirst) {
             run.hooks.beforeZeroGrad(optimizer);

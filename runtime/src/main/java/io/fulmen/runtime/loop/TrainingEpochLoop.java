@@ -8,6 +8,7 @@ import io.fulmen.data.BatchStream;
 import io.fulmen.data.DataLoader;
 import io.fulmen.optim.Interval;
 import io.fulmen.runtime.config.TrainerSettings;
+import io.fulmen.runtime.engine.StepSeeds;
 import io.fulmen.runtime.metrics.MetricStore;
 
 import java.util.LinkedHashMap;
@@ -53,11 +54,12 @@ final class TrainingEpochLoop {
         long first = progress.epochStarted();
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         hooks.trainEpochStart();
+        boolean allBatches;
         try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch), first, numBatches - first)) {
             int idx = (int) first;
+            boolean endEpoch = false;
             while (stream.hasNext()) {
                 run.checkCancelled();
-                boolean endEpoch;
                 try (Batch batch = stream.next()) {
                     endEpoch = runBatch(batch, idx);
                 }
@@ -66,13 +68,19 @@ final class TrainingEpochLoop {
                     break;
                 }
             }
+            // Lightning's _num_ready_batches_reached: the epoch ran to its end (or the module ended it).
+            allBatches = endEpoch || idx >= numBatches;
         }
         optimization.stepSchedules(Interval.EPOCH);
         progress.epochBatchesDone();
+        if (allBatches && module.isAutomaticOptimization()) {
+            optimization.schedules().plateausDue(Interval.EPOCH, epoch + 1L);
+        }
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         // Epoch values are visible to every callback, and what the module logs at epoch end to the monitors.
         Map<String, Double> epochMetrics = new LinkedHashMap<>(state.metrics().publishEpoch(MetricStore.Scope.TRAIN));
         hooks.trainEpochEnd(() -> epochMetrics.putAll(state.metrics().publishEpoch(MetricStore.Scope.TRAIN)));
+        optimization.schedules().stepDuePlateaus(state.callbackMetrics());
         run.logToLoggers(epochMetrics, Math.max(0, state.batchesThatStepped() - 1), true);
         state.loggerConnector().save();
         progress.epochEnded();
@@ -80,13 +88,16 @@ final class TrainingEpochLoop {
 
     /** One training batch; returns true when the module asked to end the epoch. */
     private boolean runBatch(Batch raw, int batchIdx) {
+        if (settings.seed() != null) {
+            StepSeeds.seedBatch(run.engine, settings.seed(), progress.totalBatchIdx(), state.globalRank());
+        }
         Batch batch = run.strategy.batchToDevice(raw, module, 0);
         run.bridge.enter(MetricStore.Scope.TRAIN, true, batch.getSize(), batchIdx);
         if (!hooks.trainBatchStart(batch, batchIdx)) {
             return true;
         }
         boolean isLast = batchIdx == numBatches - 1;
-        int accumulate = settings.accumulateGradBatches();
+        int accumulate = state.accumulateGradBatches();
         boolean accumulating = !((batchIdx + 1) % accumulate == 0 || isLast);
         NDArray loss = module.isAutomaticOptimization()
                 ? automaticStep(batch, batchIdx, accumulating) : module.trainingStep(batch, batchIdx);
@@ -99,6 +110,7 @@ final class TrainingEpochLoop {
         if (validation.isDue(batchIdx, isLast)) {
             validation.run();
         }
+        optimization.schedules().stepDuePlateaus(state.callbackMetrics());
         return false;
     }
 
@@ -109,13 +121,14 @@ final class TrainingEpochLoop {
     private NDArray automaticStep(Batch batch, int batchIdx, boolean accumulating) {
         LightningOptimizer optimizer = optimization.optimizers().get(0);
         TrainingClosure closure = new TrainingClosure(run, backward, batch, batchIdx, optimizer,
-                batchIdx % settings.accumulateGradBatches() == 0);
+                batchIdx % state.accumulateGradBatches() == 0);
         if (accumulating) {
             closure.run();
         } else {
             module.optimizerStep(state.currentEpoch(), batchIdx, optimizer, closure);
             if (!closure.skipped()) {
                 optimization.stepSchedules(Interval.STEP);
+                optimization.schedules().plateausDue(Interval.STEP, batchIdx + 1L);
             }
         }
         return closure.loss();
