@@ -1,9 +1,12 @@
 package io.fulmen;
 
+import io.fulmen.data.CombinedLoader;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import io.fulmen.internal.DataLoaderLists;
 import org.apiguardian.api.API;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +38,26 @@ public abstract class LightningDataModule implements DataSource {
     }
 
     public DataLoader predictDataloader() {
+        return null;
+    }
+
+    /** Several validation loaders (a list from {@code val_dataloader}); the default is {@link #valDataloader()}. */
+    public List<DataLoader> valDataloaders() {
+        return DataLoaderLists.single(valDataloader());
+    }
+
+    /** Several test loaders; the default is {@link #testDataloader()}. */
+    public List<DataLoader> testDataloaders() {
+        return DataLoaderLists.single(testDataloader());
+    }
+
+    /** Several predict loaders; the default is {@link #predictDataloader()}. */
+    public List<DataLoader> predictDataloaders() {
+        return DataLoaderLists.single(predictDataloader());
+    }
+
+    /** Training batches from several loaders at once; null (the default) trains on {@link #trainDataloader()}. */
+    public CombinedLoader trainCombinedLoader() {
         return null;
     }
 

@@ -165,13 +165,35 @@ public final class Trainer implements AutoCloseable {
 
     private List<Map<String, Double>> evaluate(Stage stage, LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
-        Map<String, Double> metrics = call(stage, module, data, file, run -> {
+        List<Map<String, Double>> metrics = call(stage, module, data, file, run -> {
             loadWeights(run, file);
             DataSources sources = DataSources.of(module, data, stage);
             return stage == Stage.TEST ? Loops.test(run, sources) : Loops.validate(run, sources);
         });
         printResults(stage == Stage.TEST ? "Test" : "Validate", metrics);
-        return List.of(metrics);
+        return metrics;
+    }
+
+    /**
+     * Validates on several loaders in turn (Lightning's {@code trainer.validate(model, [dl0, dl1])}): the step gets
+     * each batch's loader index, names logged get {@code /dataloader_idx_N}, and one map of metrics comes back per
+     * loader.
+     */
+    public List<Map<String, Double>> validate(LightningModule module, List<DataLoader> loaders) {
+        return validate(module, DataSource.several(loaders), null);
+    }
+
+    /** Tests on several loaders in turn; as {@link #validate(LightningModule, List)}. */
+    public List<Map<String, Double>> test(LightningModule module, List<DataLoader> loaders) {
+        return test(module, DataSource.several(loaders), null);
+    }
+
+    /**
+     * Predicts over several loaders in turn; {@link Predictions#ofDataloader(int)} gives each loader's outputs
+     * (Lightning returns a list per loader).
+     */
+    public Predictions<Object> predict(LightningModule module, List<DataLoader> loaders) {
+        return predict(module, DataSource.several(loaders), (CkptPath) null);
     }
 
     /** Predicts over the module's own {@code predictDataloader()}. */
@@ -194,8 +216,9 @@ public final class Trainer implements AutoCloseable {
             loadWeights(run, file);
             NDManager memory = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
             try {
-                return Predictions.of(Loops.predict(run, DataSources.of(module, data, Stage.PREDICT), memory),
+                Loops.PredictOutputs outputs = Loops.predict(run, DataSources.of(module, data, Stage.PREDICT),
                         memory);
+                return Predictions.of(outputs.outputs(), outputs.perLoader(), memory);
             } catch (RuntimeException | Error e) {
                 memory.close();
                 throw e;
@@ -240,16 +263,30 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private void printResults(String what, Map<String, Double> metrics) {
-        if (!settings.enableProgressBar() || metrics.isEmpty() || !strategy.isGlobalZero()) {
+    /** Lightning's results table: a row per metric, a column per loader (blank where a loader lacks it). */
+    private void printResults(String what, List<Map<String, Double>> metrics) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        metrics.forEach(m -> names.addAll(m.keySet()));
+        if (!settings.enableProgressBar() || names.isEmpty() || !strategy.isGlobalZero()) {
             return;
         }
-        int width = Math.max(20, metrics.keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
-        String rule = "-".repeat(width + 22);
+        int width = Math.max(20, names.stream().mapToInt(String::length).max().orElse(0) + 2);
+        String rule = "-".repeat(width + 22 * metrics.size());
         out.println(rule);
-        out.printf(Locale.ROOT, "%-" + width + "s%22s%n", what + " metric", "DataLoader 0");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", what + " metric"));
+        for (int i = 0; i < metrics.size(); i++) {
+            header.append(String.format(Locale.ROOT, "%22s", "DataLoader " + i));
+        }
+        out.println(header);
         out.println(rule);
-        metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%-" + width + "s%22.6g%n", k, v));
+        for (String name : names) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", name));
+            for (Map<String, Double> m : metrics) {
+                Double v = m.get(name);
+                row.append(v == null ? " ".repeat(22) : String.format(Locale.ROOT, "%22.6g", v));
+            }
+            out.println(row);
+        }
         out.println(rule);
     }
 

@@ -135,10 +135,16 @@ final class TrainerRun {
                 require(module, "configureOptimizers", "configureOptimizers() (return OptimizerConfig.of(optimizer))",
                         "Trainer.fit");
             }
-            case VALIDATE -> require(module, "validationStep", "validationStep(Batch, int)", "Trainer.validate",
-                    Batch.class, int.class);
-            case TEST -> require(module, "testStep", "testStep(Batch, int)", "Trainer.test", Batch.class, int.class);
+            case VALIDATE -> requireEither(module, "validationStep", "Trainer.validate");
+            case TEST -> requireEither(module, "testStep", "Trainer.test");
             case PREDICT -> { } // predictStep defaults to forward
+        }
+    }
+
+    /** An evaluation step in its two-argument form, or in the form that takes the loader's index. */
+    private static void requireEither(LightningModule module, String method, String neededFor) {
+        if (!HookOverrides.isOverridden(module, LightningModule.class, method, Batch.class, int.class, int.class)) {
+            require(module, method, method + "(Batch, int)", neededFor, Batch.class, int.class);
         }
     }
 

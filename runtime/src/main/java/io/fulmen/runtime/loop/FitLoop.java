@@ -2,7 +2,6 @@ package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningModule;
-import io.fulmen.data.DataLoader;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.Checkpoints;
@@ -35,7 +34,7 @@ public final class FitLoop {
     private final StopRules stop;
     private Optimization optimization;
     private boolean deferredStopLogged;
-    private DataLoader train;
+    private TrainingData train;
     private long numTrainBatches = -1;
 
     /** A fit that resumes from {@code resume}, or from scratch when it is null. */
@@ -146,7 +145,7 @@ public final class FitLoop {
                 throw new IllegalStateException("no training data: pass a train loader to fit, or return one from "
                         + "trainDataloader() of the DataModule or the module");
             }
-            numTrainBatches = settings.limitTrainBatches().of(train.numBatches(), "limit_train_batches");
+            numTrainBatches = train.numBatches(settings.limitTrainBatches());
             state.numTrainingBatches(numTrainBatches);
         }
         return numTrainBatches;

@@ -35,6 +35,7 @@ public final class ModuleBridge implements ModuleContext {
     private boolean stepHook;
     private int batchSize = 1;
     private int batchIdx = -1;
+    private int dataloaderIdx = -1;
     private Backward backward;
 
     ModuleBridge(RunContext run) {
@@ -53,6 +54,16 @@ public final class ModuleBridge implements ModuleContext {
         this.stepHook = inStepHook;
         this.batchSize = currentBatchSize;
         this.batchIdx = index;
+    }
+
+    /** The evaluation loader running now when there are several (its index suffixes logged names), else -1. */
+    void dataloader(int index) {
+        this.dataloaderIdx = index;
+    }
+
+    private String key(String name, LogOptions options) {
+        return dataloaderIdx >= 0 && options.isAddDataloaderIdx() ? EvaluationLoop.suffixed(name, dataloaderIdx)
+                : name;
     }
 
     void backward(Backward b) {
@@ -146,12 +157,12 @@ public final class ModuleBridge implements ModuleContext {
 
     @Override
     public void log(String name, double value, LogOptions options) {
-        run.state.metrics().log(scope, stepHook, name, value, batchSize, options);
+        run.state.metrics().log(scope, stepHook, key(name, options), value, batchSize, options);
     }
 
     @Override
     public void log(String name, Metric metric, LogOptions options) {
-        run.state.metrics().log(scope, stepHook, name, metric, options, metricSync);
+        run.state.metrics().log(scope, stepHook, key(name, options), metric, options, metricSync);
     }
 
     @Override
