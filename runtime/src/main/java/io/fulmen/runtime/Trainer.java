@@ -9,6 +9,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.DataSources;
@@ -49,6 +50,7 @@ import java.util.function.Function;
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Trainer implements AutoCloseable {
     private final TrainerSettings settings;
+    private final DataSettings dataSettings;
     private final Accelerator accelerator;
     private final Strategy strategy;
     private final Precision precision;
@@ -84,8 +86,10 @@ public final class Trainer implements AutoCloseable {
                     strategy);
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
+            this.dataSettings = b.dataSettings;
             this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
                     out, b.report);
+            runner.dataSettings(dataSettings);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;
@@ -310,6 +314,11 @@ public final class Trainer implements AutoCloseable {
     /** The arguments after defaults and {@code fast_dev_run} were applied. */
     public TrainerSettings settings() {
         return settings;
+    }
+
+    /** {@code overfit_batches}, {@code reload_dataloaders_every_n_epochs} and {@code inference_mode}. */
+    public DataSettings dataSettings() {
+        return dataSettings;
     }
 
     public Accelerator accelerator() {

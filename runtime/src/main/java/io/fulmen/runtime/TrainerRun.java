@@ -8,6 +8,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
@@ -47,6 +48,7 @@ final class TrainerRun {
     private final String profiler;
     private final PrintStream out;
     private final boolean report;
+    private DataSettings dataSettings = DataSettings.DEFAULTS;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
                LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
@@ -61,6 +63,11 @@ final class TrainerRun {
         this.loggers = loggers;
         this.callbacks = callbacks;
         this.gate = new RunGate(state);
+    }
+
+    /** The data arguments every call's loops get; set once, while the Trainer is built. */
+    void dataSettings(DataSettings value) {
+        this.dataSettings = value;
     }
 
     /** Refuses new calls, cancels a running one from another thread and waits for it to end. */
@@ -102,7 +109,7 @@ final class TrainerRun {
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
-                    manager, gate);
+                    manager, gate, dataSettings);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {

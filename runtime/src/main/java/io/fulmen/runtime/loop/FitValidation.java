@@ -19,7 +19,10 @@ final class FitValidation {
     private final TrainerSettings settings;
     private final StopRules stop;
     private final EvaluationLoop evaluation;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitValidation.class);
+
     private List<DataLoader> loaders;
+    private int loadedAtEpoch;
     private Boolean enabled;
     private long checkBatch = 1;
 
@@ -98,8 +101,24 @@ final class FitValidation {
     }
 
     private List<DataLoader> loaders() {
+        int every = run.data.reloadDataloadersEveryNEpochs();
+        int epoch = run.state.currentEpoch();
+        if (loaders != null && every > 0 && epoch - loadedAtEpoch >= every) {
+            // Lightning's reload_dataloaders_every_n_epochs: the validation hook is asked again.
+            data.reloadVal();
+            loaders = null;
+            enabled = null;
+        }
         if (loaders == null) {
+            loadedAtEpoch = epoch;
             loaders = data.val();
+            if (run.data.overfitting()) {
+                if (loaders.stream().anyMatch(DataLoader::isShuffle)) {
+                    LOG.warn("You requested to overfit but enabled val dataloader shuffling. We are turning off the "
+                            + "val dataloader shuffling for you.");
+                }
+                loaders = loaders.stream().map(DataLoader::withoutShuffle).toList();
+            }
         }
         return loaders;
     }
@@ -108,7 +127,7 @@ final class FitValidation {
     private long[] limits(List<DataLoader> val) {
         long[] limits = new long[val.size()];
         for (int i = 0; i < limits.length; i++) {
-            limits[i] = settings.limitValBatches().of(val.get(i).numBatches(), "limit_val_batches");
+            limits[i] = run.data.valLimit(settings).of(val.get(i).numBatches(), "limit_val_batches");
         }
         return limits;
     }
@@ -123,7 +142,7 @@ final class FitValidation {
 
     /** limit_val_batches above zero and a validationStep: Lightning's {@code enable_validation}. */
     private boolean configured() {
-        BatchLimit limit = settings.limitValBatches();
+        BatchLimit limit = run.data.valLimit(settings);
         boolean none = limit.isCount() ? limit.count() == 0 : limit.fraction() == 0.0;
         return !none && EvaluationLoop.definesStep(run.module, Stage.VALIDATE);
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.Precision;
@@ -31,10 +32,14 @@ public final class RunContext {
     final ModuleBridge bridge;
     final Hooks hooks;
     final RunGate gate;
+    final DataSettings data;
 
+    /** Everything one call works with, {@code data} holding the data arguments ({@code overfit_batches}…). */
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
-                      Precision precision, Autograd autograd, NDManager manager, RunGate gate) {
+                      Precision precision, Autograd autograd, NDManager manager, RunGate gate,
+                      DataSettings data) {
+        this.data = data;
         this.state = state;
         this.settings = settings;
         this.module = module;

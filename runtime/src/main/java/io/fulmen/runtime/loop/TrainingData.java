@@ -8,7 +8,11 @@ import io.fulmen.data.CombinedStream;
 import io.fulmen.data.DataLoader;
 import io.fulmen.runtime.config.BatchLimit;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Fit's training data: one {@link DataLoader}, or a {@link CombinedLoader} over several (Lightning wraps both in a
@@ -33,14 +37,31 @@ final class TrainingData {
         return single == null ? null : new TrainingData(single, null);
     }
 
+    /** The same data with shuffling off ({@code overfit_batches}); whether any loader shuffled is {@link #shuffles()}. */
+    TrainingData withoutShuffle() {
+        if (single != null) {
+            return new TrainingData(single.withoutShuffle(), null);
+        }
+        List<DataLoader> plain = new ArrayList<>();
+        combined.loaders().forEach(l -> plain.add(l.withoutShuffle()));
+        if (combined.names().isEmpty()) {
+            return new TrainingData(null, CombinedLoader.of(plain, combined.mode()));
+        }
+        Map<String, DataLoader> named = new LinkedHashMap<>();
+        for (int i = 0; i < plain.size(); i++) {
+            named.put(combined.names().get(i), plain.get(i));
+        }
+        return new TrainingData(null, CombinedLoader.of(named, combined.mode()));
+    }
+
+    /** Whether any of the loaders shuffles. */
+    boolean shuffles() {
+        return single != null ? single.isShuffle() : combined.loaders().stream().anyMatch(DataLoader::isShuffle);
+    }
+
     /** The single loader, or null for a combined one. */
     DataLoader single() {
         return single;
-    }
-
-    /** The first loader: where {@code overfit_batches} takes its batches from. */
-    DataLoader first() {
-        return single != null ? single : combined.loaders().get(0);
     }
 
     /** Batches per epoch after {@code limit}, which applies to each loader. */
