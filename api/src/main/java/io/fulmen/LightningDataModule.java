@@ -84,4 +84,9 @@ public abstract class LightningDataModule implements DataSource {
     public final Map<String, Object> hparams() {
         return hyperparameters.view();
     }
+
+    /** The store itself, for the module's accessor (a tuner updating a value). */
+    Hyperparameters hyperparameters() {
+        return hyperparameters;
+    }
 }

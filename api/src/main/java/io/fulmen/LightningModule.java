@@ -529,6 +529,18 @@ public abstract class LightningModule implements AutoCloseable {
             public void parameterOwner(LightningModule module, ParameterOwner owner) {
                 module.lifecycle.parameterOwner(owner);
             }
+
+            @Override
+            public void hyperparameter(Object owner, String name, Object value) {
+                if (owner instanceof LightningModule m) {
+                    m.hyperparameters.putPairs(name, value);
+                } else if (owner instanceof LightningDataModule d) {
+                    d.hyperparameters().putPairs(name, value);
+                } else {
+                    throw new IllegalArgumentException("hyperparameters belong to a LightningModule or a "
+                            + "LightningDataModule, not to " + owner);
+                }
+            }
         });
     }
 

@@ -129,12 +129,45 @@ public final class Trainer implements AutoCloseable {
      */
     public void fit(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
+        if (file == null) {
+            // Lightning's LearningRateFinder / BatchSizeFinder callbacks tune at the start of fit.
+            for (Callback c : callbacks.callbacks()) {
+                if (c instanceof FitTuning t) {
+                    t.tuneBeforeFit(this, module, data);
+                }
+            }
+        }
         call(Stage.FIT, module, data, file, run -> {
             FitLoop.Resume resume = file == null ? null
                     : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager()), file.toString());
             new FitLoop(run, DataSources.of(module, data, Stage.FIT), resume).run();
             return null;
         });
+    }
+
+    /**
+     * A tuner's trial fit (see {@link TuningAccess}): at most {@code steps} optimizer steps with only
+     * {@code tuningCallbacks}, no validation, checkpoints or logging; the module's weights and this Trainer's
+     * progress are put back afterwards, as Lightning's tuner restores its checkpoint.
+     */
+    void tuningFit(LightningModule module, DataSource data, List<Callback> tuningCallbacks, long steps) {
+        Objects.requireNonNull(module, "module");
+        LightningDataModule dm = data instanceof LightningDataModule m ? m : null;
+        Runnable restoreProgress = state.progressRestorer();
+        ParameterSnapshot weights = new ParameterSnapshot(module);
+        List<Callback> all = new java.util.ArrayList<>();
+        all.add(weights);
+        all.addAll(tuningCallbacks);
+        TrainerRun.Tuning tuning = new TrainerRun.Tuning(settings.forTuning(state.globalStep() + steps), all);
+        try {
+            runner.tune(module, dm, tuning, run -> {
+                new FitLoop(run, DataSources.of(module, data, Stage.FIT), null).run();
+                return null;
+            });
+        } finally {
+            weights.restore(settings.engine());
+            restoreProgress.run();
+        }
     }
 
     /** Runs one validation epoch on the module's own {@code valDataloader()}; one map per loader. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
+import io.fulmen.callback.Callback;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.config.DataSettings;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -99,17 +101,39 @@ final class TrainerRun {
         return result;
     }
 
+    /** A tuner's trial fit: its own settings and callbacks, nothing sent to the loggers (see {@link #tune}). */
+    record Tuning(TrainerSettings settings, List<Callback> callbacks) {}
+
+    /**
+     * A trial fit of a tuner (Lightning's {@code lr_find} and {@code scale_batch_size} runs): {@code tuning}'s
+     * settings and callbacks replace the Trainer's, and the loggers hear nothing of it.
+     */
+    <T> T tune(LightningModule module, LightningDataModule dm, Tuning tuning, Function<RunContext, T> body) {
+        loggers.mute(true);
+        try {
+            return call(Stage.FIT, module, dm, null, body, Profiler.OFF, tuning);
+        } finally {
+            loggers.mute(false);
+        }
+    }
+
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
                        Function<RunContext, T> body, Profiler timing) {
+        return call(stage, module, dm, ckptPath, body, timing, null);
+    }
+
+    private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
+                       Function<RunContext, T> body, Profiler timing, Tuning tuning) {
         requireHooks(stage, module);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
-        var all = callbacks.withModuleCallbacks(module.configureCallbacks());
+        var all = tuning != null ? tuning.callbacks() : callbacks.withModuleCallbacks(module.configureCallbacks());
+        TrainerSettings callSettings = tuning != null ? tuning.settings() : settings;
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
-            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
-                    manager, gate, dataSettings);
+            RunContext run = new RunContext(state, callSettings, module, dm, all, strategy, precision,
+                    autograd(stage), manager, gate, dataSettings);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
@@ -119,7 +143,10 @@ final class TrainerRun {
             } catch (RuntimeException | Error e) {
                 run.hooks().exception(e);
                 flushCheckpointsAfter(e);
-                loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED : RunStatus.FAILED, e);
+                if (tuning == null) {
+                    loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED
+                            : RunStatus.FAILED, e);
+                }
                 throw e;
             } finally {
                 ModuleAccess.detach(module, run.bridge());
