@@ -12,6 +12,7 @@ import io.fulmen.callback.Callback;
 import io.fulmen.data.BatchStream;
 import io.fulmen.data.CombinedBatch;
 import io.fulmen.data.CombinedLoader;
+import io.fulmen.data.CombinedStream;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
 import io.fulmen.data.TensorDataset;
@@ -159,6 +160,39 @@ class SeveralDataloadersTest {
         public void validationStep(Batch batch, int batchIdx, int dataloaderIdx) {
             steps.add("val " + dataloaderIdx + ":" + batchIdx);
             log("val_loss", Losses.crossEntropy(forward(batch.getData()).head(), batch.getLabels().head()));
+        }
+    }
+
+    /** Logs one bare name from both loaders: Lightning refuses it. */
+    static final class SameBareName extends Fixtures.Classifier {
+        @Override
+        public void validationStep(Batch batch, int batchIdx, int dataloaderIdx) {
+            log("loss", 1.0, LogOptions.defaults().withAddDataloaderIdx(false));
+        }
+    }
+
+    @Test
+    void oneBareNameFromTwoLoadersIsRefused() {
+        DataLoader a = Fixtures.loader(Fixtures.blobs(8, 6, 1), 4, false);
+        try (SameBareName module = new SameBareName();
+             Trainer trainer = Fixtures.quietTrainer(root).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> trainer.validate(module, List.of(a, a)));
+            assertTrue(e.getMessage().contains("log('loss') with addDataloaderIdx(false) from dataloader 0 and "
+                    + "dataloader 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCombinedBatchTellsHowToReachItsParts() {
+        try (NDManager manager = NDManager.newBaseManager();
+             CombinedStream stream = CombinedLoader.of(Map.of("a", ids(0, 2, 2))).open(manager, new long[] {1},
+                     (l, p) -> 0, 0, -1);
+             Batch batch = stream.next()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> io.fulmen.data.Batches.data(batch));
+            assertTrue(e.getMessage().contains("CombinedBatch.of(batch).get(\"a\")"), e.getMessage());
+            assertEquals(2, CombinedBatch.of(batch).get("a").getSize());
         }
     }
 

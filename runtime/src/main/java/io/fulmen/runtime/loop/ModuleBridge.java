@@ -36,6 +36,7 @@ public final class ModuleBridge implements ModuleContext {
     private int batchSize = 1;
     private int batchIdx = -1;
     private int dataloaderIdx = -1;
+    private final java.util.Map<String, Integer> unsuffixedBy = new java.util.HashMap<>();
     private Backward backward;
 
     ModuleBridge(RunContext run) {
@@ -59,11 +60,26 @@ public final class ModuleBridge implements ModuleContext {
     /** The evaluation loader running now when there are several (its index suffixes logged names), else -1. */
     void dataloader(int index) {
         this.dataloaderIdx = index;
+        if (index < 0) {
+            unsuffixedBy.clear();
+        }
     }
 
     private String key(String name, LogOptions options) {
-        return dataloaderIdx >= 0 && options.isAddDataloaderIdx() ? EvaluationLoop.suffixed(name, dataloaderIdx)
-                : name;
+        if (dataloaderIdx < 0) {
+            return name;
+        }
+        if (options.isAddDataloaderIdx()) {
+            return EvaluationLoop.suffixed(name, dataloaderIdx);
+        }
+        // Lightning refuses one bare name from two loaders: their values would be averaged together.
+        Integer first = unsuffixedBy.putIfAbsent(name, dataloaderIdx);
+        if (first != null && first != dataloaderIdx) {
+            throw new IllegalArgumentException("log('" + name + "') with addDataloaderIdx(false) from dataloader "
+                    + first + " and dataloader " + dataloaderIdx + ": log a different name from each loader, or "
+                    + "let the index be appended (the default)");
+        }
+        return name;
     }
 
     void backward(Backward b) {
