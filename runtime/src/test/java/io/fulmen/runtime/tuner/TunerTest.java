@@ -294,6 +294,25 @@ class TunerTest {
         }
     }
 
+    @Test
+    void finderCallbacksByName() {
+        SizedData data = new SizedData(64);
+        try (LrModule module = new LrModule();
+             Trainer trainer = trainer().maxEpochs(1)
+                     .callbacks("batch_size_finder", "learning_rate_finder")
+                     .option("batch_size_finder.mode", "binsearch").option("batch_size_finder.max_trials", "3")
+                     .option("learning_rate_finder.num_training_steps", "20")
+                     .option("learning_rate_finder.min_lr", "1e-4").build()) {
+            trainer.fit(module, data);
+            // No limit: binsearch doubles 2 -> 4 -> 8 -> 16 and stops after max_trials successes.
+            assertEquals(16, data.batchSize);
+            LearningRateFinder finder = trainer.callbacks().stream().filter(c -> c instanceof LearningRateFinder)
+                    .map(c -> (LearningRateFinder) c).findFirst().orElseThrow();
+            assertEquals(4, finder.result().lrs().size()); // one epoch of 64 / 16 batches
+            assertEquals(1e-4, finder.result().lrs().get(0), 1e-12);
+        }
+    }
+
     /** DataOnly with a learning-rate field. */
     static final class LrModule extends LightningModule {
         final Block net = Linear.builder().setUnits(1).build();
