@@ -5,6 +5,8 @@ import io.fulmen.data.DataLoader;
 import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.metrics.MetricStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -14,13 +16,13 @@ import java.util.List;
  * decides it. The validation loader is asked for once, when first needed.
  */
 final class FitValidation {
+    private static final Logger LOG = LoggerFactory.getLogger(FitValidation.class);
+
     private final RunContext run;
     private final DataSources data;
     private final TrainerSettings settings;
     private final StopRules stop;
     private final EvaluationLoop evaluation;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitValidation.class);
-
     private List<DataLoader> loaders;
     private int loadedAtEpoch;
     private Boolean enabled;

@@ -18,7 +18,9 @@ import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.metrics.StrategyMetricSync;
 import org.apiguardian.api.API;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The Trainer as the module sees it: forward with lazy initialisation, logging, optimizers, manual backward. */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
@@ -36,7 +38,7 @@ public final class ModuleBridge implements ModuleContext {
     private int batchSize = 1;
     private int batchIdx = -1;
     private int dataloaderIdx = -1;
-    private final java.util.Map<String, Integer> unsuffixedBy = new java.util.HashMap<>();
+    private final Map<String, Integer> unsuffixedBy = new HashMap<>();
     private Backward backward;
 
     ModuleBridge(RunContext run) {
