@@ -1,9 +1,12 @@
 package io.fulmen;
 
+import io.fulmen.data.CombinedLoader;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import io.fulmen.internal.DataLoaderLists;
 import org.apiguardian.api.API;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +41,26 @@ public abstract class LightningDataModule implements DataSource {
         return null;
     }
 
+    /** Several validation loaders (a list from {@code val_dataloader}); the default is {@link #valDataloader()}. */
+    public List<DataLoader> valDataloaders() {
+        return DataLoaderLists.single(valDataloader());
+    }
+
+    /** Several test loaders; the default is {@link #testDataloader()}. */
+    public List<DataLoader> testDataloaders() {
+        return DataLoaderLists.single(testDataloader());
+    }
+
+    /** Several predict loaders; the default is {@link #predictDataloader()}. */
+    public List<DataLoader> predictDataloaders() {
+        return DataLoaderLists.single(predictDataloader());
+    }
+
+    /** Training batches from several loaders at once; null (the default) trains on {@link #trainDataloader()}. */
+    public CombinedLoader trainCombinedLoader() {
+        return null;
+    }
+
     /** State to keep in checkpoints (plain JSON values), e.g. a sampler position; empty by default. */
     public Map<String, Object> stateDict() {
         return Map.of();
@@ -60,5 +83,10 @@ public abstract class LightningDataModule implements DataSource {
     /** The saved hyperparameters. */
     public final Map<String, Object> hparams() {
         return hyperparameters.view();
+    }
+
+    /** The store itself, for the module's accessor (a tuner updating a value). */
+    Hyperparameters hyperparameters() {
+        return hyperparameters;
     }
 }

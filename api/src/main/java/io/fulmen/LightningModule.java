@@ -7,7 +7,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 import io.fulmen.callback.Callback;
+import io.fulmen.data.CombinedBatch;
+import io.fulmen.data.CombinedLoader;
 import io.fulmen.data.DataLoader;
+import io.fulmen.internal.DataLoaderLists;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
@@ -15,6 +18,7 @@ import io.fulmen.spi.ModuleLoader;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -105,6 +109,31 @@ public abstract class LightningModule implements AutoCloseable {
     /** Produces the prediction of one batch; the default returns {@code forward(batch.getData())}. */
     public Object predictStep(Batch batch, int batchIdx) {
         return forward(batch.getData());
+    }
+
+    /**
+     * Evaluates one batch of validation loader {@code dataloaderIdx}. Called instead of
+     * {@link #validationStep(Batch, int)} when there are several validation loaders (Lightning passes
+     * {@code dataloader_idx} only then); with one loader it is called (with 0) only when the two-argument form is not
+     * overridden. Log with {@link #log}: names get {@code /dataloader_idx_N} appended when there are several loaders.
+     */
+    public void validationStep(Batch batch, int batchIdx, int dataloaderIdx) {
+        throw HookOverrides.missing(this, "validationStep(Batch, int, int dataloaderIdx) (several validation "
+                + "loaders pass the loader's index)", "Trainer.validate");
+    }
+
+    /** Evaluates one batch of test loader {@code dataloaderIdx}; as {@link #validationStep(Batch, int, int)}. */
+    public void testStep(Batch batch, int batchIdx, int dataloaderIdx) {
+        throw HookOverrides.missing(this, "testStep(Batch, int, int dataloaderIdx) (several test loaders pass the "
+                + "loader's index)", "Trainer.test");
+    }
+
+    /**
+     * Produces the prediction of one batch of predict loader {@code dataloaderIdx}, called when there are several
+     * predict loaders; the default calls {@link #predictStep(Batch, int)}.
+     */
+    public Object predictStep(Batch batch, int batchIdx, int dataloaderIdx) {
+        return predictStep(batch, batchIdx);
     }
 
     /** The optimizers and learning-rate schedules. */
@@ -269,6 +298,33 @@ public abstract class LightningModule implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Several validation loaders (Lightning's {@code val_dataloader} returning a list): each runs in turn, its index
+     * passed to {@link #validationStep(Batch, int, int)}. The default is {@link #valDataloader()} alone; an empty
+     * list means none.
+     */
+    public List<DataLoader> valDataloaders() {
+        return DataLoaderLists.single(valDataloader());
+    }
+
+    /** Several test loaders; as {@link #valDataloaders()}. */
+    public List<DataLoader> testDataloaders() {
+        return DataLoaderLists.single(testDataloader());
+    }
+
+    /** Several predict loaders; as {@link #valDataloaders()}. */
+    public List<DataLoader> predictDataloaders() {
+        return DataLoaderLists.single(predictDataloader());
+    }
+
+    /**
+     * Training batches drawn from several loaders at once (Lightning's {@code train_dataloader} returning a dict or
+     * a list, or a {@code CombinedLoader}); null (the default) trains on {@link #trainDataloader()}.
+     */
+    public CombinedLoader trainCombinedLoader() {
+        return null;
+    }
+
     // ---------------------------------------------------------------- lifecycle hooks
 
     public List<Callback> configureCallbacks() {
@@ -399,6 +455,13 @@ public abstract class LightningModule implements AutoCloseable {
 
     /** Moves the batch to {@code device}; the default moves data and labels. */
     public Batch transferBatchToDevice(Batch batch, Device device, int dataloaderIdx) {
+        if (batch instanceof CombinedBatch combined) {
+            List<Batch> moved = new ArrayList<>(combined.numLoaders());
+            for (Batch part : combined.parts()) {
+                moved.add(part == null ? null : transferBatchToDevice(part, device, dataloaderIdx));
+            }
+            return moved.equals(combined.parts()) ? combined : combined.withParts(moved);
+        }
         // The batch's manager sits on the device its arrays were created on: no native call per batch.
         if (batch.getData().isEmpty() || batch.getManager().getDevice().equals(device)) {
             return batch;
@@ -465,6 +528,18 @@ public abstract class LightningModule implements AutoCloseable {
             @Override
             public void parameterOwner(LightningModule module, ParameterOwner owner) {
                 module.lifecycle.parameterOwner(owner);
+            }
+
+            @Override
+            public void hyperparameter(Object owner, String name, Object value) {
+                if (owner instanceof LightningModule m) {
+                    m.hyperparameters.putPairs(name, value);
+                } else if (owner instanceof LightningDataModule d) {
+                    d.hyperparameters().putPairs(name, value);
+                } else {
+                    throw new IllegalArgumentException("hyperparameters belong to a LightningModule or a "
+                            + "LightningDataModule, not to " + owner);
+                }
             }
         });
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class LogOptions {
-    private static final LogOptions DEFAULTS = new LogOptions(null, null, false, true, Reduce.MEAN, -1, false);
+    private static final LogOptions DEFAULTS = new LogOptions(null, null, false, true, Reduce.MEAN, -1, false, true);
 
     private final Boolean onStep;
     private final Boolean onEpoch;
@@ -23,9 +23,11 @@ public final class LogOptions {
     private final Reduce reduce;
     private final int batchSize;
     private final boolean syncDist;
+    private final boolean addDataloaderIdx;
 
     private LogOptions(Boolean onStep, Boolean onEpoch, boolean progBar, boolean logger, Reduce reduce,
-                       int batchSize, boolean syncDist) {
+                       int batchSize, boolean syncDist, boolean addDataloaderIdx) {
+        this.addDataloaderIdx = addDataloaderIdx;
         this.onStep = onStep;
         this.onEpoch = onEpoch;
         this.progBar = progBar;
@@ -56,24 +58,24 @@ public final class LogOptions {
     }
 
     public LogOptions withOnStep(boolean value) {
-        return new LogOptions(value, onEpoch, progBar, logger, reduce, batchSize, syncDist);
+        return new LogOptions(value, onEpoch, progBar, logger, reduce, batchSize, syncDist, addDataloaderIdx);
     }
 
     public LogOptions withOnEpoch(boolean value) {
-        return new LogOptions(onStep, value, progBar, logger, reduce, batchSize, syncDist);
+        return new LogOptions(onStep, value, progBar, logger, reduce, batchSize, syncDist, addDataloaderIdx);
     }
 
     public LogOptions withProgBar(boolean value) {
-        return new LogOptions(onStep, onEpoch, value, logger, reduce, batchSize, syncDist);
+        return new LogOptions(onStep, onEpoch, value, logger, reduce, batchSize, syncDist, addDataloaderIdx);
     }
 
     /** Whether the value goes to the experiment loggers ({@code logger=} in Lightning). */
     public LogOptions withLogger(boolean value) {
-        return new LogOptions(onStep, onEpoch, progBar, value, reduce, batchSize, syncDist);
+        return new LogOptions(onStep, onEpoch, progBar, value, reduce, batchSize, syncDist, addDataloaderIdx);
     }
 
     public LogOptions withReduce(Reduce value) {
-        return new LogOptions(onStep, onEpoch, progBar, logger, value, batchSize, syncDist);
+        return new LogOptions(onStep, onEpoch, progBar, logger, value, batchSize, syncDist, addDataloaderIdx);
     }
 
     /** The weight of this value in the epoch mean; by default the size of the current batch. */
@@ -81,12 +83,25 @@ public final class LogOptions {
         if (value <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + value);
         }
-        return new LogOptions(onStep, onEpoch, progBar, logger, reduce, value, syncDist);
+        return new LogOptions(onStep, onEpoch, progBar, logger, reduce, value, syncDist, addDataloaderIdx);
     }
 
     /** Reduce the value across processes before logging (a no-op on one process). */
     public LogOptions withSyncDist(boolean value) {
-        return new LogOptions(onStep, onEpoch, progBar, logger, reduce, batchSize, value);
+        return new LogOptions(onStep, onEpoch, progBar, logger, reduce, batchSize, value, addDataloaderIdx);
+    }
+
+    /**
+     * Whether a value logged while one of several evaluation loaders runs gets {@code /dataloader_idx_N} appended to
+     * its name (Lightning's {@code add_dataloader_idx}, true by default); false logs under the bare name, so the
+     * loaders must then log different names.
+     */
+    public LogOptions withAddDataloaderIdx(boolean value) {
+        return new LogOptions(onStep, onEpoch, progBar, logger, reduce, batchSize, syncDist, value);
+    }
+
+    public boolean isAddDataloaderIdx() {
+        return addDataloaderIdx;
     }
 
     /** {@code null} when left to the hook's default. */

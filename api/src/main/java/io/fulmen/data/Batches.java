@@ -22,11 +22,13 @@ public final class Batches {
 
     /** The batch's only input array; fails when it has none or several (use {@link #data(Batch, int)} then). */
     public static NDArray data(Batch batch) {
+        requirePlain(batch);
         return only(Objects.requireNonNull(batch, "batch").getData(), "input", "data(batch, i)");
     }
 
     /** The batch's only label array; fails when it has none or several (use {@link #labels(Batch, int)} then). */
     public static NDArray labels(Batch batch) {
+        requirePlain(batch);
         return only(Objects.requireNonNull(batch, "batch").getLabels(), "label", "labels(batch, i)");
     }
 
@@ -38,6 +40,14 @@ public final class Batches {
     /** The batch's label array number {@code index}. */
     public static NDArray labels(Batch batch, int index) {
         return at(Objects.requireNonNull(batch, "batch").getLabels(), index, "label");
+    }
+
+    private static void requirePlain(Batch batch) {
+        if (batch instanceof CombinedBatch combined) {
+            throw new IllegalArgumentException("this batch combines " + combined.numLoaders() + " loaders' batches "
+                    + "(a CombinedLoader): take one with CombinedBatch.of(batch).get(" + (combined.names().isEmpty()
+                    ? "index" : "\"" + combined.names().get(0) + "\"") + ") first");
+        }
     }
 
     private static NDArray only(NDList list, String what, String instead) {

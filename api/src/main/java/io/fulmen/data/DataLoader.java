@@ -64,6 +64,18 @@ public final class DataLoader implements DataSource {
         return seed;
     }
 
+    /** This loader with shuffling off (the same samples in their dataset order every epoch); else the same. */
+    public DataLoader withoutShuffle() {
+        if (!shuffle) {
+            return this;
+        }
+        Builder b = new Builder(source).batchSize(batchSize).dropLast(dropLast).prefetch(prefetch);
+        if (seed != null) {
+            b.seed(seed);
+        }
+        return b.build();
+    }
+
     /** Batches per epoch ({@code len(dataloader)}). */
     public long numBatches() {
         long n = source.size();

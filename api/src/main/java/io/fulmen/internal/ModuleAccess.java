@@ -23,6 +23,9 @@ public final class ModuleAccess {
         ParameterOwner parameterOwner(LightningModule module);
 
         void parameterOwner(LightningModule module, ParameterOwner owner);
+
+        /** Replaces a saved hyperparameter of a module or a DataModule (a tuner's result). */
+        void hyperparameter(Object owner, String name, Object value);
     }
 
     private static volatile Accessor accessor;
@@ -55,6 +58,14 @@ public final class ModuleAccess {
     /** Sets the owner of the module's parameter memory. */
     public static void parameterOwner(LightningModule module, ParameterOwner owner) {
         accessor().parameterOwner(module, owner);
+    }
+
+    /**
+     * Replaces the hyperparameter {@code name} of {@code owner} (a {@link LightningModule} or a
+     * {@code LightningDataModule}) with {@code value}, as a tuner records what it found.
+     */
+    public static void hyperparameter(Object owner, String name, Object value) {
+        accessor().hyperparameter(owner, name, value);
     }
 
     private static Accessor accessor() {

@@ -80,6 +80,18 @@ final class TrainerArguments {
             arg("gradient_clip_val", FLOAT, null, "clip gradients at this value; null or 0 does not clip",
                     (b, v) -> b.gradientClipVal(((Number) v).doubleValue())),
             arg("gradient_clip_algorithm", STR, null, "norm (null) or value", (b, v) -> b.gradientClipAlgorithm((String) v)),
+            arg("overfit_batches", INT_OR_FLOAT, 0L, "train and validate on these batches only (int or fraction)",
+                    (b, v) -> {
+                        if (v instanceof Double d) {
+                            b.overfitBatches(d);
+                        } else {
+                            b.overfitBatches(i(v));
+                        }
+                    }),
+            arg("reload_dataloaders_every_n_epochs", INT, 0L, "ask the data hooks again every n epochs; 0 never",
+                    (b, v) -> b.reloadDataloadersEveryNEpochs(i(v))),
+            arg("inference_mode", BOOL, true, "evaluate without recording gradients",
+                    (b, v) -> b.inferenceMode((Boolean) v)),
             arg("deterministic", BOOL, false, "deterministic algorithms", (b, v) -> b.deterministic((Boolean) v)),
             arg("detect_anomaly", BOOL, false, "fail on a NaN/inf loss or gradient, naming where",
                     (b, v) -> b.detectAnomaly((Boolean) v)),

@@ -24,16 +24,44 @@ import java.util.Objects;
 public final class Predictions<T> extends AbstractList<T> implements AutoCloseable {
     private final List<T> items;
     private final NDManager memory;
+    /** Where each predict loader's outputs end in {@code items} (one entry per loader). */
+    private final int[] loaderEnds;
     private volatile String closed;
 
-    private Predictions(List<T> items, NDManager memory) {
+    private Predictions(List<T> items, NDManager memory, int[] loaderEnds) {
         this.items = items;
         this.memory = memory;
+        this.loaderEnds = loaderEnds;
     }
 
     /** {@code outputs} whose arrays are attached to {@code memory}, which the new object owns. */
     static Predictions<Object> of(List<Object> outputs, NDManager memory) {
-        return new Predictions<>(List.copyOf(outputs), memory);
+        return new Predictions<>(List.copyOf(outputs), memory, new int[] {outputs.size()});
+    }
+
+    /** As {@link #of(List, NDManager)}, the outputs of several loaders in turn, {@code perLoader[i]} of loader i. */
+    static Predictions<Object> of(List<Object> outputs, int[] perLoader, NDManager memory) {
+        int[] ends = new int[perLoader.length];
+        int end = 0;
+        for (int i = 0; i < perLoader.length; i++) {
+            end += perLoader[i];
+            ends[i] = end;
+        }
+        return new Predictions<>(java.util.Collections.unmodifiableList(new ArrayList<>(outputs)), memory, ends);
+    }
+
+    /** How many predict loaders ran (Lightning returns a list per loader when there are several). */
+    public int numDataloaders() {
+        return loaderEnds.length;
+    }
+
+    /** The outputs of predict loader {@code dataloaderIdx}, in order (a view sharing this object's memory). */
+    public List<T> ofDataloader(int dataloaderIdx) {
+        requireOpen();
+        if (dataloaderIdx < 0 || dataloaderIdx >= loaderEnds.length) {
+            throw new IndexOutOfBoundsException("predict loader " + dataloaderIdx + " of " + loaderEnds.length);
+        }
+        return items.subList(dataloaderIdx == 0 ? 0 : loaderEnds[dataloaderIdx - 1], loaderEnds[dataloaderIdx]);
     }
 
     /**
@@ -55,7 +83,7 @@ public final class Predictions<T> extends AbstractList<T> implements AutoCloseab
             }
             typed.add(type.cast(item));
         }
-        return new Predictions<>(List.copyOf(typed), memory);
+        return new Predictions<>(java.util.Collections.unmodifiableList(typed), memory, loaderEnds);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.DataSource;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.DataSources;
@@ -49,6 +50,7 @@ import java.util.function.Function;
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Trainer implements AutoCloseable {
     private final TrainerSettings settings;
+    private final DataSettings dataSettings;
     private final Accelerator accelerator;
     private final Strategy strategy;
     private final Precision precision;
@@ -84,8 +86,10 @@ public final class Trainer implements AutoCloseable {
                     strategy);
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
+            this.dataSettings = b.dataSettings;
             this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
                     out, b.report, b.optimizers);
+            runner.dataSettings(dataSettings);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;
@@ -125,12 +129,45 @@ public final class Trainer implements AutoCloseable {
      */
     public void fit(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
+        if (file == null) {
+            // Lightning's LearningRateFinder / BatchSizeFinder callbacks tune at the start of fit.
+            for (Callback c : callbacks.callbacks()) {
+                if (c instanceof FitTuning t) {
+                    t.tuneBeforeFit(this, module, data);
+                }
+            }
+        }
         call(Stage.FIT, module, data, file, run -> {
             FitLoop.Resume resume = file == null ? null
                     : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager()), file.toString());
             new FitLoop(run, DataSources.of(module, data, Stage.FIT), resume).run();
             return null;
         });
+    }
+
+    /**
+     * A tuner's trial fit (see {@link TuningAccess}): at most {@code steps} optimizer steps with only
+     * {@code tuningCallbacks}, no validation, checkpoints or logging; the module's weights and this Trainer's
+     * progress are put back afterwards, as Lightning's tuner restores its checkpoint.
+     */
+    void tuningFit(LightningModule module, DataSource data, List<Callback> tuningCallbacks, long steps) {
+        Objects.requireNonNull(module, "module");
+        LightningDataModule dm = data instanceof LightningDataModule m ? m : null;
+        Runnable restoreProgress = state.progressRestorer();
+        ParameterSnapshot weights = new ParameterSnapshot(module);
+        List<Callback> all = new java.util.ArrayList<>();
+        all.add(weights);
+        all.addAll(tuningCallbacks);
+        TrainerRun.Tuning tuning = new TrainerRun.Tuning(settings.forTuning(state.globalStep() + steps), all);
+        try {
+            runner.tune(module, dm, tuning, run -> {
+                new FitLoop(run, DataSources.of(module, data, Stage.FIT), null).run();
+                return null;
+            });
+        } finally {
+            weights.restore(settings.engine());
+            restoreProgress.run();
+        }
     }
 
     /** Runs one validation epoch on the module's own {@code valDataloader()}; one map per loader. */
@@ -165,13 +202,35 @@ public final class Trainer implements AutoCloseable {
 
     private List<Map<String, Double>> evaluate(Stage stage, LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
-        Map<String, Double> metrics = call(stage, module, data, file, run -> {
+        List<Map<String, Double>> metrics = call(stage, module, data, file, run -> {
             loadWeights(run, file);
             DataSources sources = DataSources.of(module, data, stage);
             return stage == Stage.TEST ? Loops.test(run, sources) : Loops.validate(run, sources);
         });
         printResults(stage == Stage.TEST ? "Test" : "Validate", metrics);
-        return List.of(metrics);
+        return metrics;
+    }
+
+    /**
+     * Validates on several loaders in turn (Lightning's {@code trainer.validate(model, [dl0, dl1])}): the step gets
+     * each batch's loader index, names logged get {@code /dataloader_idx_N}, and one map of metrics comes back per
+     * loader.
+     */
+    public List<Map<String, Double>> validate(LightningModule module, List<DataLoader> loaders) {
+        return validate(module, DataSource.several(loaders), null);
+    }
+
+    /** Tests on several loaders in turn; as {@link #validate(LightningModule, List)}. */
+    public List<Map<String, Double>> test(LightningModule module, List<DataLoader> loaders) {
+        return test(module, DataSource.several(loaders), null);
+    }
+
+    /**
+     * Predicts over several loaders in turn; {@link Predictions#ofDataloader(int)} gives each loader's outputs
+     * (Lightning returns a list per loader).
+     */
+    public Predictions<Object> predict(LightningModule module, List<DataLoader> loaders) {
+        return predict(module, DataSource.several(loaders), (CkptPath) null);
     }
 
     /** Predicts over the module's own {@code predictDataloader()}. */
@@ -194,8 +253,9 @@ public final class Trainer implements AutoCloseable {
             loadWeights(run, file);
             NDManager memory = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
             try {
-                return Predictions.of(Loops.predict(run, DataSources.of(module, data, Stage.PREDICT), memory),
+                Loops.PredictOutputs outputs = Loops.predict(run, DataSources.of(module, data, Stage.PREDICT),
                         memory);
+                return Predictions.of(outputs.outputs(), outputs.perLoader(), memory);
             } catch (RuntimeException | Error e) {
                 memory.close();
                 throw e;
@@ -240,16 +300,30 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private void printResults(String what, Map<String, Double> metrics) {
-        if (!settings.enableProgressBar() || metrics.isEmpty() || !strategy.isGlobalZero()) {
+    /** Lightning's results table: a row per metric, a column per loader (blank where a loader lacks it). */
+    private void printResults(String what, List<Map<String, Double>> metrics) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        metrics.forEach(m -> names.addAll(m.keySet()));
+        if (!settings.enableProgressBar() || names.isEmpty() || !strategy.isGlobalZero()) {
             return;
         }
-        int width = Math.max(20, metrics.keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
-        String rule = "-".repeat(width + 22);
+        int width = Math.max(20, names.stream().mapToInt(String::length).max().orElse(0) + 2);
+        String rule = "-".repeat(width + 22 * metrics.size());
         out.println(rule);
-        out.printf(Locale.ROOT, "%-" + width + "s%22s%n", what + " metric", "DataLoader 0");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", what + " metric"));
+        for (int i = 0; i < metrics.size(); i++) {
+            header.append(String.format(Locale.ROOT, "%22s", "DataLoader " + i));
+        }
+        out.println(header);
         out.println(rule);
-        metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%-" + width + "s%22.6g%n", k, v));
+        for (String name : names) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", name));
+            for (Map<String, Double> m : metrics) {
+                Double v = m.get(name);
+                row.append(v == null ? " ".repeat(22) : String.format(Locale.ROOT, "%22.6g", v));
+            }
+            out.println(row);
+        }
         out.println(rule);
     }
 
@@ -273,6 +347,11 @@ public final class Trainer implements AutoCloseable {
     /** The arguments after defaults and {@code fast_dev_run} were applied. */
     public TrainerSettings settings() {
         return settings;
+    }
+
+    /** {@code overfit_batches}, {@code reload_dataloaders_every_n_epochs} and {@code inference_mode}. */
+    public DataSettings dataSettings() {
+        return dataSettings;
     }
 
     public Accelerator accelerator() {

@@ -3,6 +3,7 @@ package io.fulmen.runtime;
 import io.fulmen.callback.Callback;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.BatchLimit;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
@@ -68,6 +69,7 @@ public final class TrainerBuilder {
     String profiler;
     boolean report;
     Supplier<OptimizerConfig> optimizers;
+    DataSettings dataSettings = DataSettings.DEFAULTS;
 
     TrainerBuilder() {}
 
@@ -448,6 +450,41 @@ public final class TrainerBuilder {
      */
     public TrainerBuilder pluginsDir(Path folder) {
         this.pluginsDir = Objects.requireNonNull(folder, "folder");
+        return this;
+    }
+
+    /**
+     * {@code overfit_batches}: fit trains and validates on this many batches of its loaders (their first ones,
+     * shuffling turned off with a warning), every epoch the same; it replaces {@code limit_train_batches} and
+     * {@code limit_val_batches}, as in Lightning. 0 (the default) turns it off.
+     */
+    public TrainerBuilder overfitBatches(int count) {
+        dataSettings = dataSettings.withOverfitBatches(BatchLimit.count(count));
+        return this;
+    }
+
+    /** {@code overfit_batches} as a fraction of each loader's batches, in [0, 1]. */
+    public TrainerBuilder overfitBatches(double fraction) {
+        dataSettings = dataSettings.withOverfitBatches(BatchLimit.fraction(fraction));
+        return this;
+    }
+
+    /**
+     * {@code reload_dataloaders_every_n_epochs}: fit asks the training and validation data hooks for new loaders
+     * every this many epochs (0, the default, asks once).
+     */
+    public TrainerBuilder reloadDataloadersEveryNEpochs(int epochs) {
+        dataSettings = dataSettings.withReloadDataloadersEveryNEpochs(epochs);
+        return this;
+    }
+
+    /**
+     * {@code inference_mode} (true by default): validation, test and prediction run without recording gradients.
+     * Lightning's false means {@code torch.no_grad}, which records none either: both run the same no-grad path
+     * here.
+     */
+    public TrainerBuilder inferenceMode(boolean value) {
+        dataSettings = dataSettings.withInferenceMode(value);
         return this;
     }
 

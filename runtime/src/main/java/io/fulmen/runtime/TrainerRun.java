@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.Stage;
+import io.fulmen.callback.Callback;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -50,6 +53,7 @@ final class TrainerRun {
     private final PrintStream out;
     private final boolean report;
     private final Supplier<OptimizerConfig> optimizers;
+    private DataSettings dataSettings = DataSettings.DEFAULTS;
 
     TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
                LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
@@ -65,6 +69,11 @@ final class TrainerRun {
         this.loggers = loggers;
         this.callbacks = callbacks;
         this.gate = new RunGate(state);
+    }
+
+    /** The data arguments every call's loops get; set once, while the Trainer is built. */
+    void dataSettings(DataSettings value) {
+        this.dataSettings = value;
     }
 
     /** Refuses new calls, cancels a running one from another thread and waits for it to end. */
@@ -96,17 +105,39 @@ final class TrainerRun {
         return result;
     }
 
+    /** A tuner's trial fit: its own settings and callbacks, nothing sent to the loggers (see {@link #tune}). */
+    record Tuning(TrainerSettings settings, List<Callback> callbacks) {}
+
+    /**
+     * A trial fit of a tuner (Lightning's {@code lr_find} and {@code scale_batch_size} runs): {@code tuning}'s
+     * settings and callbacks replace the Trainer's, and the loggers hear nothing of it.
+     */
+    <T> T tune(LightningModule module, LightningDataModule dm, Tuning tuning, Function<RunContext, T> body) {
+        loggers.mute(true);
+        try {
+            return call(Stage.FIT, module, dm, null, body, Profiler.OFF, tuning);
+        } finally {
+            loggers.mute(false);
+        }
+    }
+
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
                        Function<RunContext, T> body, Profiler timing) {
+        return call(stage, module, dm, ckptPath, body, timing, null);
+    }
+
+    private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
+                       Function<RunContext, T> body, Profiler timing, Tuning tuning) {
         requireHooks(stage, module, optimizers != null);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
-        var all = callbacks.withModuleCallbacks(module.configureCallbacks());
+        var all = tuning != null ? tuning.callbacks() : callbacks.withModuleCallbacks(module.configureCallbacks());
+        TrainerSettings callSettings = tuning != null ? tuning.settings() : settings;
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
-            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
-                    manager, gate, optimizers);
+            RunContext run = new RunContext(state, callSettings, module, dm, all, strategy, precision,
+                    autograd(stage), manager, gate, optimizers, dataSettings);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
@@ -116,7 +147,10 @@ final class TrainerRun {
             } catch (RuntimeException | Error e) {
                 run.hooks().exception(e);
                 flushCheckpointsAfter(e);
-                loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED : RunStatus.FAILED, e);
+                if (tuning == null) {
+                    loggers.finish(e instanceof TrainingCancelledException ? RunStatus.INTERRUPTED
+                            : RunStatus.FAILED, e);
+                }
                 throw e;
             } finally {
                 ModuleAccess.detach(module, run.bridge());
@@ -141,10 +175,16 @@ final class TrainerRun {
                             "configureOptimizers() (return OptimizerConfig.of(optimizer))", "Trainer.fit");
                 }
             }
-            case VALIDATE -> require(module, "validationStep", "validationStep(Batch, int)", "Trainer.validate",
-                    Batch.class, int.class);
-            case TEST -> require(module, "testStep", "testStep(Batch, int)", "Trainer.test", Batch.class, int.class);
+            case VALIDATE -> requireEither(module, "validationStep", "Trainer.validate");
+            case TEST -> requireEither(module, "testStep", "Trainer.test");
             case PREDICT -> { } // predictStep defaults to forward
+        }
+    }
+
+    /** An evaluation step in its two-argument form, or in the form that takes the loader's index. */
+    private static void requireEither(LightningModule module, String method, String neededFor) {
+        if (!HookOverrides.isOverridden(module, LightningModule.class, method, Batch.class, int.class, int.class)) {
+            require(module, method, method + "(Batch, int)", neededFor, Batch.class, int.class);
         }
     }
 

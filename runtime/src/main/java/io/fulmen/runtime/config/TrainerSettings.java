@@ -78,6 +78,18 @@ public record TrainerSettings(
                 false, enableProgressBar, enableModelSummary, 1, detectAnomaly, engine);
     }
 
+    /**
+     * These settings as a tuner's trial fit uses them (Lightning's {@code lr_find} / {@code scale_batch_size}):
+     * at most {@code maxSteps} steps, no validation or sanity check, no checkpoints, summary or progress bar, and no
+     * minimum that would keep a stop request waiting.
+     */
+    public TrainerSettings forTuning(long maxSteps) {
+        return new TrainerSettings(maxEpochs, 0, maxSteps, 0, null, limitTrainBatches, BatchLimit.count(0),
+                limitTestBatches, limitPredictBatches, valCheckInterval, checkValEveryNEpoch, 0, fastDevRun,
+                accumulateGradBatches, gradientClipVal, gradientClipAlgorithm, deterministic, seed, defaultRootDir,
+                false, false, false, logEveryNSteps, detectAnomaly, engine);
+    }
+
     /** Collects and validates the arguments, with Lightning's defaults; not thread-safe. */
     public static final class Builder {
         private Integer maxEpochs;

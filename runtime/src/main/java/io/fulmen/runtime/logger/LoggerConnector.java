@@ -24,6 +24,7 @@ public final class LoggerConnector {
     private final MetricStore metrics;
     private boolean hyperparametersLogged;
     private volatile boolean finished;
+    private volatile boolean muted;
 
     public LoggerConnector(List<ExperimentLogger> loggers, boolean writesLogs, MetricStore metrics) {
         this.loggers = List.copyOf(loggers);
@@ -36,7 +37,12 @@ public final class LoggerConnector {
     }
 
     private boolean active() {
-        return writes && !finished && !loggers.isEmpty();
+        return writes && !finished && !muted && !loggers.isEmpty();
+    }
+
+    /** While muted (a tuner's trial fits), nothing reaches the loggers and nothing finishes them. */
+    public void mute(boolean value) {
+        this.muted = value;
     }
 
     /** Sends the module's and DataModule's hyperparameters, once per Trainer, when there are any. */

@@ -2,7 +2,6 @@ package io.fulmen.runtime.loop;
 
 import ai.djl.ndarray.NDManager;
 import io.fulmen.LightningModule;
-import io.fulmen.data.DataLoader;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.Checkpoints;
@@ -35,7 +34,7 @@ public final class FitLoop {
     private final StopRules stop;
     private Optimization optimization;
     private boolean deferredStopLogged;
-    private DataLoader train;
+    private TrainingData train;
     private long numTrainBatches = -1;
 
     /** A fit that resumes from {@code resume}, or from scratch when it is null. */
@@ -125,11 +124,26 @@ public final class FitLoop {
         validation.trainingBatchesKnown(numTrainBatches);
         TrainingEpochLoop epochs = new TrainingEpochLoop(run, optimization, backward, validation, stop, train,
                 numTrainBatches);
+        int reloadEvery = run.data.reloadDataloadersEveryNEpochs();
+        int lastReload = state.currentEpoch();
         state.training(true);
         boolean previousGrad = run.autograd.setGradEnabled(true);
         try {
             run.hooks.trainStart();
             while (!done(numTrainBatches)) {
+                if (reloadEvery > 0 && state.currentEpoch() - lastReload >= reloadEvery) {
+                    // Lightning's reload_dataloaders_every_n_epochs: the training hook is asked again.
+                    lastReload = state.currentEpoch();
+                    data.reloadTrain();
+                    train = null;
+                    numTrainBatches = trainBatches();
+                    validation.trainingBatchesKnown(numTrainBatches);
+                    epochs = new TrainingEpochLoop(run, optimization, backward, validation, stop, train,
+                            numTrainBatches);
+                    if (done(numTrainBatches)) {
+                        break;
+                    }
+                }
                 epochs.run();
             }
             state.training(false);
@@ -149,7 +163,14 @@ public final class FitLoop {
                 throw new IllegalStateException("no training data: pass a train loader to fit, or return one from "
                         + "trainDataloader() of the DataModule or the module");
             }
-            numTrainBatches = settings.limitTrainBatches().of(train.numBatches(), "limit_train_batches");
+            if (run.data.overfitting()) {
+                if (train.shuffles()) {
+                    LOG.warn("You requested to overfit but enabled train dataloader shuffling. We are turning off the "
+                            + "train dataloader shuffling for you.");
+                }
+                train = train.withoutShuffle();
+            }
+            numTrainBatches = train.numBatches(run.data.trainLimit(settings));
             state.numTrainingBatches(numTrainBatches);
         }
         return numTrainBatches;

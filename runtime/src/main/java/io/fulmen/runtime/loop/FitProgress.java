@@ -93,6 +93,25 @@ final class FitProgress {
         totalBatchIdx = loop.get("total_batch_idx").getAsLong();
     }
 
+    /** Every counter as it stands, for {@link #restore} (a tuner puts them back after its trial fits). */
+    record Snapshot(int currentEpoch, long globalStep, long batchesThatStepped, long batchesDoneInEpoch,
+                    boolean epochFinished, long totalBatchIdx, long resumeBatch) {}
+
+    Snapshot snapshot() {
+        return new Snapshot(currentEpoch, globalStep, batchesThatStepped, batchesDoneInEpoch, epochFinished,
+                totalBatchIdx, resumeBatch);
+    }
+
+    void restore(Snapshot s) {
+        currentEpoch = s.currentEpoch();
+        globalStep = s.globalStep();
+        batchesThatStepped = s.batchesThatStepped();
+        batchesDoneInEpoch = s.batchesDoneInEpoch();
+        epochFinished = s.epochFinished();
+        totalBatchIdx = s.totalBatchIdx();
+        resumeBatch = s.resumeBatch();
+    }
+
     /** The batch of the current epoch a restored fit continues at. */
     long resumeBatch() {
         return resumeBatch;

@@ -1,13 +1,14 @@
 package io.fulmen.runtime.loop;
 
-import ai.djl.training.dataset.Batch;
-import io.fulmen.LightningModule;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
-import io.fulmen.internal.HookOverrides;
 import io.fulmen.runtime.config.BatchLimit;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.metrics.MetricStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * Validation inside fit: the sanity check before training, and when validation is due during an epoch
@@ -15,13 +16,15 @@ import io.fulmen.runtime.metrics.MetricStore;
  * decides it. The validation loader is asked for once, when first needed.
  */
 final class FitValidation {
+    private static final Logger LOG = LoggerFactory.getLogger(FitValidation.class);
+
     private final RunContext run;
     private final DataSources data;
     private final TrainerSettings settings;
     private final StopRules stop;
     private final EvaluationLoop evaluation;
-    private DataLoader loader;
-    private boolean loaderResolved;
+    private List<DataLoader> loaders;
+    private int loadedAtEpoch;
     private Boolean enabled;
     private long checkBatch = 1;
 
@@ -42,10 +45,13 @@ final class FitValidation {
         run.state.sanityChecking(true);
         try {
             run.hooks.sanityCheckStart();
-            DataLoader val = loader();
-            if (val != null) {
-                long limit = settings.limitValBatches().of(val.numBatches(), "limit_val_batches");
-                evaluation.run(Stage.VALIDATE, val, steps > 0 ? Math.min(limit, steps) : limit, true, 0);
+            List<DataLoader> val = loaders();
+            if (!val.isEmpty()) {
+                long[] limits = limits(val);
+                for (int i = 0; i < limits.length; i++) {
+                    limits[i] = steps > 0 ? Math.min(limits[i], steps) : limits[i];
+                }
+                evaluation.run(Stage.VALIDATE, val, limits, true, 0);
             }
             run.hooks.sanityCheckEnd();
         } finally {
@@ -58,8 +64,7 @@ final class FitValidation {
      * many batches a validation run has (0 when fit does not validate).
      */
     void trainingBatchesKnown(long trainBatches) {
-        run.state.numValBatches(enabled()
-                ? settings.limitValBatches().of(loader().numBatches(), "limit_val_batches") : 0);
+        run.state.numValBatches(enabled() ? sum(limits(loaders())) : 0);
         BatchLimit interval = settings.valCheckInterval();
         if (interval.isCount()) {
             if (settings.checkValEveryNEpoch() != null && interval.count() > trainBatches) {
@@ -92,26 +97,56 @@ final class FitValidation {
 
     /** One validation epoch during training; logged at the last step that stepped. */
     void run() {
-        DataLoader val = loader();
-        long limit = settings.limitValBatches().of(val.numBatches(), "limit_val_batches");
-        evaluation.run(Stage.VALIDATE, val, limit, true, Math.max(0, run.state.batchesThatStepped() - 1));
+        List<DataLoader> val = loaders();
+        evaluation.run(Stage.VALIDATE, val, limits(val), true, Math.max(0, run.state.batchesThatStepped() - 1));
         run.bridge.enter(MetricStore.Scope.TRAIN, true, 1);
     }
 
-    private DataLoader loader() {
-        if (!loaderResolved) {
-            loaderResolved = true;
-            loader = data.val();
+    private List<DataLoader> loaders() {
+        int every = run.data.reloadDataloadersEveryNEpochs();
+        int epoch = run.state.currentEpoch();
+        if (loaders != null && every > 0 && epoch - loadedAtEpoch >= every) {
+            // Lightning's reload_dataloaders_every_n_epochs: the validation hook is asked again.
+            data.reloadVal();
+            loaders = null;
+            enabled = null;
         }
-        return loader;
+        if (loaders == null) {
+            loadedAtEpoch = epoch;
+            loaders = data.val();
+            if (run.data.overfitting()) {
+                if (loaders.stream().anyMatch(DataLoader::isShuffle)) {
+                    LOG.warn("You requested to overfit but enabled val dataloader shuffling. We are turning off the "
+                            + "val dataloader shuffling for you.");
+                }
+                loaders = loaders.stream().map(DataLoader::withoutShuffle).toList();
+            }
+        }
+        return loaders;
+    }
+
+    /** Batches of each loader after {@code limit_val_batches}, which applies to each, as in Lightning. */
+    private long[] limits(List<DataLoader> val) {
+        long[] limits = new long[val.size()];
+        for (int i = 0; i < limits.length; i++) {
+            limits[i] = run.data.valLimit(settings).of(val.get(i).numBatches(), "limit_val_batches");
+        }
+        return limits;
+    }
+
+    private static long sum(long[] values) {
+        long sum = 0;
+        for (long v : values) {
+            sum += v;
+        }
+        return sum;
     }
 
     /** limit_val_batches above zero and a validationStep: Lightning's {@code enable_validation}. */
     private boolean configured() {
-        BatchLimit limit = settings.limitValBatches();
+        BatchLimit limit = run.data.valLimit(settings);
         boolean none = limit.isCount() ? limit.count() == 0 : limit.fraction() == 0.0;
-        return !none && HookOverrides.isOverridden(run.module, LightningModule.class, "validationStep", Batch.class,
-                int.class);
+        return !none && EvaluationLoop.definesStep(run.module, Stage.VALIDATE);
     }
 
     private boolean enabled() {
@@ -119,8 +154,7 @@ final class FitValidation {
             if (!configured() || !data.valDefined()) {
                 enabled = false;
             } else {
-                DataLoader val = loader();
-                enabled = val != null && val.numBatches() > 0;
+                enabled = sum(limits(loaders())) > 0;
             }
         }
         return enabled;

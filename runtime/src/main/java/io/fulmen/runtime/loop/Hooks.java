@@ -299,11 +299,20 @@ public final class Hooks {
         profiler.enter(Section.LOOP);
     }
 
-    /** {@code validation_step} / {@code test_step}. */
-    void evaluationStep(Stage stage, Batch batch, int batchIdx) {
+    /**
+     * {@code validation_step} / {@code test_step}; with {@code dataloaderIdx} >= 0 the form that takes the loader's
+     * index, else the two-argument form.
+     */
+    void evaluationStep(Stage stage, Batch batch, int batchIdx, int dataloaderIdx) {
         profiler.enter(stage == Stage.TEST ? Section.TEST_STEP : Section.VALIDATION_STEP);
         if (stage == Stage.TEST) {
-            module.testStep(batch, batchIdx);
+            if (dataloaderIdx >= 0) {
+                module.testStep(batch, batchIdx, dataloaderIdx);
+            } else {
+                module.testStep(batch, batchIdx);
+            }
+        } else if (dataloaderIdx >= 0) {
+            module.validationStep(batch, batchIdx, dataloaderIdx);
         } else {
             module.validationStep(batch, batchIdx);
         }
@@ -400,9 +409,11 @@ public final class Hooks {
     }
 
     /** {@code predict_step}. */
-    Object predictStep(Batch batch, int batchIdx) {
+    /** The module's predict step, given {@code dataloaderIdx} when it is not negative (several loaders). */
+    Object predictStep(Batch batch, int batchIdx, int dataloaderIdx) {
         profiler.enter(Section.PREDICT_STEP);
-        Object prediction = module.predictStep(batch, batchIdx);
+        Object prediction = dataloaderIdx >= 0 ? module.predictStep(batch, batchIdx, dataloaderIdx)
+                : module.predictStep(batch, batchIdx);
         profiler.enter(Section.LOOP);
         return prediction;
     }

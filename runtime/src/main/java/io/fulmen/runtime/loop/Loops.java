@@ -3,6 +3,7 @@ package io.fulmen.runtime.loop;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.Stage;
 import io.fulmen.data.DataLoader;
+import io.fulmen.runtime.config.BatchLimit;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -13,22 +14,29 @@ import java.util.Map;
 public final class Loops {
     private Loops() {}
 
-    public static Map<String, Double> validate(RunContext run, DataSources data) {
-        DataLoader loader = require(data.val(), "validation", "valDataloader()");
-        long limit = run.settings.limitValBatches().of(loader.numBatches(), "limit_val_batches");
-        return new EvaluationLoop(run).run(Stage.VALIDATE, loader, limit, false, run.state.batchesThatStepped());
+    /** What a predict call produced: every output in order, and how many came from each loader. */
+    public record PredictOutputs(List<Object> outputs, int[] perLoader) {}
+
+    /** One validation epoch over every validation loader; one map of metrics per loader. */
+    public static List<Map<String, Double>> validate(RunContext run, DataSources data) {
+        List<DataLoader> loaders = require(data.val(), "validation", "valDataloader()");
+        return new EvaluationLoop(run).run(Stage.VALIDATE, loaders,
+                limits(loaders, run.settings.limitValBatches(), "limit_val_batches"), false,
+                run.state.batchesThatStepped());
     }
 
-    public static Map<String, Double> test(RunContext run, DataSources data) {
-        DataLoader loader = require(data.test(), "test", "testDataloader()");
-        long limit = run.settings.limitTestBatches().of(loader.numBatches(), "limit_test_batches");
-        return new EvaluationLoop(run).run(Stage.TEST, loader, limit, false, run.state.batchesThatStepped());
+    /** One test epoch over every test loader; one map of metrics per loader. */
+    public static List<Map<String, Double>> test(RunContext run, DataSources data) {
+        List<DataLoader> loaders = require(data.test(), "test", "testDataloader()");
+        return new EvaluationLoop(run).run(Stage.TEST, loaders,
+                limits(loaders, run.settings.limitTestBatches(), "limit_test_batches"), false,
+                run.state.batchesThatStepped());
     }
 
-    public static List<Object> predict(RunContext run, DataSources data, NDManager results) {
-        DataLoader loader = require(data.predict(), "predict", "predictDataloader()");
-        long limit = run.settings.limitPredictBatches().of(loader.numBatches(), "limit_predict_batches");
-        return new PredictionLoop(run).predict(loader, limit, results);
+    public static PredictOutputs predict(RunContext run, DataSources data, NDManager results) {
+        List<DataLoader> loaders = require(data.predict(), "predict", "predictDataloader()");
+        return new PredictionLoop(run).predict(loaders,
+                limits(loaders, run.settings.limitPredictBatches(), "limit_predict_batches"), results);
     }
 
     /** Loads a checkpoint's model parameters into the module (for validate/test/predict with a ckptPath). */
@@ -37,12 +45,19 @@ public final class Loops {
         FitCheckpoint.restoreParameters(run, checkpoint, origin);
     }
 
+    private static long[] limits(List<DataLoader> loaders, BatchLimit limit, String name) {
+        long[] limits = new long[loaders.size()];
+        for (int i = 0; i < limits.length; i++) {
+            limits[i] = limit.of(loaders.get(i).numBatches(), name);
+        }
+        return limits;
+    }
 
-    private static DataLoader require(DataLoader loader, String what, String hook) {
-        if (loader == null) {
+    private static List<DataLoader> require(List<DataLoader> loaders, String what, String hook) {
+        if (loaders.isEmpty()) {
             throw new IllegalStateException("no " + what + " data: pass a loader to the call, or return one from "
                     + hook + " of the DataModule or the module");
         }
-        return loader;
+        return loaders;
     }
 }

@@ -20,7 +20,9 @@ import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.metrics.StrategyMetricSync;
 import org.apiguardian.api.API;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The Trainer as the module sees it: forward with lazy initialisation, logging, optimizers, manual backward. */
 @API(status = API.Status.INTERNAL, since = "0.1.0")
@@ -37,6 +39,8 @@ public final class ModuleBridge implements ModuleContext {
     private boolean stepHook;
     private int batchSize = 1;
     private int batchIdx = -1;
+    private int dataloaderIdx = -1;
+    private final Map<String, Integer> unsuffixedBy = new HashMap<>();
     private Backward backward;
     private PrecisionParameterStore precisionStore;
 
@@ -56,6 +60,31 @@ public final class ModuleBridge implements ModuleContext {
         this.stepHook = inStepHook;
         this.batchSize = currentBatchSize;
         this.batchIdx = index;
+    }
+
+    /** The evaluation loader running now when there are several (its index suffixes logged names), else -1. */
+    void dataloader(int index) {
+        this.dataloaderIdx = index;
+        if (index < 0) {
+            unsuffixedBy.clear();
+        }
+    }
+
+    private String key(String name, LogOptions options) {
+        if (dataloaderIdx < 0) {
+            return name;
+        }
+        if (options.isAddDataloaderIdx()) {
+            return EvaluationLoop.suffixed(name, dataloaderIdx);
+        }
+        // Lightning refuses one bare name from two loaders: their values would be averaged together.
+        Integer first = unsuffixedBy.putIfAbsent(name, dataloaderIdx);
+        if (first != null && first != dataloaderIdx) {
+            throw new IllegalArgumentException("log('" + name + "') with addDataloaderIdx(false) from dataloader "
+                    + first + " and dataloader " + dataloaderIdx + ": log a different name from each loader, or "
+                    + "let the index be appended (the default)");
+        }
+        return name;
     }
 
     void backward(Backward b) {
@@ -175,12 +204,12 @@ public final class ModuleBridge implements ModuleContext {
 
     @Override
     public void log(String name, double value, LogOptions options) {
-        run.state.metrics().log(scope, stepHook, name, value, batchSize, options);
+        run.state.metrics().log(scope, stepHook, key(name, options), value, batchSize, options);
     }
 
     @Override
     public void log(String name, Metric metric, LogOptions options) {
-        run.state.metrics().log(scope, stepHook, name, metric, options, metricSync);
+        run.state.metrics().log(scope, stepHook, key(name, options), metric, options, metricSync);
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.data.BatchStream;
 import io.fulmen.data.DataLoader;
+import io.fulmen.internal.HookOverrides;
 import io.fulmen.runtime.metrics.MetricStore;
 
 import java.util.ArrayList;
@@ -23,38 +24,61 @@ final class PredictionLoop {
         this.run = run;
     }
 
-    List<Object> predict(DataLoader loader, long limit, NDManager results) {
-        LightningModule m = run.module;
+    /** Predicts over each loader in turn, at most {@code limits[i]} batches of loader i. */
+    Loops.PredictOutputs predict(List<DataLoader> loaders, long[] limits, NDManager results) {
         boolean previousGrad = run.autograd == null || run.autograd.setGradEnabled(false);
         List<Object> outputs = new ArrayList<>();
-        run.state.numEvaluationBatches(limit);
+        int[] perLoader = new int[loaders.size()];
+        long total = 0;
+        for (long limit : limits) {
+            total += limit;
+        }
+        run.state.numEvaluationBatches(total);
         try {
             Hooks hooks = run.hooks;
             hooks.predictModelEval();
             hooks.predictStart();
             hooks.predictEpochStart();
-            try (BatchStream stream = loader.open(run.manager, 0, 0, limit)) {
-                int idx = 0;
-                while (stream.hasNext()) {
-                    run.checkCancelled();
-                    try (Batch raw = stream.next()) {
-                        Batch batch = run.strategy.batchToDevice(raw, m, 0);
-                        run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize(), idx);
-                        hooks.predictBatchStart(batch, idx, 0);
-                        Object prediction = keep(hooks.predictStep(batch, idx), results);
-                        outputs.add(prediction);
-                        hooks.predictBatchEnd(prediction, batch, idx, 0);
-                    }
-                    idx++;
-                }
+            boolean several = loaders.size() > 1;
+            boolean withIdx = several || !HookOverrides.isOverridden(run.module, LightningModule.class, "predictStep",
+                    Batch.class, int.class) && HookOverrides.isOverridden(run.module, LightningModule.class,
+                    "predictStep", Batch.class, int.class, int.class);
+            for (int dl = 0; dl < loaders.size(); dl++) {
+                int before = outputs.size();
+                run.bridge.dataloader(several ? dl : -1);
+                runLoader(loaders.get(dl), limits[dl], dl, withIdx, outputs, results);
+                perLoader[dl] = outputs.size() - before;
             }
+            run.bridge.dataloader(-1);
             hooks.predictEpochEnd();
             hooks.predictEnd();
-            return outputs;
+            return new Loops.PredictOutputs(outputs, perLoader);
         } finally {
+            run.bridge.dataloader(-1);
             run.state.numEvaluationBatches(-1);
             if (run.autograd != null) {
                 run.autograd.setGradEnabled(previousGrad);
+            }
+        }
+    }
+
+    private void runLoader(DataLoader loader, long limit, int dl, boolean withIdx, List<Object> outputs,
+                           NDManager results) {
+        LightningModule m = run.module;
+        Hooks hooks = run.hooks;
+        try (BatchStream stream = loader.open(run.manager, 0, 0, limit)) {
+            int idx = 0;
+            while (stream.hasNext()) {
+                run.checkCancelled();
+                try (Batch raw = stream.next()) {
+                    Batch batch = run.strategy.batchToDevice(raw, m, dl);
+                    run.bridge.enter(MetricStore.Scope.PREDICT, false, batch.getSize(), idx);
+                    hooks.predictBatchStart(batch, idx, dl);
+                    Object prediction = keep(hooks.predictStep(batch, idx, withIdx ? dl : -1), results);
+                    outputs.add(prediction);
+                    hooks.predictBatchEnd(prediction, batch, idx, dl);
+                }
+                idx++;
             }
         }
     }

@@ -6,6 +6,7 @@ import io.fulmen.LightningDataModule;
 import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
 import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.Precision;
@@ -35,12 +36,15 @@ public final class RunContext {
     final RunGate gate;
     /** The Trainer's optimizers in place of the module's {@code configureOptimizers()}, or null. */
     final Supplier<OptimizerConfig> optimizers;
+    final DataSettings data;
 
+    /** Everything one call works with, {@code data} holding the data arguments ({@code overfit_batches}…). */
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
                       Precision precision, Autograd autograd, NDManager manager, RunGate gate,
-                      Supplier<OptimizerConfig> optimizers) {
+                      Supplier<OptimizerConfig> optimizers, DataSettings data) {
         this.optimizers = optimizers;
+        this.data = data;
         this.state = state;
         this.settings = settings;
         this.module = module;

@@ -107,6 +107,15 @@ public final class TrainerState implements TrainerView {
         this.training = v;
     }
 
+    /**
+     * Captures the fit counters (epoch, global step…); running the returned action puts them back, as a tuner does
+     * after its trial fits (Lightning restores them from the checkpoint it saved first).
+     */
+    public Runnable progressRestorer() {
+        FitProgress.Snapshot saved = progress.snapshot();
+        return () -> progress.restore(saved);
+    }
+
     /** The fit counters, owned here so that they outlive a call, as a Trainer's do in Lightning. */
     FitProgress progress() {
         return progress;

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
-import io.fulmen.data.BatchStream;
-import io.fulmen.data.DataLoader;
 import io.fulmen.optim.Interval;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.engine.StepSeeds;
@@ -30,11 +28,11 @@ final class TrainingEpochLoop {
     private final Backward backward;
     private final FitValidation validation;
     private final StopRules stop;
-    private final DataLoader train;
+    private final TrainingData train;
     private final long numBatches;
 
     TrainingEpochLoop(RunContext run, Optimization optimization, Backward backward, FitValidation validation,
-                      StopRules stop, DataLoader train, long numBatches) {
+                      StopRules stop, TrainingData train, long numBatches) {
         this.run = run;
         this.settings = run.settings;
         this.state = run.state;
@@ -55,7 +53,8 @@ final class TrainingEpochLoop {
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         hooks.trainEpochStart();
         boolean allBatches;
-        try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch), first, numBatches - first)) {
+        try (TrainingData.Stream stream = train.open(run.manager, epoch, settings.seed(), first,
+                numBatches - first)) {
             int idx = (int) first;
             boolean endEpoch = false;
             while (stream.hasNext()) {
@@ -136,12 +135,5 @@ final class TrainingEpochLoop {
 
     private boolean shouldLogNow() {
         return (state.batchesThatStepped() + 1) % settings.logEveryNSteps() == 0 || state.shouldStop();
-    }
-
-    private long shuffleSeed(int epoch) {
-        long base = train.seed() != null ? train.seed() : settings.seed() != null ? settings.seed() : 0L;
-        long z = base + 0x9E3779B97F4A7C15L * (epoch + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        return z ^ (z >>> 31);
     }
 }
