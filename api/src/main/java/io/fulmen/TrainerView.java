@@ -1,5 +1,7 @@
 package io.fulmen;
 
+import ai.djl.Device;
+import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.ExperimentLogger;
 import org.apiguardian.api.API;
 
@@ -125,4 +127,27 @@ public interface TrainerView {
 
     /** The optimizers of the current fit, empty outside fit. */
     List<LightningOptimizer> optimizers();
+
+    /**
+     * The Trainer's accelerator (Lightning's {@code trainer.accelerator}), e.g. for its
+     * {@linkplain Accelerator#deviceStats device statistics}.
+     *
+     * @return the accelerator the Trainer was built with
+     * @throws UnsupportedOperationException when this view does not know it
+     * @since 0.2.0
+     */
+    default Accelerator accelerator() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not expose the accelerator");
+    }
+
+    /**
+     * The device this process trains on (Lightning's {@code trainer.strategy.root_device}).
+     *
+     * @return the strategy's root device
+     * @throws UnsupportedOperationException when this view does not know it
+     * @since 0.2.0
+     */
+    default Device rootDevice() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not expose the root device");
+    }
 }

@@ -1,11 +1,13 @@
 package io.fulmen.runtime.loop;
 
+import ai.djl.Device;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
+import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -26,6 +28,7 @@ public final class TrainerState implements TrainerView {
     private final LoggerConnector loggers;
     private final Path rootDir;
     private final Strategy strategy;
+    private final Accelerator accelerator;
 
     private volatile Stage stage;
     private volatile boolean sanityChecking;
@@ -45,12 +48,13 @@ public final class TrainerState implements TrainerView {
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
-                        Strategy strategy) {
+                        Strategy strategy, Accelerator accelerator) {
         this.config = config;
         this.metrics = metrics;
         this.loggers = loggers;
         this.rootDir = rootDir;
         this.strategy = strategy;
+        this.accelerator = accelerator;
     }
 
     public MetricStore metrics() {
@@ -304,6 +308,16 @@ public final class TrainerState implements TrainerView {
     @Override
     public List<LightningOptimizer> optimizers() {
         return optimizers;
+    }
+
+    @Override
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    @Override
+    public Device rootDevice() {
+        return strategy.rootDevice();
     }
 
     @Override
