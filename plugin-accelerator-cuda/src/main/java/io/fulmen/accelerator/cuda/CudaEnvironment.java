@@ -90,8 +90,11 @@ record CudaEnvironment(String driverVersion, int gpuDeviceFiles, String cudaVisi
                     + CudaNatives.FIX);
         }
         if (engineGpuCount == 0) {
-            return Availability.unavailable("the CUDA build of libtorch is loaded but the CUDA runtime counts no GPU. "
-                    + found() + ". Check the driver (nvidia-smi) and that it supports CUDA " + cudaRuntimeVersion);
+            return Availability.unavailable("the CUDA build of libtorch is loaded but DJL counts no GPU. " + found()
+                    + ". DJL counts GPUs with libcudart.so, loaded by JNA under that unversioned name: put the folder "
+                    + "holding libcudart.so on LD_LIBRARY_PATH or -Djna.library.path (a pip CUDA runtime has only "
+                    + "libcudart.so.<major>: link libcudart.so to it), and check with nvidia-smi that the driver "
+                    + "supports this CUDA version");
         }
         return Availability.available();
     }

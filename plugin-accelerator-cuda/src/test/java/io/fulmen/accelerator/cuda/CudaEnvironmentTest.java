@@ -78,6 +78,17 @@ class CudaEnvironmentTest {
     }
 
     @Test
+    void cudaNativesWhoseRuntimeDjlCannotFindAreExplained() {
+        // What detection reports where libtorch has CUDA but JNA finds no libcudart.so (a pip CUDA runtime).
+        CudaEnvironment env = new CudaEnvironment("580.65.06", 1, null, 0, "", "PyTorch 2.7.1", "", "cu128",
+                "/opt/libtorch/lib", true, 0);
+        String reason = env.availability().reason();
+        assertTrue(reason.startsWith("the CUDA build of libtorch is loaded but DJL counts no GPU"), reason);
+        assertTrue(reason.contains("NVIDIA driver 580.65.06") && reason.contains("flavor cu128 (/opt/libtorch/lib) "
+                + "with CUDA, 0 GPU(s) usable") && reason.contains("-Djna.library.path"), reason);
+    }
+
+    @Test
     void theFlavorComesFromTheOverrideOrDjlsCacheFolder() {
         assertEquals("cu128", CudaEnvironment.flavor(Map.of("PYTORCH_FLAVOR", "cu128"), "/opt/libtorch/lib", false));
         assertEquals("cu128", CudaEnvironment.flavor(Map.of(),
