@@ -55,7 +55,8 @@ record CudaEnvironment(String driverVersion, int gpuDeviceFiles, String cudaVisi
         String driver = readDriverVersion(root.resolve("proc/driver/nvidia/version"));
         int files = countGpuDeviceFiles(root.resolve("dev"));
         String visible = env.get("CUDA_VISIBLE_DEVICES");
-        int runtimeCount = askRuntimeGpuCount();
+        // Without a driver or a GPU device file the CUDA runtime can only fail (and DJL logs a warning each time).
+        int runtimeCount = driver.isEmpty() && files == 0 ? 0 : askRuntimeGpuCount();
         String runtimeVersion = runtimeCount > 0 ? askCudaRuntimeVersion() : "";
         Engine engine;
         try {
