@@ -1,6 +1,8 @@
 package io.fulmen;
 
 import io.fulmen.optim.OptimizerConfig;
+import ai.djl.Device;
+import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.ExperimentLogger;
 import org.apiguardian.api.API;
 
@@ -158,5 +160,28 @@ public interface TrainerView {
      */
     default List<OptimizerConfig.Entry> lrSchedulerConfigs() {
         return List.of();
+    }
+
+    /**
+     * The Trainer's accelerator (Lightning's {@code trainer.accelerator}), e.g. for its
+     * {@linkplain Accelerator#deviceStats device statistics}.
+     *
+     * @return the accelerator the Trainer was built with
+     * @throws UnsupportedOperationException when this view does not know it
+     * @since 0.2.0
+     */
+    default Accelerator accelerator() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not expose the accelerator");
+    }
+
+    /**
+     * The device this process trains on (Lightning's {@code trainer.strategy.root_device}).
+     *
+     * @return the strategy's root device
+     * @throws UnsupportedOperationException when this view does not know it
+     * @since 0.2.0
+     */
+    default Device rootDevice() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not expose the root device");
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The assembled distribution: its layout, {@code fulmen plugins}, the help, and the usage errors (exit status 2). */
@@ -23,6 +24,8 @@ class DistributionIT {
         assertTrue(Files.isExecutable(home.resolve("bin/fulmen")));
         assertTrue(Files.isRegularFile(home.resolve("lib/fulmen-runtime-0.1.0-SNAPSHOT.jar")));
         assertTrue(Files.isRegularFile(home.resolve("plugins/fulmen-plugin-logger-tensorboard.zip")));
+        assertTrue(Files.isRegularFile(home.resolve("plugins/fulmen-plugin-accelerator-cuda.zip")));
+        assertFalse(Files.exists(home.resolve("lib/fulmen-plugin-accelerator-cuda-0.1.0-SNAPSHOT.jar")));
         assertTrue(Files.isRegularFile(home.resolve("examples/fashion-mnist.yaml")));
         assertTrue(Files.isRegularFile(home.resolveSibling(home.getFileName() + ".tar.gz")));
     }
@@ -35,6 +38,8 @@ class DistributionIT {
         assertTrue(r.out().matches("(?s).*logger\\s+tensorboard.*bundle fulmen-logger-tensorboard@0\\.1\\.0.*"),
                 r.toString());
         assertTrue(r.out().contains("option histogram.every_n_steps (int, default 100)"), r.toString());
+        assertTrue(r.out().matches("(?s).*accelerator\\s+cuda.*unavailable.*bundle fulmen-accelerator-cuda@0\\.1\\.0.*"),
+                r.toString());
     }
 
     @Test

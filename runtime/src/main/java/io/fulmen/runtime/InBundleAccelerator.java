@@ -38,6 +38,16 @@ final class InBundleAccelerator implements Accelerator {
     }
 
     @Override
+    public Device deviceForLocalRank(DeviceSpec spec, int localRank) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.deviceForLocalRank(spec, localRank);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
     public void setupDevice(Device device) {
         ClassLoader previous = ContextLoader.enter(loader);
         try {

@@ -83,7 +83,7 @@ public final class Trainer implements AutoCloseable {
             this.loggers = new LoggerConnector(b.loggersOff || settings.fastDevRun() > 0 ? List.of()
                     : parts.named().createLoggers(b.loggerInstances, rollback), strategy.writesLogs(), metrics);
             this.state = new TrainerState(settings.loopConfig(), metrics, loggers, settings.defaultRootDir(),
-                    strategy);
+                    strategy, accelerator);
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
             this.dataSettings = b.dataSettings;

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.loop;
 
+import ai.djl.Device;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
@@ -7,6 +8,7 @@ import io.fulmen.TrainerView;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.metrics.MetricStore;
+import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -27,6 +29,7 @@ public final class TrainerState implements TrainerView {
     private final LoggerConnector loggers;
     private final Path rootDir;
     private final Strategy strategy;
+    private final Accelerator accelerator;
 
     private volatile Stage stage;
     private volatile boolean sanityChecking;
@@ -48,12 +51,13 @@ public final class TrainerState implements TrainerView {
     private volatile CheckpointSaver saver;
 
     public TrainerState(LoopConfig config, MetricStore metrics, LoggerConnector loggers, Path rootDir,
-                        Strategy strategy) {
+                        Strategy strategy, Accelerator accelerator) {
         this.config = config;
         this.metrics = metrics;
         this.loggers = loggers;
         this.rootDir = rootDir;
         this.strategy = strategy;
+        this.accelerator = accelerator;
     }
 
     public MetricStore metrics() {
@@ -341,6 +345,16 @@ public final class TrainerState implements TrainerView {
     public List<OptimizerConfig.Entry> lrSchedulerConfigs() {
         LrSchedules schedules = this.lrSchedules;
         return schedules == null ? List.of() : schedules.configs();
+    }
+
+    @Override
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    @Override
+    public Device rootDevice() {
+        return strategy.rootDevice();
     }
 
     @Override
