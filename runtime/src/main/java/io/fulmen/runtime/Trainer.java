@@ -21,7 +21,9 @@ import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.spi.Precision;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -67,11 +69,14 @@ public final class Trainer implements AutoCloseable {
     Trainer(TrainerBuilder b) {
         BuildRollback rollback = new BuildRollback();
         try {
-            this.settings = b.settings.build();
+            TrainerSettings requested = b.settings.build();
             this.ownedPlugins = b.plugins == null ? rollback.track(PluginRegistry.discover(contextLoader(),
                     b.pluginsFolder(), b.bundlePolicy()),
                     PluginRegistry::close) : null;
             PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
+            ExecutionEngine engine = EngineConnector.connect(plugins, requested.engine(),
+                    ProviderContext.of(requested.defaultRootDir()));
+            this.settings = requested.withEngine(engine.djlName());
             AcceleratorConnector.Components parts = AcceleratorConnector.connect(plugins, b, rollback);
             this.accelerator = parts.accelerator();
             this.strategy = parts.strategy();
@@ -84,8 +89,8 @@ public final class Trainer implements AutoCloseable {
                     strategy);
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
-            this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
-                    out, b.report);
+            this.runner = new TrainerRun(settings, engine, strategy, precision, state, loggers, callbacks,
+                    b.profiler, out, b.report);
         } catch (RuntimeException | Error e) {
             rollback.release(e);
             throw e;

@@ -9,8 +9,8 @@ import io.fulmen.Stage;
 import io.fulmen.internal.HookOverrides;
 import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.config.TrainerSettings;
-import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.RunGate;
@@ -38,6 +38,7 @@ import java.util.function.Function;
 final class TrainerRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerRun.class);
     private final TrainerSettings settings;
+    private final ExecutionEngine engine;
     private final Strategy strategy;
     private final Precision precision;
     private final TrainerState state;
@@ -48,13 +49,14 @@ final class TrainerRun {
     private final PrintStream out;
     private final boolean report;
 
-    TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
+    TrainerRun(TrainerSettings settings, ExecutionEngine engine, Strategy strategy, Precision precision, TrainerState state,
                LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
                boolean report) {
         this.report = report;
         this.profiler = profiler;
         this.out = out;
         this.settings = settings;
+        this.engine = engine;
         this.strategy = strategy;
         this.precision = precision;
         this.state = state;
@@ -95,13 +97,14 @@ final class TrainerRun {
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
                        Function<RunContext, T> body, Profiler timing) {
         requireHooks(stage, module);
+        EngineChecks.beforeCall(engine, stage, module);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
-            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
+            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(),
                     manager, gate);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
@@ -202,14 +205,7 @@ final class TrainerRun {
     }
 
     /** The engine's autograd; an inference-only engine has none and can still validate, test and predict. */
-    private Autograd autograd(Stage stage) {
-        try {
-            return Autograds.forEngine(settings.engine());
-        } catch (IllegalArgumentException inferenceOnlyEngine) {
-            if (stage == Stage.FIT) {
-                throw inferenceOnlyEngine;
-            }
-            return null;
-        }
+    private Autograd autograd() {
+        return engine.newAutograd().orElse(null);
     }
 }

@@ -106,6 +106,11 @@ public final class ModuleBridge implements ModuleContext {
             throw new IllegalStateException("the module's parameters live on " + m.device() + " but this run uses "
                     + run.device + "; use the same accelerator and devices for every call on one module");
         }
+        if (!m.engine().equals(run.engine)) {
+            ParameterMemory moved = m.movedTo(run.engine);
+            ModuleAccess.parameterOwner(run.module, moved);
+            return moved;
+        }
         return m;
     }
 

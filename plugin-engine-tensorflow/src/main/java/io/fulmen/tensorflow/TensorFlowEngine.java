@@ -1,0 +1,38 @@
+package io.fulmen.tensorflow;
+
+import ai.djl.nn.Block;
+import io.fulmen.spi.Autograd;
+import io.fulmen.spi.ExecutionEngine;
+
+import java.util.List;
+import java.util.Optional;
+
+/** DJL's TensorFlow engine: inference only, since DJL computes no gradients on it. */
+final class TensorFlowEngine implements ExecutionEngine {
+    @Override
+    public String djlName() {
+        return TensorFlowEngineProvider.NAME;
+    }
+
+    @Override
+    public Optional<Autograd> newAutograd() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String whyNoTraining() {
+        return "DJL's TensorFlow engine computes no gradients (\"TensorFlow does not support training yet\"). Train "
+                + "with engine(\"PyTorch\") (the default), then validate, test or predict the same module here with "
+                + "its checkpoint (ckptPath) or its weights";
+    }
+
+    @Override
+    public List<String> unsupportedParts(Block block) {
+        return UnsupportedBlocks.find(block);
+    }
+
+    @Override
+    public String toString() {
+        return djlName();
+    }
+}
