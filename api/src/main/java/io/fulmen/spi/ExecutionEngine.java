@@ -1,6 +1,8 @@
 package io.fulmen.spi;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -37,5 +39,20 @@ public interface ExecutionEngine {
      */
     default List<String> unsupportedParts(Block block) {
         return List.of();
+    }
+
+    /**
+     * Runs {@code block} forward on this engine: DJL's own {@code block.forward} by default. An engine whose DJL
+     * adapter lacks the operation of some blocks (DJL's TensorFlow engine has no {@code linear}) runs those blocks
+     * itself here, with the same parameters.
+     *
+     * @param block      the block, initialised
+     * @param parameters the store its parameters are read from
+     * @param inputs     the inputs, on this engine
+     * @param training   whether the block runs in training mode
+     * @return the block's outputs
+     */
+    default NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
+        return block.forward(parameters, inputs, training);
     }
 }

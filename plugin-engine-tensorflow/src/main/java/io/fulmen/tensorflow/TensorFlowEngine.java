@@ -1,6 +1,8 @@
 package io.fulmen.tensorflow;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.ExecutionEngine;
 
@@ -29,6 +31,11 @@ final class TensorFlowEngine implements ExecutionEngine {
     @Override
     public List<String> unsupportedParts(Block block) {
         return UnsupportedBlocks.find(block);
+    }
+
+    @Override
+    public NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
+        return TensorFlowBlocks.forward(block, parameters, inputs, training);
     }
 
     @Override

@@ -86,8 +86,11 @@ class TensorFlowEngineTest {
         }
 
         // and back: PyTorch still trains the same module after TensorFlow evaluated it
+        float[] before = module.net.getParameters().valueAt(0).getArray().toFloatArray();
         try (Trainer pt = quiet("PyTorch").maxEpochs(1).build()) {
             pt.fit(module, MlpClassifier.blobs(128, 4, 32));
+            float[] after = module.net.getParameters().valueAt(0).getArray().toFloatArray();
+            assertFalse(java.util.Arrays.equals(before, after), "the weights were trained again");
             assertTrue(pt.test(module, MlpClassifier.blobs(256, 2, 64)).get(0).get("test_acc") > 0.6);
         }
     }

@@ -1,6 +1,8 @@
 package io.fulmen.runtime;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.ExecutionEngine;
 
@@ -52,6 +54,16 @@ final class InBundleEngine implements ExecutionEngine {
         ClassLoader previous = ContextLoader.enter(loader);
         try {
             return delegate.unsupportedParts(block);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.forward(block, parameters, inputs, training);
         } finally {
             ContextLoader.exit(previous);
         }

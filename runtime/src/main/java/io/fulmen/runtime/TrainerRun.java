@@ -104,11 +104,12 @@ final class TrainerRun {
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
-            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(),
+            RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, engine, autograd(),
                     manager, gate);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
+                run.bridge().adoptParameters();
                 result = setUpRunAndTearDown(stage, module, dm, run, body);
                 strategy.flushCheckpoints();
                 loggers.save();

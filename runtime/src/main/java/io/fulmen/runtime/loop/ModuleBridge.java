@@ -69,7 +69,7 @@ public final class ModuleBridge implements ModuleContext {
                 }
                 memory.markInitialized(block);
             }
-            return block.forward(memory.store(), run.precision.convertInput(inputs), training);
+            return run.executionEngine.forward(block, memory.store(), run.precision.convertInput(inputs), training);
         } catch (RuntimeException e) {
             throw BlockFailure.withContext(e, block, inputs, where());
         }
@@ -89,6 +89,16 @@ public final class ModuleBridge implements ModuleContext {
             s.append(", batch ").append(batchIdx);
         }
         return s.append(')').toString();
+    }
+
+    /**
+     * Moves parameters a module already holds onto this call's engine before anything touches them (a module
+     * trained on PyTorch, then tested on TensorFlow, then trained again).
+     */
+    public void adoptParameters() {
+        if (ModuleAccess.parameterOwner(run.module) != null) {
+            memory();
+        }
     }
 
     private ParameterMemory memory() {
@@ -123,7 +133,39 @@ public final class ModuleBridge implements ModuleContext {
                 long mixed = run.settings.seed() * 1_000_003L + ordinal;
                 Engine.getEngine(run.engine).setRandomSeed((int) (mixed ^ (mixed >>> 32)));
             }
+            if (run.autograd != null) {
+                block.initialize(memory.manager(), type, shapes);
+            } else {
+                initializeWithoutGradients(block, memory, type, shapes);
+            }
+        }
+    }
+
+    /**
+     * An engine without gradients cannot mark arrays as requiring them, which DJL does while initialising: the
+     * parameters are initialised frozen, then get their flag back without touching the array (DJL's
+     * {@code freeze(false)} sets the flag, then fails on the array). A later move to an engine that trains marks the
+     * arrays ({@link ParameterMemory#movedTo}).
+     */
+    private static void initializeWithoutGradients(Block block, ParameterMemory memory, DataType type,
+                                                   Shape[] shapes) {
+        java.util.List<ai.djl.nn.Parameter> trainable = new java.util.ArrayList<>();
+        for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient() && !p.isInitialized()) {
+                p.freeze(true);
+                trainable.add(p);
+            }
+        }
+        try {
             block.initialize(memory.manager(), type, shapes);
+        } finally {
+            for (ai.djl.nn.Parameter p : trainable) {
+                try {
+                    p.freeze(false);
+                } catch (UnsupportedOperationException flagRestoredArrayUntouched) {
+                    // expected on such an engine: the flag is set before DJL reaches the array
+                }
+            }
         }
     }
 

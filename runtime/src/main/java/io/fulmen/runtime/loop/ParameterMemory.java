@@ -87,6 +87,13 @@ final class ParameterMemory implements ParameterOwner {
         try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
             parameter.load(to, in);
         }
+        if (parameter.requiresGradient()) {
+            try {
+                parameter.getArray().setRequiresGradient(true);
+            } catch (UnsupportedOperationException inferenceOnlyEngine) {
+                // DJL's TensorFlow engine has no gradients; the flag stays on the Parameter for a move back
+            }
+        }
     }
 
     @Override

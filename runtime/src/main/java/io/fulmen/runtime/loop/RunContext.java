@@ -7,6 +7,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.callback.Callback;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -26,6 +27,7 @@ public final class RunContext {
     final Precision precision;
     final Autograd autograd;
     final String engine;
+    final ExecutionEngine executionEngine;
     final Device device;
     final NDManager manager;
     final ModuleBridge bridge;
@@ -34,7 +36,8 @@ public final class RunContext {
 
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
-                      Precision precision, Autograd autograd, NDManager manager, RunGate gate) {
+                      Precision precision, ExecutionEngine engine, Autograd autograd, NDManager manager,
+                      RunGate gate) {
         this.state = state;
         this.settings = settings;
         this.module = module;
@@ -43,7 +46,8 @@ public final class RunContext {
         this.strategy = strategy;
         this.precision = precision;
         this.autograd = autograd;
-        this.engine = settings.engine();
+        this.engine = engine.djlName();
+        this.executionEngine = engine;
         this.device = strategy.rootDevice();
         this.manager = manager;
         this.gate = gate;

@@ -1,0 +1,57 @@
+package io.fulmen.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+
+/**
+ * Runs on TensorFlow the blocks whose operation DJL's TensorFlow engine lacks, with the block's own parameters:
+ * {@link Linear} as a matrix product (DJL's {@code linear} is "Not implemented" there), {@link Dropout} outside
+ * training as the identity, and {@link SequentialBlock} child by child so that its children get the same treatment.
+ * Every other block runs as DJL runs it; {@link UnsupportedBlocks} names, before a loop starts, those that cannot.
+ */
+final class TensorFlowBlocks {
+    private TensorFlowBlocks() {}
+
+    static NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
+        if (block instanceof SequentialBlock sequential) {
+            NDList current = inputs;
+            for (var child : sequential.getChildren()) {
+                current = forward(child.getValue(), parameters, current, training);
+            }
+            return current;
+        }
+        if (block instanceof Linear) {
+            return new NDList(linear(block, parameters, inputs.singletonOrThrow(), training));
+        }
+        if (block instanceof Dropout && !training) {
+            return inputs;
+        }
+        return block.forward(parameters, inputs, training);
+    }
+
+    /** y = x W^T + b over the last axis of x, whatever the leading axes (as DJL's and PyTorch's linear). */
+    private static NDArray linear(Block block, ParameterStore parameters, NDArray x, boolean training) {
+        Parameter weightParameter = block.getParameters().get("weight");
+        NDArray weight = parameters.getValue(weightParameter, x.getDevice(), training);
+        Shape shape = x.getShape();
+        long in = shape.get(shape.dimension() - 1);
+        NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, in);
+        NDArray y = flat.matMul(weight.transpose());
+        if (block.getParameters().contains("bias")) {
+            y = y.add(parameters.getValue(block.getParameters().get("bias"), x.getDevice(), training));
+        }
+        if (shape.dimension() != 2) {
+            long[] out = shape.getShape().clone();
+            out[out.length - 1] = weight.getShape().get(0);
+            y = y.reshape(out);
+        }
+        return y;
+    }
+}
