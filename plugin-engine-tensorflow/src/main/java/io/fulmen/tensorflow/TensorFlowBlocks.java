@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -38,14 +38,14 @@ final class TensorFlowBlocks {
 
     /** y = x W^T + b over the last axis of x, whatever the leading axes (as DJL's and PyTorch's linear). */
     private static NDArray linear(Block block, ParameterStore parameters, NDArray x, boolean training) {
-        Parameter weightParameter = block.getParameters().get("weight");
-        NDArray weight = parameters.getValue(weightParameter, x.getDevice(), training);
+        ParameterList own = block.getDirectParameters();
+        NDArray weight = parameters.getValue(own.get("weight"), x.getDevice(), training);
         Shape shape = x.getShape();
         long in = shape.get(shape.dimension() - 1);
         NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, in);
         NDArray y = flat.matMul(weight.transpose());
-        if (block.getParameters().contains("bias")) {
-            y = y.add(parameters.getValue(block.getParameters().get("bias"), x.getDevice(), training));
+        if (own.contains("bias")) {
+            y = y.add(parameters.getValue(own.get("bias"), x.getDevice(), training));
         }
         if (shape.dimension() != 2) {
             long[] out = shape.getShape().clone();
