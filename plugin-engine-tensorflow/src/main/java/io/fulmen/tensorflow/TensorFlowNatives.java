@@ -27,6 +27,7 @@ final class TensorFlowNatives {
     /** DJL's key for a folder holding {@code libjnitensorflow.so} (read with {@code Utils.getEnvOrSystemProperty}). */
     static final String LIBRARY_PATH_KEY = "TENSORFLOW_LIBRARY_PATH";
     static final String PLATFORM = "linux-x86_64";
+    private static final String JAVACPP_PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst";
     private static final String RESOURCE_DIR = "org/tensorflow/internal/c_api/" + PLATFORM + "/";
     private static final List<String> FILES = List.of("libtensorflow_framework.so.2", "libtensorflow_cc.so.2",
             "libjnitensorflow.so", "LICENSE");
@@ -68,6 +69,11 @@ final class TensorFlowNatives {
             extract(dir);
         }
         System.setProperty(LIBRARY_PATH_KEY, dir.toString());
+        // TensorFlow Java's loader (JavaCPP) would extract the same 600 MB again into ~/.javacpp/cache from the jar
+        // on the class path; searching paths first, it loads this folder (DJL names it as JavaCPP's preload path)
+        if (System.getProperty(JAVACPP_PATHS_FIRST) == null) {
+            System.setProperty(JAVACPP_PATHS_FIRST, "true");
+        }
         return dir;
     }
 
