@@ -20,9 +20,14 @@ final class EngineChecks {
             throw new IllegalStateException("Trainer.fit cannot run on the " + engine.djlName() + " engine: "
                     + engine.whyNoTraining());
         }
-        Block block = module.block();
-        if (block == null) {
+        Block block;
+        try {
+            block = module.block();
+        } catch (RuntimeException notBuiltYet) {
             return; // built in configureModel(): the engine's own error names the block if it fails
+        }
+        if (block == null) {
+            return;
         }
         List<String> unsupported = engine.unsupportedParts(block);
         if (!unsupported.isEmpty()) {
