@@ -11,6 +11,8 @@ import java.util.Optional;
 
 /** DJL's TensorFlow engine: inference only, since DJL computes no gradients on it. */
 final class TensorFlowEngine implements ExecutionEngine {
+    private final TensorFlowBlocks blocks = new TensorFlowBlocks();
+
     @Override
     public String djlName() {
         return TensorFlowEngineProvider.NAME;
@@ -35,7 +37,7 @@ final class TensorFlowEngine implements ExecutionEngine {
 
     @Override
     public NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
-        return TensorFlowBlocks.forward(block, parameters, inputs, training);
+        return blocks.forward(block, parameters, inputs, training);
     }
 
     @Override

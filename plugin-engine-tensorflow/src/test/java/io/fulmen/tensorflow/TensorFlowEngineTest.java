@@ -77,6 +77,19 @@ class TensorFlowEngineTest {
                 assertArrayEquals(predictedOnPyTorch, p.get(0).toFloatArray(), 1e-5f);
             }
         }
+        try (Trainer tf = quiet("TensorFlow").build()) {
+            // weights changed in place between calls (as a checkpoint restore does) are the ones the next call uses
+            float[] before;
+            try (Predictions<NDArray> p = tf.predict(module, MlpClassifier.blobs(64, 3, 64), NDArray.class)) {
+                before = p.get(0).toFloatArray();
+            }
+            NDArray firstWeight = module.net.getParameters().valueAt(0).getArray();
+            firstWeight.muli(2);
+            try (Predictions<NDArray> p = tf.predict(module, MlpClassifier.blobs(64, 3, 64), NDArray.class)) {
+                assertFalse(java.util.Arrays.equals(before, p.get(0).toFloatArray()), "the new weights were used");
+            }
+            firstWeight.divi(2);
+        }
         String printed = console.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("test_acc"), "the results table is printed: " + printed);
         try (var csv = Files.walk(root.resolve("tf"))) {
