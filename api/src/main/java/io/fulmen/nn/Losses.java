@@ -13,7 +13,17 @@ public final class Losses {
     public static NDArray crossEntropy(NDArray logits, NDArray classIndices) {
         int classAxis = logits.getShape().dimension() - 1;
         NDArray logProbabilities = logits.logSoftmax(classAxis);
-        return logProbabilities.get(new NDIndex().addAllDim(classAxis).addPickDim(classIndices)).neg().mean();
+        NDArray picked;
+        try {
+            picked = logProbabilities.get(new NDIndex().addAllDim(classAxis).addPickDim(classIndices));
+        } catch (UnsupportedOperationException noPickIndexing) {
+            // DJL's TensorFlow engine has no pick indexing: select the class's log-probability with a one-hot mask
+            int classes = (int) logits.getShape().get(classAxis);
+            NDArray mask = classIndices.toType(ai.djl.ndarray.types.DataType.INT32, false).oneHot(classes)
+                    .toType(logProbabilities.getDataType(), false);
+            picked = logProbabilities.mul(mask).sum(new int[] {classAxis});
+        }
+        return picked.neg().mean();
     }
 
     /** Mean squared error. */

@@ -7,7 +7,7 @@ import java.util.List;
  * The one shape of every Fulmen provider: a named factory for one SPI implementation ({@code T}), discovered with
  * {@code ServiceLoader} from the classpath or from a plugin bundle through its SPI's interface
  * ({@link AcceleratorProvider}, {@link StrategyProvider}, {@link PrecisionProvider},
- * {@link ExperimentLoggerProvider}, {@link CallbackProvider}).
+ * {@link ExperimentLoggerProvider}, {@link CallbackProvider}, {@link EngineProvider}).
  *
  * <p>Names are what users write in the Trainer builder ({@code logger("tensorboard")}); they are matched
  * case-insensitively and must be unique per SPI. A provider's options are set as {@code <name>.<key>}

@@ -95,7 +95,9 @@ public final class Quickstart {
         // logger); --ckpt-path last continues the newest run that has a last.ckpt, in its folder.
         ModelCheckpoint checkpoints = ModelCheckpoint.builder().monitor("val_loss").saveTopK(1).saveLast(true).filename("{epoch}-{val_loss:.4f}").build();
         builder.callbacks(checkpoints);
-        try (LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
+        // --engine: the test runs on that engine; its Trainer is built first, so a missing engine fails before fit
+        try (Trainer tester = o.engine == null ? null : engineTrainer(o);
+             LitClassifier model = new LitClassifier(o.hidden, o.lr); Trainer trainer = builder.build()) {
             if (o.ckptPath != null) {
                 trainer.fit(model, data, CkptPath.parse(o.ckptPath));
             } else {
@@ -103,7 +105,10 @@ public final class Quickstart {
             }
             System.out.println("checkpoints: best " + checkpoints.bestModelPath() + ", last "
                     + checkpoints.lastModelPath());
-            Map<String, Double> test = trainer.test(model, data).get(0);
+            if (tester != null) {
+                System.out.println("engine: " + o.engine);
+            }
+            Map<String, Double> test = (tester != null ? tester : trainer).test(model, data).get(0);
             Double acc = test.get("test_acc");
             Double loss = test.get("test_loss");
             if (acc == null || loss == null) {
@@ -116,6 +121,19 @@ public final class Quickstart {
             System.out.printf(Locale.ROOT, "test_acc=%.4f test_loss=%.4f%n", acc, loss);
         }
         return 0;
+    }
+
+    /**
+     * {@code --engine}: a Trainer on another DJL engine (training needs PyTorch's gradients) that tests the trained
+     * module, finding engines where the run's Trainer finds plugins.
+     */
+    private static Trainer engineTrainer(Options o) {
+        TrainerBuilder onEngine = Trainer.builder().engine(o.engine).accelerator(o.accelerator).devices(o.devices)
+                .defaultRootDir(o.rootDir).logger(false).allowWritablePluginsDir(o.allowWritablePluginsDir);
+        if (o.pluginsDir != null) {
+            onEngine.pluginsDir(o.pluginsDir);
+        }
+        return onEngine.build();
     }
 
     /** A command-line mistake: reported with exit status 2. */
@@ -162,6 +180,9 @@ public final class Quickstart {
                 "  --ckpt-path PATH|last|best  resume training from a checkpoint (last: the newest run's);",
                 "                           checkpoints go to the run's folder, <root-dir>/fulmen_logs/",
                 "                           version_N/checkpoints (best by val_loss, and last.ckpt)",
+                "  --engine NAME            test on this DJL engine after training on PyTorch: PyTorch (default)",
+                "                           or TensorFlow (copy plugin-engine-tensorflow/target/",
+                "                           fulmen-plugin-engine-tensorflow.zip into the plugins folder)",
                 "  --list-plugins           list the plugins found (classpath and plugins folder) with their",
                 "                           options, availability and origin, and exit",
                 "  --help                   this text");
@@ -188,6 +209,7 @@ public final class Quickstart {
         Integer limitTrainBatches;
         String ckptPath;
         Path pluginsDir;
+        String engine;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -247,6 +269,7 @@ public final class Quickstart {
                 case "--limit-train-batches" -> limitTrainBatches = intValue(name, value);
                 case "--plugins-dir" -> pluginsDir = Path.of(value);
                 case "--ckpt-path" -> ckptPath = value;
+                case "--engine" -> engine = value;
                 default -> throw new UsageException("unknown option " + name);
             }
         }

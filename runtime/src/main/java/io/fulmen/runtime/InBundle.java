@@ -3,6 +3,7 @@ package io.fulmen.runtime;
 import io.fulmen.callback.Callback;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.CheckpointIO;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
@@ -41,6 +42,10 @@ final class InBundle {
     /** The class a logger really is, looking through the bundle wrapper. */
     static Class<?> kind(ExperimentLogger logger) {
         return logger instanceof InBundleLogger wrapped ? wrapped.delegateClass() : logger.getClass();
+    }
+
+    static ExecutionEngine engine(Planned<ExecutionEngine> plan) {
+        return create(plan, InBundleEngine::new);
     }
 
     static Callback callback(Planned<Callback> plan) {

@@ -22,7 +22,9 @@ import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.plugin.BundlePolicy;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.spi.Accelerator;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.spi.Precision;
+import io.fulmen.spi.ProviderContext;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -69,11 +71,14 @@ public final class Trainer implements AutoCloseable {
     Trainer(TrainerBuilder b) {
         BuildRollback rollback = new BuildRollback();
         try {
-            this.settings = b.settings.build();
+            TrainerSettings requested = b.settings.build();
             this.ownedPlugins = b.plugins == null ? rollback.track(PluginRegistry.discover(contextLoader(),
                     b.pluginsFolder(), b.bundlePolicy()),
                     PluginRegistry::close) : null;
             PluginRegistry plugins = b.plugins != null ? b.plugins : ownedPlugins;
+            ExecutionEngine engine = EngineConnector.connect(plugins, requested.engine(),
+                    ProviderContext.of(requested.defaultRootDir()));
+            this.settings = requested.withEngine(engine.djlName());
             AcceleratorConnector.Components parts = AcceleratorConnector.connect(plugins, b, rollback);
             this.accelerator = parts.accelerator();
             this.strategy = parts.strategy();
@@ -87,8 +92,8 @@ public final class Trainer implements AutoCloseable {
             this.callbacks = new CallbackConnector(parts.named().createCallbacks(), settings, out,
                     b.interactive != null ? b.interactive : System.console() != null);
             this.dataSettings = b.dataSettings;
-            this.runner = new TrainerRun(settings, strategy, precision, state, loggers, callbacks, b.profiler,
-                    out, b.report, b.optimizers);
+            this.runner = new TrainerRun(settings, engine, strategy, precision, state, loggers, callbacks,
+                    b.profiler, out, b.report, b.optimizers);
             runner.dataSettings(dataSettings);
         } catch (RuntimeException | Error e) {
             rollback.release(e);

@@ -12,8 +12,8 @@ import io.fulmen.internal.ModuleAccess;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
-import io.fulmen.runtime.engine.Autograds;
 import io.fulmen.spi.Autograd;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.runtime.logger.LoggerConnector;
 import io.fulmen.runtime.loop.RunContext;
 import io.fulmen.runtime.loop.RunGate;
@@ -43,6 +43,7 @@ import java.util.function.Supplier;
 final class TrainerRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerRun.class);
     private final TrainerSettings settings;
+    private final ExecutionEngine engine;
     private final Strategy strategy;
     private final Precision precision;
     private final TrainerState state;
@@ -55,14 +56,15 @@ final class TrainerRun {
     private final Supplier<OptimizerConfig> optimizers;
     private DataSettings dataSettings = DataSettings.DEFAULTS;
 
-    TrainerRun(TrainerSettings settings, Strategy strategy, Precision precision, TrainerState state,
-               LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
+    TrainerRun(TrainerSettings settings, ExecutionEngine engine, Strategy strategy, Precision precision,
+               TrainerState state, LoggerConnector loggers, CallbackConnector callbacks, String profiler, PrintStream out,
                boolean report, Supplier<OptimizerConfig> optimizers) {
         this.report = report;
         this.optimizers = optimizers;
         this.profiler = profiler;
         this.out = out;
         this.settings = settings;
+        this.engine = engine;
         this.strategy = strategy;
         this.precision = precision;
         this.state = state;
@@ -129,6 +131,7 @@ final class TrainerRun {
     private <T> T call(Stage stage, LightningModule module, LightningDataModule dm, Path ckptPath,
                        Function<RunContext, T> body, Profiler timing, Tuning tuning) {
         requireHooks(stage, module, optimizers != null);
+        EngineChecks.beforeCall(engine, stage, module);
         gate.enter(stage);
         state.resetForCall(stage, ckptPath);
         var all = tuning != null ? tuning.callbacks() : callbacks.withModuleCallbacks(module.configureCallbacks());
@@ -136,11 +139,12 @@ final class TrainerRun {
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
             manager.setName("fulmen-" + stage.lightningName());
-            RunContext run = new RunContext(state, callSettings, module, dm, all, strategy, precision,
-                    autograd(stage), manager, gate, optimizers, dataSettings);
+            RunContext run = new RunContext(state, callSettings, module, dm, all, strategy, precision, engine,
+                    autograd(), manager, gate, optimizers, dataSettings);
             run.hooks().profileWith(timing);
             ModuleAccess.attach(module, run.bridge());
             try {
+                run.bridge().adoptParameters();
                 result = setUpRunAndTearDown(stage, module, dm, run, body);
                 strategy.flushCheckpoints();
                 loggers.save();
@@ -248,14 +252,7 @@ final class TrainerRun {
     }
 
     /** The engine's autograd; an inference-only engine has none and can still validate, test and predict. */
-    private Autograd autograd(Stage stage) {
-        try {
-            return Autograds.forEngine(settings.engine());
-        } catch (IllegalArgumentException inferenceOnlyEngine) {
-            if (stage == Stage.FIT) {
-                throw inferenceOnlyEngine;
-            }
-            return null;
-        }
+    private Autograd autograd() {
+        return engine.newAutograd().orElse(null);
     }
 }

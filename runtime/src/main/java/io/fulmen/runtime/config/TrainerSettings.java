@@ -90,6 +90,15 @@ public record TrainerSettings(
                 false, false, false, logEveryNSteps, detectAnomaly, engine);
     }
 
+    /** These settings on the DJL engine named {@code djlName} (the engine request resolved to its provider). */
+    public TrainerSettings withEngine(String djlName) {
+        return new TrainerSettings(maxEpochs, minEpochs, maxSteps, minSteps, maxTime, limitTrainBatches,
+                limitValBatches, limitTestBatches, limitPredictBatches, valCheckInterval, checkValEveryNEpoch,
+                numSanityValSteps, fastDevRun, accumulateGradBatches, gradientClipVal, gradientClipAlgorithm,
+                deterministic, seed, defaultRootDir, enableCheckpointing, enableProgressBar, enableModelSummary,
+                logEveryNSteps, detectAnomaly, Objects.requireNonNull(djlName, "djlName"));
+    }
+
     /** Collects and validates the arguments, with Lightning's defaults; not thread-safe. */
     public static final class Builder {
         private Integer maxEpochs;

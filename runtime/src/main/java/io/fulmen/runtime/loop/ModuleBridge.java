@@ -105,7 +105,7 @@ public final class ModuleBridge implements ModuleContext {
             PrecisionParameterStore store = store(memory);
             NDManager previous = store.enter(converted.isEmpty() ? null : converted.head().getManager());
             try {
-                return run.precision.convertOutput(block.forward(store, converted, training));
+                return run.precision.convertOutput(run.executionEngine.forward(block, store, converted, training));
             } finally {
                 store.enter(previous);
             }
@@ -138,6 +138,16 @@ public final class ModuleBridge implements ModuleContext {
         return s.append(')').toString();
     }
 
+    /**
+     * Moves parameters a module already holds onto this call's engine before anything touches them (a module
+     * trained on PyTorch, then tested on TensorFlow, then trained again).
+     */
+    public void adoptParameters() {
+        if (ModuleAccess.parameterOwner(run.module) != null) {
+            memory();
+        }
+    }
+
     private ParameterMemory memory() {
         ParameterOwner owner = ModuleAccess.parameterOwner(run.module);
         if (owner == null) {
@@ -153,6 +163,11 @@ public final class ModuleBridge implements ModuleContext {
             throw new IllegalStateException("the module's parameters live on " + m.device() + " but this run uses "
                     + run.device + "; use the same accelerator and devices for every call on one module");
         }
+        if (!m.engine().equals(run.engine)) {
+            ParameterMemory moved = m.movedTo(run.engine);
+            ModuleAccess.parameterOwner(run.module, moved);
+            return moved;
+        }
         return m;
     }
 
@@ -165,12 +180,44 @@ public final class ModuleBridge implements ModuleContext {
                 long mixed = run.settings.seed() * 1_000_003L + ordinal;
                 Engine.getEngine(run.engine).setRandomSeed((int) (mixed ^ (mixed >>> 32)));
             }
-            block.initialize(memory.manager(), type, shapes);
+            if (run.autograd != null) {
+                block.initialize(memory.manager(), type, shapes);
+            } else {
+                initializeWithoutGradients(block, memory, type, shapes);
+            }
             if (run.settings.seed() != null && run.state.isTraining()) {
                 // Initialisation reseeded the generator; a lazy one in a training step must not change what the
                 // step draws, or a resumed fit (initialised at another step) would draw differently.
                 StepSeeds.seedBatch(run.engine, run.settings.seed(), run.state.progress().totalBatchIdx(),
                         run.state.globalRank());
+            }
+        }
+    }
+
+    /**
+     * An engine without gradients cannot mark arrays as requiring them, which DJL does while initialising: the
+     * parameters are initialised frozen, then get their flag back without touching the array (DJL's
+     * {@code freeze(false)} sets the flag, then fails on the array). A later move to an engine that trains marks the
+     * arrays ({@link ParameterMemory#movedTo}).
+     */
+    private static void initializeWithoutGradients(Block block, ParameterMemory memory, DataType type,
+                                                   Shape[] shapes) {
+        java.util.List<ai.djl.nn.Parameter> trainable = new java.util.ArrayList<>();
+        for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient() && !p.isInitialized()) {
+                p.freeze(true);
+                trainable.add(p);
+            }
+        }
+        try {
+            block.initialize(memory.manager(), type, shapes);
+        } finally {
+            for (ai.djl.nn.Parameter p : trainable) {
+                try {
+                    p.freeze(false);
+                } catch (UnsupportedOperationException flagRestoredArrayUntouched) {
+                    // expected on such an engine: the flag is set before DJL reaches the array
+                }
             }
         }
     }

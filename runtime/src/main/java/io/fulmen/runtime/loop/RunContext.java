@@ -9,6 +9,7 @@ import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.config.DataSettings;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.spi.Autograd;
+import io.fulmen.spi.ExecutionEngine;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.Strategy;
 import org.apiguardian.api.API;
@@ -29,6 +30,7 @@ public final class RunContext {
     final Precision precision;
     final Autograd autograd;
     final String engine;
+    final ExecutionEngine executionEngine;
     final Device device;
     final NDManager manager;
     final ModuleBridge bridge;
@@ -41,8 +43,8 @@ public final class RunContext {
     /** Everything one call works with, {@code data} holding the data arguments ({@code overfit_batches}…). */
     public RunContext(TrainerState state, TrainerSettings settings, LightningModule module,
                       LightningDataModule dataModule, List<Callback> callbacks, Strategy strategy,
-                      Precision precision, Autograd autograd, NDManager manager, RunGate gate,
-                      Supplier<OptimizerConfig> optimizers, DataSettings data) {
+                      Precision precision, ExecutionEngine engine, Autograd autograd, NDManager manager,
+                      RunGate gate, Supplier<OptimizerConfig> optimizers, DataSettings data) {
         this.optimizers = optimizers;
         this.data = data;
         this.state = state;
@@ -53,7 +55,8 @@ public final class RunContext {
         this.strategy = strategy;
         this.precision = precision;
         this.autograd = autograd;
-        this.engine = settings.engine();
+        this.engine = engine.djlName();
+        this.executionEngine = engine;
         this.device = strategy.rootDevice();
         this.manager = manager;
         this.gate = gate;

@@ -8,7 +8,8 @@ import org.pf4j.PluginManager;
 /**
  * A bundle's class loader: the bundle's own classes and libraries first (so bundles may carry library versions that
  * clash with the host's or another bundle's), except the types every party must share — Fulmen's api, DJL's api
- * and slf4j — which always come from the application, even when a bundle carries a copy of them.
+ * and slf4j — which always come from the application when it has them, even when a bundle carries a copy; a DJL
+ * class the application lacks (an engine adapter only a bundle brings) comes from the bundle.
  */
 final class SharedApiClassLoader extends PluginClassLoader {
     /** Packages of Fulmen's api (named through one class each, so a moved package fails to compile here). */
@@ -37,7 +38,12 @@ final class SharedApiClassLoader extends PluginClassLoader {
         }
         for (String prefix : SHARED_PREFIXES) {
             if (className.startsWith(prefix)) {
-                return getParent().loadClass(className);
+                try {
+                    return getParent().loadClass(className);
+                } catch (ClassNotFoundException notInTheApplication) {
+                    // a DJL engine only the bundle carries (ai.djl.tensorflow in the TensorFlow engine's bundle)
+                    return super.loadClass(className);
+                }
             }
         }
         return super.loadClass(className);
