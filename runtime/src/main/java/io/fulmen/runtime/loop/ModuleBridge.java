@@ -68,6 +68,7 @@ public final class ModuleBridge implements ModuleContext {
                     initialize(block, inputs, memory);
                 }
                 memory.markInitialized(block);
+                run.strategy.parametersInitialized(block.getParameters().values());
             }
             return block.forward(memory.store(), run.precision.convertInput(inputs), training);
         } catch (RuntimeException e) {
