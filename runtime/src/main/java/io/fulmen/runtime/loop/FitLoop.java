@@ -146,6 +146,7 @@ public final class FitLoop {
                 throw new IllegalStateException("no training data: pass a train loader to fit, or return one from "
                         + "trainDataloader() of the DataModule or the module");
             }
+            train = Sharding.of(run, train);
             numTrainBatches = settings.limitTrainBatches().of(train.numBatches(), "limit_train_batches");
             state.numTrainingBatches(numTrainBatches);
         }

@@ -101,7 +101,7 @@ final class FitValidation {
     private DataLoader loader() {
         if (!loaderResolved) {
             loaderResolved = true;
-            loader = data.val();
+            loader = Sharding.of(run, data.val());
         }
         return loader;
     }

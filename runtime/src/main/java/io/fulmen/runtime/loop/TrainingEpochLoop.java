@@ -6,6 +6,7 @@ import io.fulmen.LightningModule;
 import io.fulmen.LightningOptimizer;
 import io.fulmen.data.BatchStream;
 import io.fulmen.data.DataLoader;
+import io.fulmen.data.DistributedShard;
 import io.fulmen.optim.Interval;
 import io.fulmen.runtime.config.TrainerSettings;
 import io.fulmen.runtime.metrics.MetricStore;
@@ -53,6 +54,9 @@ final class TrainingEpochLoop {
         long first = progress.epochStarted();
         run.bridge.enter(MetricStore.Scope.TRAIN, false, 1);
         hooks.trainEpochStart();
+        if (train.source() instanceof DistributedShard shard) {
+            shard.epoch(shuffleSeed(epoch));
+        }
         try (BatchStream stream = train.open(run.manager, shuffleSeed(epoch), first, numBatches - first)) {
             int idx = (int) first;
             while (stream.hasNext()) {
