@@ -33,6 +33,6 @@ public final class Collectives {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout " + timeout + " must be positive");
         }
-        throw new UnsupportedOperationException("not yet: the Gloo collective is being written");
+        return GlooGroupFormation.connect(rendezvous, rank, worldSize, timeout);
     }
 }
