@@ -59,15 +59,17 @@ class DdpRankFailureTest {
     void killingTheLauncherEndsTheRanksItStarted() throws Exception {
         Path log = dir.resolve("parent.log");
         Process launcher = RankRuns.start(longRun(dir.resolve("w.txt")), log, Map.of());
+        List<ProcessHandle> ranks = List.of();
         try {
             awaitOutput(log, "[rank 1] STEP 2", launcher);
-            List<ProcessHandle> ranks = launcher.children().toList();
+            ranks = launcher.children().toList();
             assertEquals(1, ranks.size());
             launcher.destroyForcibly();
             ranks.get(0).onExit().get(30, TimeUnit.SECONDS);
             assertFalse(ranks.get(0).isAlive(), "rank 1 outlived its launcher");
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            ranks.forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
         }
     }
