@@ -15,12 +15,17 @@ import java.util.List;
 final class ChildCommand {
     private ChildCommand() {}
 
+    /** The java binary running this JVM. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
     /** This JVM's command with {@code extraJvmArgs} placed first, where a later user argument still wins. */
     static List<String> ofThisJvm(List<String> extraJvmArgs) {
         ProcessHandle.Info info = ProcessHandle.current().info();
-        String java = info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> out = new ArrayList<>();
-        out.add(java);
+        out.add(javaBinary());
         out.addAll(extraJvmArgs);
         String[] args = info.arguments().orElse(null);
         if (args != null && args.length > 0) {

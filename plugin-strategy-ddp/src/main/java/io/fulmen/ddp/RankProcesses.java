@@ -88,6 +88,28 @@ final class RankProcesses implements AutoCloseable {
     }
 
     /**
+     * Waits until every started rank exited with code 0 (empty), or one exited otherwise (what happened to it; the
+     * others are left running for the caller to stop).
+     */
+    Optional<String> awaitFirstFailure() {
+        while (true) {
+            boolean allDone = true;
+            for (Child c : children) {
+                if (c.process.isAlive()) {
+                    allDone = false;
+                } else if (c.process.exitValue() != 0) {
+                    return Optional.of(c.describe() + " exited with code " + c.process.exitValue()
+                            + signal(c.process.exitValue()));
+                }
+            }
+            if (allDone) {
+                return Optional.empty();
+            }
+            sleep(100);
+        }
+    }
+
+    /**
      * Waits up to {@code timeout} for every started rank to exit; kills those still running then. Returns what went
      * wrong, or empty when every rank exited with code 0.
      */

@@ -17,7 +17,9 @@ import io.fulmen.nn.Losses;
 import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.optim.Sgd;
+import io.fulmen.runtime.CkptPath;
 import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.callbacks.ModelCheckpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +34,9 @@ import java.util.SplittableRandom;
  * through the public Trainer. Rank 0 (or the only process) writes every parameter to {@code <out>} at the end.
  *
  * <p>Arguments: {@code <out> sgd|adam <accumulate> <strategy> <devices> <batch per rank> <epochs> [sleep ms per
- * step] [ddp timeout]}. The seed is {@code 42 + RANK}: ranks other than 0 start from other weights, so only the
- * broadcast of rank 0's makes the runs agree.
+ * step] [ddp timeout] [nodes]}. The seed is {@code 42 + RANK}: ranks other than 0 start from other weights, so only
+ * the broadcast of rank 0's makes the runs agree. Checkpoints ({@code last.ckpt} every 2 steps, written by rank 0)
+ * go to {@code <out's folder>/ckpt}; a process that {@code fulmen-run} restarted resumes from {@code "last"}.
  */
 public final class DdpTrainMain {
     private DdpTrainMain() {}
@@ -90,6 +93,12 @@ public final class DdpTrainMain {
     /** Prints the step of every batch (the kill test waits for them) and sleeps, to be killed mid-epoch. */
     private record Pace(long sleepMs) implements Callback {
         @Override
+        public void onTrainStart(TrainerView t, LightningModule m) {
+            System.out.println("START step=" + t.globalStep());
+            System.out.flush();
+        }
+
+        @Override
         public void onTrainBatchEnd(TrainerView t, LightningModule m, NDArray loss, Batch b, int i) {
             System.out.println("STEP " + t.globalStep());
             System.out.flush();
@@ -111,17 +120,25 @@ public final class DdpTrainMain {
         int epochs = Integer.parseInt(args[6]);
         long sleepMs = args.length > 7 ? Long.parseLong(args[7]) : 0;
         String timeout = args.length > 8 ? args[8] : "60s";
+        int nodes = args.length > 9 ? Integer.parseInt(args[9]) : 1;
+        boolean restarted = Integer.parseInt(System.getenv().getOrDefault(FulmenRun.RESTART_COUNT, "0")) > 0;
         int rank = Integer.parseInt(System.getenv().getOrDefault("RANK", "0"));
 
         DataLoader loader = DataLoader.of(data()).batchSize(batch).build();
         var builder = Trainer.builder().defaultRootDir(out.getParent().resolve("root")).enableProgressBar(false)
                 .enableModelSummary(false).logger(false).seed(42 + rank).maxEpochs(epochs)
-                .accumulateGradBatches(accumulate).strategy(strategy).devices(devices).callbacks(new Pace(sleepMs));
+                .accumulateGradBatches(accumulate).strategy(strategy).devices(devices).numNodes(nodes)
+                .callbacks(new Pace(sleepMs), ModelCheckpoint.builder().dirpath(out.getParent().resolve("ckpt"))
+                        .saveLast(true).saveTopK(0).everyNTrainSteps(2).build());
         if (strategy.equals("ddp")) {
             builder.option("ddp.timeout", timeout);
         }
         try (Mlp model = new Mlp(adam); Trainer trainer = builder.build()) {
-            trainer.fit(model, loader);
+            if (restarted) {
+                trainer.fit(model, loader, CkptPath.LAST);
+            } else {
+                trainer.fit(model, loader);
+            }
             if (trainer.view().globalRank() == 0) {
                 List<String> lines = new ArrayList<>();
                 model.block().getParameters().forEach(p -> {
