@@ -76,6 +76,9 @@ public final class Quickstart {
         if (o.seed != null) {
             builder.seed(o.seed);
         }
+        if (o.strategy != null) {
+            builder.strategy(o.strategy);
+        }
         if (o.pluginsDir != null) {
             builder.pluginsDir(o.pluginsDir);
         }
@@ -148,6 +151,8 @@ public final class Quickstart {
                 "  --root-dir DIR           where logs go (default: current directory)",
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
+                "  --strategy NAME          auto (default), single_device, or ddp (with --devices N: N processes,",
+                "                           the others started by this one, each on its shard of the data)",
                 "  --precision NAME         32-true (default)",
                 "  --checkpoint-io NAME     fulmen (default: written in the training thread) or async (written",
                 "                           in the background, Lightning's AsyncCheckpointIO)",
@@ -180,6 +185,7 @@ public final class Quickstart {
         Path rootDir = Path.of("").toAbsolutePath();
         String accelerator = "auto";
         String devices = "auto";
+        String strategy;
         String precision = "32-true";
         String checkpointIO = "fulmen";
         Long seed;
@@ -239,6 +245,7 @@ public final class Quickstart {
                 case "--root-dir" -> rootDir = Path.of(value).toAbsolutePath();
                 case "--accelerator" -> accelerator = value;
                 case "--devices" -> devices = value;
+                case "--strategy" -> strategy = value;
                 case "--precision" -> precision = value;
                 case "--checkpoint-io" -> checkpointIO = value;
                 case "--seed" -> seed = (long) intValue(name, value);

@@ -30,6 +30,9 @@ class DdpEquivalenceTest {
                 optimizer, Integer.toString(accumulate), "ddp", "2", "32", "2"), dir.resolve("ddp.log"), 180);
         assertTrue(output.contains("[rank 1] DONE rank 1 steps " + (8 / accumulate)), output);
         assertTrue(output.contains("DONE rank 0 steps " + (8 / accumulate)), output);
+        String rank0Loss = output.lines().filter(l -> l.startsWith("METRIC ")).findFirst().orElseThrow();
+        assertTrue(output.contains("[rank 1] " + rank0Loss), "log(..., syncDist) gives every rank the same value: "
+                + output);
         Map<String, float[]> expected = RankRuns.weights(single);
         double diff = RankRuns.maxDifference(expected, RankRuns.weights(ddp));
         System.out.println("ddp " + optimizer + " accumulate " + accumulate + ": max weight difference " + diff);

@@ -152,6 +152,7 @@ public final class DdpTrainMain {
                 Files.write(tmp, lines);
                 Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             }
+            System.out.println("METRIC train_loss=" + trainer.view().callbackMetrics().get("train_loss"));
             System.out.println("DONE rank " + trainer.view().globalRank() + " steps " + trainer.view().globalStep());
         }
     }

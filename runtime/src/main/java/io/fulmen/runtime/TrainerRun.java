@@ -100,6 +100,7 @@ final class TrainerRun {
         var all = callbacks.withModuleCallbacks(module.configureCallbacks());
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
+            RankRunDirectories.agree(strategy, state.loggers());
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, settings, module, dm, all, strategy, precision, autograd(stage),
                     manager, gate);
