@@ -14,6 +14,9 @@ import io.fulmen.spi.ReduceOp;
 import io.fulmen.spi.SingleDeviceStrategy;
 import io.fulmen.spi.StrategyContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +35,8 @@ import java.util.function.Supplier;
  * {@link Collective}; rank 0 alone writes checkpoints and logs, and the others wait for its checkpoints.
  */
 public final class DdpStrategy extends SingleDeviceStrategy {
+    private static final Logger LOG = LoggerFactory.getLogger(DdpStrategy.class);
+
     private final Duration timeout;
     private final GradientBuckets buckets;
     private final Map<String, String> env;
@@ -82,6 +87,8 @@ public final class DdpStrategy extends SingleDeviceStrategy {
             RankProcesses.exitWithParent(env);
         } else if (devices > 1) {
             launched = launchLocalRanks(c, devices);
+            LOG.info("ddp: started {} more rank(s) on this node; {}", devices - 1,
+                    IntraOpThreads.apply(threadsPerRank(devices)));
         }
         scratch = NDManager.newBaseManager(Device.cpu());
         collective = guard("joining the process group at " + c.mainAddress() + ":" + c.mainPort(),
@@ -90,7 +97,7 @@ public final class DdpStrategy extends SingleDeviceStrategy {
     }
 
     private RankProcesses launchLocalRanks(ClusterEnvironment c, int devices) {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / devices);
+        int threads = threadsPerRank(devices);
         List<String> command = ChildCommand.ofThisJvm(List.of("-Dai.djl.pytorch.num_threads=" + threads,
                 "-Dai.djl.pytorch.num_interop_threads=1"));
         RankProcesses processes = new RankProcesses();
@@ -102,6 +109,10 @@ public final class DdpStrategy extends SingleDeviceStrategy {
                     "NODE_RANK", Integer.toString(c.nodeRank()), "OMP_NUM_THREADS", Integer.toString(threads)), out);
         }
         return processes;
+    }
+
+    private static int threadsPerRank(int localRanks) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / localRanks);
     }
 
     private ClusterEnvironment cluster() {
