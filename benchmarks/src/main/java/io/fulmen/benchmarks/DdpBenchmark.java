@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * rounds. R = gloo C++ time / Fulmen time, the median of the per-round ratios: 1.0 means Fulmen is as fast as Gloo
  * itself, below 1 slower (target: R >= 0.95).
  *
- * <p>Options: {@code -Dddp.count=25000000 -Dddp.rounds=5 -Dddp.warmup=2 -Dddp.iterations=5}.
+ * <p>Options: {@code -Dddp.count=25000000 -Dddp.rounds=7 -Dddp.warmup=2 -Dddp.iterations=10}.
  */
 public final class DdpBenchmark {
     private DdpBenchmark() {}
@@ -39,9 +39,9 @@ public final class DdpBenchmark {
     /** @return the median per-round ratio gloo C++ time / Fulmen time */
     static double allReduceAgainstGloo() throws Exception {
         long count = Long.getLong("ddp.count", 25_000_000L);
-        int rounds = Integer.getInteger("ddp.rounds", 5);
+        int rounds = Integer.getInteger("ddp.rounds", 7);
         int warmup = Integer.getInteger("ddp.warmup", 2);
-        int iterations = Integer.getInteger("ddp.iterations", 5);
+        int iterations = Integer.getInteger("ddp.iterations", 10);
         int ranks = 2;
         compileGlooBenchmark();
         System.out.printf(Locale.ROOT, "allreduce: SUM of %d float32 (%.0f MB) between %d local ranks; %d rounds of "
@@ -57,10 +57,20 @@ public final class DdpBenchmark {
             double fulmen = glooFirst ? second : first;
             ratios.add(gloo / fulmen);
             System.out.printf(Locale.ROOT, "round %d (%s first): gloo C++ %.1f ms, fulmen Collective %.1f ms, "
-                    + "gloo/fulmen %.3f%n", round, glooFirst ? "gloo" : "fulmen", gloo, fulmen, gloo / fulmen);
+                    + "gloo/fulmen %.3f; load average %s%n", round, glooFirst ? "gloo" : "fulmen", gloo, fulmen,
+                    gloo / fulmen, loadAverage());
         }
         Collections.sort(ratios);
         return ratios.get(ratios.size() / 2);
+    }
+
+    /** The 1-minute load average: on a shared machine it says how far to trust a round. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void compileGlooBenchmark() throws IOException, InterruptedException {
