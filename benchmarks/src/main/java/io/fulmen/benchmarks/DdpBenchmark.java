@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  * rounds. R = gloo C++ time / Fulmen time, the median of the per-round ratios: 1.0 means Fulmen is as fast as Gloo
  * itself, below 1 slower (target: R >= 0.95).
  *
- * <p>Options: {@code -Dddp.count=25000000 -Dddp.rounds=7 -Dddp.warmup=2 -Dddp.iterations=10}.
+ * <p>Each rank is pinned to its own core ({@code taskset -c RANK}) on both sides: unpinned, where the two ranks' threads
+ * land decides the result more than anything measured (on the loaded 2-core machine it was written on, unpinned
+ * Gloo C++ took 250-450 ms and pinned 70-85 ms for the same all-reduce). {@code -Dddp.pin=false} turns it off.
+ *
+ * <p>Options: {@code -Dddp.count=25000000 -Dddp.rounds=7 -Dddp.warmup=2 -Dddp.iterations=10 -Dddp.pin=true}.
  */
 public final class DdpBenchmark {
     private DdpBenchmark() {}
@@ -44,9 +48,9 @@ public final class DdpBenchmark {
         int iterations = Integer.getInteger("ddp.iterations", 10);
         int ranks = 2;
         compileGlooBenchmark();
-        System.out.printf(Locale.ROOT, "allreduce: SUM of %d float32 (%.0f MB) between %d local ranks; %d rounds of "
+        System.out.printf(Locale.ROOT, "allreduce: SUM of %d float32 (%.0f MB) between %d local ranks%s; %d rounds of "
                 + "%d timed iterations after %d warm-up ones; median per iteration%n", count, count * 4 / 1e6, ranks,
-                rounds, iterations, warmup);
+                pinned() ? ", each pinned to its own core" : "", rounds, iterations, warmup);
         String[] sizes = {Long.toString(count), Integer.toString(warmup), Integer.toString(iterations)};
         List<Double> ratios = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -90,14 +94,29 @@ public final class DdpBenchmark {
     }
 
     private static double runGloo(int ranks, String[] sizes) throws Exception {
-        return runRanks(ranks, rank -> List.of(NATIVE_BINARY.toString()), sizes);
+        return runRanks(ranks, rank -> pin(rank, List.of(NATIVE_BINARY.toString())), sizes);
     }
 
     private static double runFulmen(int ranks, String[] sizes) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
-        return runRanks(ranks, rank -> List.of(java, "-Dai.djl.offline=true", "-cp", classpath,
-                DdpAllReduceRank.class.getName()), sizes);
+        return runRanks(ranks, rank -> pin(rank, List.of(java, "-Dai.djl.offline=true", "-cp", classpath,
+                DdpAllReduceRank.class.getName())), sizes);
+    }
+
+    private static boolean pinned() {
+        return Boolean.parseBoolean(System.getProperty("ddp.pin", "true"))
+                && Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
+    private static List<String> pin(int rank, List<String> command) {
+        if (!pinned()) {
+            return command;
+        }
+        List<String> pinnedCommand = new ArrayList<>(List.of("/usr/bin/taskset", "-c",
+                Integer.toString(rank % Runtime.getRuntime().availableProcessors())));
+        pinnedCommand.addAll(command);
+        return pinnedCommand;
     }
 
     private interface Launcher {
@@ -123,7 +142,7 @@ public final class DdpBenchmark {
             for (int rank = 0; rank < ranks; rank++) {
                 Process process = processes.get(rank);
                 if (!process.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                    throw new IllegalStateException("rank " + rank + " of " + launcher.command(rank).get(0)
+                    throw new IllegalStateException("rank " + rank + " of " + launcher.command(rank)
                             + " failed:\n" + Files.readString(logs.get(rank)));
                 }
             }
