@@ -142,6 +142,33 @@ class JavaStore : public gloo::rendezvous::Store {
   jmethodID await_;
 };
 
+// Gives a store's get the group's timeout: Gloo's FileStore::get waits its own fixed 30 s, whatever the context's.
+class TimedStore : public gloo::rendezvous::Store {
+ public:
+  TimedStore(gloo::rendezvous::Store& inner, std::chrono::milliseconds timeout) : inner_(inner), timeout_(timeout) {}
+
+  void set(const std::string& key, const std::vector<char>& data) override {
+    inner_.set(key, data);
+  }
+
+  std::vector<char> get(const std::string& key) override {
+    inner_.wait({key}, timeout_);
+    return inner_.get(key);
+  }
+
+  void wait(const std::vector<std::string>& keys) override {
+    inner_.wait(keys, timeout_);
+  }
+
+  void wait(const std::vector<std::string>& keys, const std::chrono::milliseconds& timeout) override {
+    inner_.wait(keys, timeout);
+  }
+
+ private:
+  gloo::rendezvous::Store& inner_;
+  std::chrono::milliseconds timeout_;
+};
+
 size_t elementSize(jint type) {
   switch (type) {
     case FLOAT32: return 4;
@@ -282,7 +309,8 @@ JNIEXPORT jlong JNICALL Java_io_fulmen_ddp_collective_GlooNative_connect(
     group->context = std::make_shared<gloo::rendezvous::Context>(rank, size);
     group->context->setTimeout(timeout);
     if (directory != nullptr) {
-      gloo::rendezvous::FileStore store(text(env, directory));
+      gloo::rendezvous::FileStore files(text(env, directory));
+      TimedStore store(files, timeout);
       group->context->connectFullMesh(store, group->device);
     } else {
       JavaStore store(env, javaStore, timeout);

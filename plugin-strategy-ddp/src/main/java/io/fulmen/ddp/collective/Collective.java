@@ -3,6 +3,7 @@ package io.fulmen.ddp.collective;
 import ai.djl.ndarray.NDArray;
 import io.fulmen.spi.ReduceOp;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Collective operations among the ranks of one process group: every rank of the group calls the same operations in
@@ -14,6 +15,7 @@ import java.util.List;
  *
  * <p>Supported data types: {@code FLOAT32}, {@code FLOAT64}, {@code INT32} and {@code INT64}; arrays live on the CPU.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface Collective extends AutoCloseable {
 
     /** @return this process's rank, {@code 0 <= rank < worldSize} */

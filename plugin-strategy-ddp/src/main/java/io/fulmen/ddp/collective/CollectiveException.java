@@ -1,6 +1,9 @@
 package io.fulmen.ddp.collective;
 
+import org.apiguardian.api.API;
+
 /** A collective operation failed: a peer died or hung past the timeout, or the group could not be formed. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class CollectiveException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

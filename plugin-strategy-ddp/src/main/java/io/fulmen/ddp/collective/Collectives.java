@@ -2,8 +2,18 @@ package io.fulmen.ddp.collective;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
-/** Forms process groups: the entry point of the collective layer. */
+/**
+ * Forms process groups: the entry point of the collective layer, on Gloo (Debian's {@code libgloo-dev}) through a JNI
+ * shim that this module's build compiles where Gloo and g++ are installed.
+ *
+ * <p>Gloo listens on the address this machine uses to reach rank 0's store ({@link Rendezvous#tcp}), or on this
+ * host's address ({@link Rendezvous#sharedDirectory}); {@code GLOO_SOCKET_IFNAME} (as in PyTorch) names the network
+ * interface instead. Every rank also answers on a small liveness port of its own, so that a failed operation can
+ * name the rank that died or hangs.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Collectives {
 
     private Collectives() {

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link Collective} on a Gloo process group (see {@link GlooNative}). */
+/**
+ * {@link Collective} on a Gloo process group (see {@link GlooNative}). Calls are serialised (one at a time per
+ * process); each takes fresh Gloo tags, so a late message of one call can never be mistaken for another's.
+ */
 final class GlooCollective implements Collective {
 
     private final int rank;
@@ -49,7 +52,7 @@ final class GlooCollective implements Collective {
     }
 
     @Override
-    public void allReduce(List<NDArray> arrays, ReduceOp op) {
+    public synchronized void allReduce(List<NDArray> arrays, ReduceOp op) {
         checkUsable("all-reduce");
         if (arrays.isEmpty()) {
             return;
@@ -71,7 +74,7 @@ final class GlooCollective implements Collective {
     }
 
     @Override
-    public void broadcast(NDArray array, int root) {
+    public synchronized void broadcast(NDArray array, int root) {
         checkUsable("broadcast");
         if (root < 0 || root >= worldSize) {
             throw new IllegalArgumentException("broadcast root " + root + " is outside 0.." + (worldSize - 1));
@@ -86,7 +89,7 @@ final class GlooCollective implements Collective {
     }
 
     @Override
-    public NDArray allGather(NDArray array) {
+    public synchronized NDArray allGather(NDArray array) {
         checkUsable("all-gather");
         typeCode(array.getDataType());
         ArrayMemory input = memoryOf(array);
@@ -107,14 +110,14 @@ final class GlooCollective implements Collective {
     }
 
     @Override
-    public void barrier() {
+    public synchronized void barrier() {
         checkUsable("barrier");
         int tag = tags(1);
         run("barrier", () -> GlooNative.barrier(group, tag));
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (group != 0) {
             long closing = group;
             group = 0;

@@ -71,9 +71,9 @@ final class GlooNative {
                     + "of fulmen-plugin-strategy-ddp: Maven compiles it only where Gloo's headers and g++ are present; "
                     + INSTALL_HINT);
         }
+        Path file = null;
         try (InputStream in = shim.openStream()) {
-            Path file = Files.createTempFile("fulmen_gloo-", ".so");
-            file.toFile().deleteOnExit();
+            file = Files.createTempFile("fulmen_gloo-", ".so");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             System.load(file.toAbsolutePath().toString());
             return null;
@@ -82,6 +82,19 @@ final class GlooNative {
         } catch (UnsatisfiedLinkError e) {
             return new IllegalStateException("cannot load the native Gloo shim (" + e.getMessage() + "): libgloo.so.0 "
                     + "and its libraries must be installed; " + INSTALL_HINT, e);
+        } finally {
+            // Loaded (or not): the mapping outlives the file, so nothing is left in /tmp even by a killed rank.
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
         }
     }
 

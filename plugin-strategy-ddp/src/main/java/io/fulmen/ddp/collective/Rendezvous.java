@@ -2,8 +2,10 @@ package io.fulmen.ddp.collective;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /** How the ranks of a group find each other before they connect to one another directly. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public sealed interface Rendezvous permits Rendezvous.SharedDirectory, Rendezvous.TcpStore {
 
     /**

@@ -83,6 +83,22 @@ class CollectiveProcessesTest {
     }
 
     @Test
+    void aStoppedPeerMakesTheSurvivorTimeOutNamingIt() throws Exception {
+        String rendezvous = "dir:" + dir.resolve("rendezvous");
+        long shortTimeout = 3000;
+        Process survivor = start(rendezvous, 0, 2, "survivor", shortTimeout, "rank-0.log");
+        Process victim = start(rendezvous, 1, 2, "victim", shortTimeout, "rank-1.log");
+        awaitLine(victim, "rank-1.log", "WAITING rank=1");
+        awaitLine(survivor, "rank-0.log", "ENTERING all-reduce rank=0");
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(victim.pid())).inheritIO().start();
+        assertEquals(0, stop.waitFor(), "kill -STOP");
+        String out = finish(survivor, "rank-0.log");
+        assertEquals(3, survivor.exitValue(), out);
+        assertTrue(out.contains("FAILED: all-reduce failed on rank 0 of 2: rank 1 does not respond"), out);
+        assertTrue(out.contains("Timed out waiting 3000ms"), out);
+    }
+
+    @Test
     void aPeerThatNeverJoinsMakesTheOtherTimeOut() throws Exception {
         String rendezvous = "dir:" + dir.resolve("rendezvous");
         long shortTimeout = 3000;
