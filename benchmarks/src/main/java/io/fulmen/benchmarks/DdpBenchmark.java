@@ -36,7 +36,9 @@ public final class DdpBenchmark {
 
     public static void main(String[] args) throws Exception {
         double allReduceRatio = allReduceAgainstGloo();
-        // Later parts (per-step cost of ddp against one process) go here, before the final line.
+        if (!Boolean.getBoolean("ddp.skipSteps")) {
+            DdpStepCost.compare();
+        }
         System.out.printf(Locale.ROOT, "ddp: allreduce/gloo = %.3f%n", allReduceRatio);
     }
 

@@ -46,6 +46,8 @@ public final class DdpStrategy extends SingleDeviceStrategy {
     private Collective collective;
     private NDManager scratch;
     private boolean failed;
+    private long synchronisations;
+    private long synchronisationNanos;
 
     /**
      * A strategy whose collectives fail after {@code timeout}, averaging gradients in buckets of
@@ -157,9 +159,22 @@ public final class DdpStrategy extends SingleDeviceStrategy {
     @Override
     public void optimizerStep(OptimizerStep step) {
         super.optimizerStep(new SynchronisingStep(step, parameters -> guard("averaging gradients", () -> {
+            long start = System.nanoTime();
             buckets.average(parameters, collective);
+            synchronisationNanos += System.nanoTime() - start;
+            synchronisations++;
             return null;
         })));
+    }
+
+    /** How many times gradients were averaged over ranks so far (once per optimizer step). */
+    public long gradientSynchronisations() {
+        return synchronisations;
+    }
+
+    /** The time spent averaging gradients so far, waiting for the slower ranks included. */
+    public Duration gradientSynchronisationTime() {
+        return Duration.ofNanos(synchronisationNanos);
     }
 
     @Override
