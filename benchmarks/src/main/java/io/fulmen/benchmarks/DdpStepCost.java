@@ -110,8 +110,12 @@ final class DdpStepCost {
         }
     }
 
-    /** One side: {@code single} (batch 128, one process) or {@code ddp} (2 ranks of batch 64). */
+    /** One side: {@code single} (batch 128, one process) or {@code ddp} (2 ranks of batch 64); no argument: both. */
     public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            compare();
+            return;
+        }
         boolean ddp = args[0].equals("ddp");
         int steps = Integer.getInteger("ddp.step.steps", 160);
         int warmup = Integer.getInteger("ddp.step.warmup", 40);
