@@ -35,8 +35,16 @@ public class SingleDeviceStrategy implements Strategy {
                     + context.devices().size() + " device(s) on " + context.numNodes()
                     + " node(s): choose devices(1), or a data-parallel strategy");
         }
+        setup(context, context.devices().get(0));
+    }
+
+    /**
+     * Keeps {@code context} and prepares {@code device} as this process's root device, without the one-device
+     * check: for a data-parallel subclass whose process trains on one of several devices.
+     */
+    protected final void setup(StrategyContext context, Device device) {
         this.context = context;
-        this.device = context.devices().get(0);
+        this.device = device;
         context.accelerator().setupDevice(device);
     }
 

@@ -87,6 +87,13 @@ public interface Strategy {
         return decision;
     }
 
+    /**
+     * Called once per block when a run first uses its parameters (after lazy initialisation, or when they were
+     * initialised before), before the block's first forward; a data-parallel strategy makes every rank start from
+     * rank 0's values here.
+     */
+    default void parametersInitialized(List<Parameter> parameters) {}
+
     /** Moves a batch to {@link #rootDevice()} through the module's three transfer hooks, in Lightning's order. */
     Batch batchToDevice(Batch batch, LightningModule module, int dataloaderIdx);
 

@@ -8,13 +8,14 @@ import java.util.Objects;
 
 /**
  * What a {@link Strategy} is set up with, once per Trainer: the accelerator, the devices of this node, the node
- * count, and the precision and checkpoint I/O it composes.
+ * count, the precision and checkpoint I/O it composes, and the cluster environment that says which process this is.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record StrategyContext(Accelerator accelerator, List<Device> devices, int numNodes, Precision precision,
-                              CheckpointIO checkpointIO) {
+                              CheckpointIO checkpointIO, ClusterEnvironment clusterEnvironment) {
     public StrategyContext {
         Objects.requireNonNull(accelerator, "accelerator");
+        Objects.requireNonNull(clusterEnvironment, "clusterEnvironment");
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(checkpointIO, "checkpointIO");
         devices = List.copyOf(devices);
@@ -24,5 +25,11 @@ public record StrategyContext(Accelerator accelerator, List<Device> devices, int
         if (numNodes < 1) {
             throw new IllegalArgumentException("numNodes must be >= 1, got " + numNodes);
         }
+    }
+
+    /** A context for one process ({@link ClusterEnvironment#singleProcess()}). */
+    public StrategyContext(Accelerator accelerator, List<Device> devices, int numNodes, Precision precision,
+                           CheckpointIO checkpointIO) {
+        this(accelerator, devices, numNodes, precision, checkpointIO, ClusterEnvironment.singleProcess());
     }
 }

@@ -76,6 +76,9 @@ public final class Quickstart {
         if (o.seed != null) {
             builder.seed(o.seed);
         }
+        if (o.strategy != null) {
+            builder.strategy(o.strategy);
+        }
         if (o.pluginsDir != null) {
             builder.pluginsDir(o.pluginsDir);
         }
@@ -166,6 +169,8 @@ public final class Quickstart {
                 "  --root-dir DIR           where logs go (default: current directory)",
                 "  --accelerator NAME       auto (default), cpu, or a plugin's name",
                 "  --devices SPEC           auto (default), a count, or indices like 0,1",
+                "  --strategy NAME          auto (default), single_device, or ddp (with --devices N: N processes,",
+                "                           the others started by this one, each on its shard of the data)",
                 "  --precision NAME         32-true (default), 16-mixed, 64-true, 16-true, or Lightning's 32, 64, 16;",
                 "                           bf16-mixed/bf16-true are refused: DJL's PyTorch engine has no bfloat16",
                 "  --checkpoint-io NAME     fulmen (default: written in the training thread) or async (written",
@@ -202,6 +207,7 @@ public final class Quickstart {
         Path rootDir = Path.of("").toAbsolutePath();
         String accelerator = "auto";
         String devices = "auto";
+        String strategy;
         String precision = "32-true";
         String checkpointIO = "fulmen";
         Long seed;
@@ -262,6 +268,7 @@ public final class Quickstart {
                 case "--root-dir" -> rootDir = Path.of(value).toAbsolutePath();
                 case "--accelerator" -> accelerator = value;
                 case "--devices" -> devices = value;
+                case "--strategy" -> strategy = value;
                 case "--precision" -> precision = value;
                 case "--checkpoint-io" -> checkpointIO = value;
                 case "--seed" -> seed = (long) intValue(name, value);

@@ -3,6 +3,7 @@ package io.fulmen.examples;
 import com.example.fulmen.jsonl.JsonLinesLoggerProvider;
 import io.fulmen.LightningModule;
 import io.fulmen.accelerator.cpu.CpuAcceleratorProvider;
+import io.fulmen.ddp.collective.Collectives;
 import io.fulmen.datasets.IdxReader;
 import io.fulmen.metrics.Accuracy;
 import io.fulmen.mlflow.MlflowLoggerProvider;
@@ -48,6 +49,7 @@ class ArchitectureTest {
         PackageDependencies.assertUsesApiOnly(MlflowLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(WandbLoggerProvider.class);
         PackageDependencies.assertUsesApiOnly(JsonLinesLoggerProvider.class);
+        PackageDependencies.assertUsesApiOnly(Collectives.class);
     }
 
     /** fulmen-data sits beside the runtime: a project reading its data needs the api only, no runtime, no plugin. */

@@ -2,6 +2,7 @@ package io.fulmen.runtime;
 
 import ai.djl.Device;
 import io.fulmen.logging.RunDirectory;
+import io.fulmen.runtime.cluster.ClusterEnvironments;
 import io.fulmen.runtime.plugin.PluginRegistry;
 import io.fulmen.runtime.plugin.Registry;
 import io.fulmen.spi.Accelerator;
@@ -9,6 +10,7 @@ import io.fulmen.spi.AcceleratorProvider;
 import io.fulmen.spi.Availability;
 import io.fulmen.spi.CheckpointIO;
 import io.fulmen.spi.CheckpointIOProvider;
+import io.fulmen.spi.ClusterEnvironmentProvider;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Precision;
 import io.fulmen.spi.PrecisionProvider;
@@ -70,7 +72,8 @@ final class AcceleratorConnector {
         Precision p = precision != null ? InBundle.precision(precision) : b.precisionInstance;
         CheckpointIO io = checkpointIO != null ? rollback.track(InBundle.checkpointIO(checkpointIO),
                 CheckpointIO::teardown) : b.checkpointIOInstance;
-        s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io));
+        s.setup(new StrategyContext(accelerator, devices, b.numNodes, p, io, ClusterEnvironments.detect(
+                plugins.providers(ClusterEnvironmentProvider.class), System.getenv(), context)));
         rollback.handOver(io);
         if (strategy == null) {
             rollback.track(s, Strategy::teardown);

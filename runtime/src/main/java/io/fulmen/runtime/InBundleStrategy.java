@@ -37,6 +37,16 @@ final class InBundleStrategy implements Strategy {
     }
 
     @Override
+    public void parametersInitialized(List<Parameter> parameters) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            delegate.parametersInitialized(parameters);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
     public void setup(StrategyContext context) {
         ClassLoader previous = ContextLoader.enter(loader);
         try {

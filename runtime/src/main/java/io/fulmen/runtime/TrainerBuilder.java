@@ -247,6 +247,16 @@ public final class TrainerBuilder {
         return this;
     }
 
+    /**
+     * {@code use_distributed_sampler} (default true): when several processes train, each rank's training and
+     * validation loaders are replaced by their shard (a disjoint part, padded by wrapping to equal length,
+     * reshuffled every epoch from the seed when the loader shuffles). False leaves the loaders as they are.
+     */
+    public TrainerBuilder useDistributedSampler(boolean value) {
+        settings.useDistributedSampler(value);
+        return this;
+    }
+
     /** {@code detect_anomaly}: fails on a NaN/inf loss or gradient, naming where. */
     public TrainerBuilder detectAnomaly(boolean value) {
         settings.detectAnomaly(value);

@@ -138,6 +138,7 @@ final class TrainerRun {
         TrainerSettings callSettings = tuning != null ? tuning.settings() : settings;
         T result;
         try (NDManager manager = NDManager.newBaseManager(strategy.rootDevice(), settings.engine())) {
+            RankRunDirectories.agree(strategy, state.loggers());
             manager.setName("fulmen-" + stage.lightningName());
             RunContext run = new RunContext(state, callSettings, module, dm, all, strategy, precision, engine,
                     autograd(), manager, gate, optimizers, dataSettings);

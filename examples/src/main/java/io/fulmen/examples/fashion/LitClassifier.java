@@ -74,8 +74,8 @@ public final class LitClassifier extends LightningModule {
     @Override
     public void validationStep(Batch batch, int batchIdx) {
         NDArray logits = forward(data(batch));
-        log("val_loss", Losses.crossEntropy(logits, labels(batch)), LogOptions.progBar());
-        log("val_acc", Metrics.accuracy(logits, labels(batch)));
+        log("val_loss", Losses.crossEntropy(logits, labels(batch)), LogOptions.progBar().withSyncDist(true));
+        log("val_acc", Metrics.accuracy(logits, labels(batch)), LogOptions.defaults().withSyncDist(true));
     }
 
     @Override

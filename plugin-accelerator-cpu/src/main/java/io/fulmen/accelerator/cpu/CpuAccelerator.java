@@ -4,11 +4,12 @@ import ai.djl.Device;
 import io.fulmen.spi.Accelerator;
 import io.fulmen.spi.DeviceSpec;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The CPU as one device (Lightning's {@code CPUAccelerator}). Several CPU "devices" only make sense as several
- * processes under a data-parallel strategy; one process trains on one.
+ * The CPU as one device (Lightning's {@code CPUAccelerator}). Several CPU "devices" ({@code devices(N)}) are
+ * several processes under a data-parallel strategy, each training on the CPU; a single-device strategy refuses them.
  */
 public final class CpuAccelerator implements Accelerator {
     @Override
@@ -22,8 +23,9 @@ public final class CpuAccelerator implements Accelerator {
             case AUTO, ALL:
                 return List.of(Device.cpu());
             case COUNT:
-                if (spec.count() == 1) {
-                    return List.of(Device.cpu());
+                if (spec.count() >= 1) {
+                    // N CPU "devices" are N processes of a data-parallel strategy, each on this machine's CPU.
+                    return Collections.nCopies(spec.count(), Device.cpu());
                 }
                 break;
             case INDICES:
@@ -35,7 +37,8 @@ public final class CpuAccelerator implements Accelerator {
                 break;
         }
         throw new IllegalArgumentException("devices=" + spec + " is not available on the cpu accelerator: one "
-                + "process trains on one CPU device; use devices(1) or \"auto\"");
+                + "process trains on one CPU device; use devices(1), \"auto\", or devices(N) with strategy(\"ddp\") for N "
+                + "processes");
     }
 
     @Override

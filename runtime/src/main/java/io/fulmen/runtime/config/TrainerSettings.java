@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param checkValEveryNEpoch null: validation counted in global batches instead of per epoch
  * @param numSanityValSteps -1 for all validation batches
  * @param seed             null when no seed was set
+ * @param useDistributedSampler whether loaders are sharded over ranks when several processes train (Lightning's
+ *                         {@code use_distributed_sampler})
  */
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public record TrainerSettings(
@@ -44,7 +46,8 @@ public record TrainerSettings(
         boolean enableModelSummary,
         int logEveryNSteps,
         boolean detectAnomaly,
-        String engine) {
+        String engine,
+        boolean useDistributedSampler) {
 
     /** max_epochs as fit uses it: Lightning's 1000 when nothing else bounds training. */
     public int effectiveMaxEpochs() {
@@ -75,7 +78,7 @@ public record TrainerSettings(
         BatchLimit n = BatchLimit.count(batches);
         return new TrainerSettings(1, 0, batches, 0, maxTime, n, n, n, n, BatchLimit.ALL, 1, 0, batches,
                 accumulateGradBatches, gradientClipVal, gradientClipAlgorithm, deterministic, seed, defaultRootDir,
-                false, enableProgressBar, enableModelSummary, 1, detectAnomaly, engine);
+                false, enableProgressBar, enableModelSummary, 1, detectAnomaly, engine, useDistributedSampler);
     }
 
     /**
@@ -87,7 +90,7 @@ public record TrainerSettings(
         return new TrainerSettings(maxEpochs, 0, maxSteps, 0, null, limitTrainBatches, BatchLimit.count(0),
                 limitTestBatches, limitPredictBatches, valCheckInterval, checkValEveryNEpoch, 0, fastDevRun,
                 accumulateGradBatches, gradientClipVal, gradientClipAlgorithm, deterministic, seed, defaultRootDir,
-                false, false, false, logEveryNSteps, detectAnomaly, engine);
+                false, false, false, logEveryNSteps, detectAnomaly, engine, useDistributedSampler);
     }
 
     /** These settings on the DJL engine named {@code djlName} (the engine request resolved to its provider). */
@@ -96,7 +99,7 @@ public record TrainerSettings(
                 limitValBatches, limitTestBatches, limitPredictBatches, valCheckInterval, checkValEveryNEpoch,
                 numSanityValSteps, fastDevRun, accumulateGradBatches, gradientClipVal, gradientClipAlgorithm,
                 deterministic, seed, defaultRootDir, enableCheckpointing, enableProgressBar, enableModelSummary,
-                logEveryNSteps, detectAnomaly, Objects.requireNonNull(djlName, "djlName"));
+                logEveryNSteps, detectAnomaly, Objects.requireNonNull(djlName, "djlName"), useDistributedSampler);
     }
 
     /** Collects and validates the arguments, with Lightning's defaults; not thread-safe. */
@@ -126,6 +129,7 @@ public record TrainerSettings(
         private int logEveryNSteps = 50;
         private boolean detectAnomaly;
         private String engine = "PyTorch";
+        private boolean useDistributedSampler = true;
 
         private Builder() {}
 
@@ -289,6 +293,11 @@ public record TrainerSettings(
             return this;
         }
 
+        public Builder useDistributedSampler(boolean value) {
+            this.useDistributedSampler = value;
+            return this;
+        }
+
         public Builder engine(String value) {
             this.engine = Objects.requireNonNull(value, "engine");
             return this;
@@ -301,7 +310,7 @@ public record TrainerSettings(
                     minSteps != null ? minSteps : 0, maxTime, limitTrain, limitVal, limitTest, limitPredict,
                     valCheckInterval, checkValEveryNEpoch, numSanityValSteps, 0, accumulateGradBatches,
                     gradientClipVal, gradientClipAlgorithm, deterministic, seed, root, enableCheckpointing,
-                    enableProgressBar, enableModelSummary, logEveryNSteps, detectAnomaly, engine);
+                    enableProgressBar, enableModelSummary, logEveryNSteps, detectAnomaly, engine, useDistributedSampler);
             return fastDevRun > 0 ? s.withFastDevRun(fastDevRun) : s;
         }
 

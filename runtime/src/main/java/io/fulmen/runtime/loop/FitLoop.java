@@ -170,6 +170,7 @@ public final class FitLoop {
                 }
                 train = train.withoutShuffle();
             }
+            train = train.map(loader -> Sharding.of(run, loader));
             numTrainBatches = train.numBatches(run.data.trainLimit(settings));
             state.numTrainingBatches(numTrainBatches);
         }

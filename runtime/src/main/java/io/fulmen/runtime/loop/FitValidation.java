@@ -113,7 +113,7 @@ final class FitValidation {
         }
         if (loaders == null) {
             loadedAtEpoch = epoch;
-            loaders = data.val();
+            loaders = data.val().stream().map(loader -> Sharding.of(run, loader)).toList();
             if (run.data.overfitting()) {
                 if (loaders.stream().anyMatch(DataLoader::isShuffle)) {
                     LOG.warn("You requested to overfit but enabled val dataloader shuffling. We are turning off the "

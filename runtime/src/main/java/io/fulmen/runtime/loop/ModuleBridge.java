@@ -18,6 +18,7 @@ import io.fulmen.internal.ModuleAccess;
 import io.fulmen.runtime.engine.StepSeeds;
 import io.fulmen.runtime.metrics.MetricStore;
 import io.fulmen.runtime.metrics.StrategyMetricSync;
+import io.fulmen.spi.ReduceOp;
 import org.apiguardian.api.API;
 
 import java.util.HashMap;
@@ -100,6 +101,7 @@ public final class ModuleBridge implements ModuleContext {
                     initialize(block, inputs, memory);
                 }
                 memory.markInitialized(block);
+                run.strategy.parametersInitialized(block.getParameters().values());
             }
             NDList converted = run.precision.convertInput(inputs);
             PrecisionParameterStore store = store(memory);
@@ -251,7 +253,17 @@ public final class ModuleBridge implements ModuleContext {
 
     @Override
     public void log(String name, double value, LogOptions options) {
-        run.state.metrics().log(scope, stepHook, key(name, options), value, batchSize, options);
+        double v = value;
+        if (options.isSyncDist() && run.strategy.worldSize() > 1) {
+            // Lightning's sync_dist: the value is reduced over ranks when logged, with the log's own reduction.
+            v = run.strategy.reduce(value, switch (options.reduce()) {
+                case SUM -> ReduceOp.SUM;
+                case MAX -> ReduceOp.MAX;
+                case MIN -> ReduceOp.MIN;
+                default -> ReduceOp.MEAN;
+            });
+        }
+        run.state.metrics().log(scope, stepHook, key(name, options), v, batchSize, options);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.fulmen.data.BatchStream;
 import io.fulmen.data.CombinedLoader;
 import io.fulmen.data.CombinedStream;
 import io.fulmen.data.DataLoader;
+import io.fulmen.data.DistributedShard;
 import io.fulmen.runtime.config.BatchLimit;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Fit's training data: one {@link DataLoader}, or a {@link CombinedLoader} over several (Lightning wraps both in a
@@ -39,11 +41,16 @@ final class TrainingData {
 
     /** The same data with shuffling off ({@code overfit_batches}); whether any loader shuffled is {@link #shuffles()}. */
     TrainingData withoutShuffle() {
+        return map(DataLoader::withoutShuffle);
+    }
+
+    /** The same data with {@code change} applied to each loader (e.g. this rank's shard of it). */
+    TrainingData map(UnaryOperator<DataLoader> change) {
         if (single != null) {
-            return new TrainingData(single.withoutShuffle(), null);
+            return new TrainingData(change.apply(single), null);
         }
         List<DataLoader> plain = new ArrayList<>();
-        combined.loaders().forEach(l -> plain.add(l.withoutShuffle()));
+        combined.loaders().forEach(l -> plain.add(change.apply(l)));
         if (combined.names().isEmpty()) {
             return new TrainingData(null, CombinedLoader.of(plain, combined.mode()));
         }
@@ -79,7 +86,11 @@ final class TrainingData {
     /** One epoch's batches from {@code first} on, at most {@code count}; {@link #numBatches} is called before. */
     Stream open(NDManager manager, int epoch, Long trainerSeed, long first, long count) {
         if (single != null) {
-            BatchStream s = single.open(manager, shuffleSeed(single, trainerSeed, epoch), first, count);
+            long seed = shuffleSeed(single, trainerSeed, epoch);
+            if (single.source() instanceof DistributedShard shard) {
+                shard.epoch(seed);
+            }
+            BatchStream s = single.open(manager, seed, first, count);
             return new Stream() {
                 @Override
                 public boolean hasNext() {
@@ -96,6 +107,11 @@ final class TrainingData {
                     s.close();
                 }
             };
+        }
+        for (DataLoader loader : combined.loaders()) {
+            if (loader.source() instanceof DistributedShard shard) {
+                shard.epoch(shuffleSeed(loader, trainerSeed, epoch));
+            }
         }
         CombinedStream s = combined.open(manager, lengths, (loader, pass) -> shuffleSeed(
                 combined.loaders().get((int) loader), trainerSeed, epoch * 1_000_003L + loader * 7919L + pass),

@@ -4,6 +4,7 @@ import io.fulmen.spi.AcceleratorProvider;
 import io.fulmen.spi.Availability;
 import io.fulmen.spi.CallbackProvider;
 import io.fulmen.spi.CheckpointIOProvider;
+import io.fulmen.spi.ClusterEnvironmentProvider;
 import io.fulmen.spi.ComponentProvider;
 import io.fulmen.spi.EngineProvider;
 import io.fulmen.spi.ExperimentLoggerProvider;
@@ -39,7 +40,8 @@ public final class PluginRegistry implements AutoCloseable {
             new Spi<>("logger", ExperimentLoggerProvider.class),
             new Spi<>("callback", CallbackProvider.class),
             new Spi<>("checkpoint_io", CheckpointIOProvider.class),
-            new Spi<>("engine", EngineProvider.class));
+            new Spi<>("engine", EngineProvider.class),
+            new Spi<>("cluster_environment", ClusterEnvironmentProvider.class));
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
