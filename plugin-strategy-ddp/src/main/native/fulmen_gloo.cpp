@@ -29,8 +29,9 @@ enum DataType : jint { FLOAT32 = 0, FLOAT64 = 1, INT32 = 2, INT64 = 3 };
 // Reduction codes shared with GlooNative.java.
 enum Reduction : jint { SUM = 0, MEAN = 1, MAX = 2, MIN = 3 };
 
-// Arrays smaller than this many bytes are packed into one scratch buffer and reduced by a single Gloo call; larger
-// ones are reduced in place, one call each (a copy would cost more than the extra call's latency).
+// In a bucket of several arrays, those smaller than this many bytes are packed into one scratch buffer and reduced by a
+// single Gloo call; larger ones are reduced in place, one call each (a copy would cost more than the extra call's
+// latency). A lone array is always reduced in place.
 constexpr size_t kPackBelowBytes = 1 << 20;
 
 struct Group {
@@ -219,6 +220,10 @@ void allReduceTyped(Group& group, const std::vector<std::pair<char*, size_t>>& b
       divide<T>(data, count, group.context->size);
     }
   };
+  if (buffers.size() == 1) {
+    run(buffers[0].first, buffers[0].second);
+    return;
+  }
   size_t packed = 0;
   for (const auto& [data, count] : buffers) {
     if (count * sizeof(T) < kPackBelowBytes) {

@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * The Fulmen side of {@code benchmarks/run ddp}, one rank per JVM, mirroring gloo_allreduce.cpp call for call:
- * {@code DdpAllReduceRank DIR RANK SIZE COUNT WARMUP ITERATIONS}; prints {@code median_ms <ms>}. Each iteration:
+ * {@code DdpAllReduceRank DIR RANK SIZE COUNT WARMUP ITERATIONS}; prints {@code median_ms <ms> min_ms <ms>}. Each iteration:
  * a barrier, then one timed {@link Collective#allReduce} (SUM) of a COUNT-element float32 PyTorch tensor in place.
  */
 public final class DdpAllReduceRank {
@@ -42,7 +42,7 @@ public final class DdpAllReduceRank {
                 }
             }
             Arrays.sort(times);
-            System.out.printf(Locale.ROOT, "median_ms %.3f%n", times[times.length / 2]);
+            System.out.printf(Locale.ROOT, "median_ms %.3f min_ms %.3f%n", times[times.length / 2], times[0]);
         }
     }
 }
