@@ -17,14 +17,18 @@ import java.util.Map;
  * tensors: DJL exposes no allocator statistics of its own), CPU use ({@code process_cpu_percent}, per core as psutil's
  * {@code Process.cpu_percent}: 200 is two busy cores), the JVM heap in use and the JVM's direct buffers.
  *
- * <p>One instance per monitor: the process CPU share is measured between two samples (the first since the JVM
- * started). A value the platform cannot give is left out.
+ * <p>One instance per monitor: the process CPU share is measured between two samples at least 100 ms apart (the
+ * first since the JVM started); samples closer together repeat the last share. A value the platform cannot give is left out.
  */
 final class HostStats {
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     private final Path proc;
+    /** Shorter windows are below the process CPU clock's resolution (a tick can exceed the whole window). */
+    private static final long MIN_WINDOW_NANOS = 100_000_000L;
+
     private long lastCpuNanos;
     private long lastWallNanos;
+    private double lastCpuPercent = Double.NaN;
 
     HostStats() {
         this(Path.of("/proc"));
@@ -55,10 +59,15 @@ final class HostStats {
             stats.put("cpu_swap_percent", swapTotal > 0 ? 100.0 * (swapTotal - swapFree) / swapTotal : 0.0);
             long cpu = sun.getProcessCpuTime();
             long wall = System.nanoTime();
-            if (cpu >= 0 && wall > lastWallNanos) {
-                stats.put("process_cpu_percent", 100.0 * (cpu - lastCpuNanos) / (wall - lastWallNanos));
+            if (cpu >= 0 && wall - lastWallNanos >= MIN_WINDOW_NANOS) {
+                double cores = Runtime.getRuntime().availableProcessors();
+                double percent = 100.0 * (cpu - lastCpuNanos) / (wall - lastWallNanos);
+                lastCpuPercent = Math.max(0, Math.min(100 * cores, percent));
                 lastCpuNanos = cpu;
                 lastWallNanos = wall;
+            }
+            if (!Double.isNaN(lastCpuPercent)) {
+                stats.put("process_cpu_percent", lastCpuPercent);
             }
         }
         Long rss = kilobytes(proc.resolve("self/status")).get("VmRSS");
