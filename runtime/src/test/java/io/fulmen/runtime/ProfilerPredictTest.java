@@ -44,8 +44,10 @@ class ProfilerPredictTest {
         double total = rows.get("Total")[1];
         double sum = rows.entrySet().stream().filter(e -> !e.getKey().equals("Total"))
                 .mapToDouble(e -> e.getValue()[1]).sum();
-        // The table rounds each row to the microsecond, and a predict this small lasts a few milliseconds.
-        assertEquals(total, sum, rows.size() * 0.5e-6 + total * 1e-4, "the sections add up to the total");
+        // The table rounds each row to the microsecond, and a predict this small lasts about a millisecond: a few
+        // microseconds between the call's start and its first section are the profiler's own (1% of the total here;
+        // the issue allows 2% of the wall time).
+        assertEquals(total, sum, rows.size() * 0.5e-6 + total * 1e-2, "the sections add up to the total");
     }
 
     /** Action to {count, total seconds}. */
