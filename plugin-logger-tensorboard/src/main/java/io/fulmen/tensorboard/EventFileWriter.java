@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Appends {@link Event}s to one event file from a background thread. {@link #add} only enqueues; when the bounded
@@ -41,6 +42,9 @@ public final class EventFileWriter implements AutoCloseable {
     private volatile IOException failure;
 
     private record FlushRequest(CountDownLatch done) {}
+
+    /** An event the writer thread builds, so the caller's thread neither builds protobufs nor formats anything. */
+    private record Deferred(Supplier<Event> build) {}
 
     /**
      * Creates {@code events.out.tfevents.<secs>.<host>.<pid>.<n>} in {@code dir} and starts its writer thread.
@@ -120,6 +124,15 @@ public final class EventFileWriter implements AutoCloseable {
     public void add(Event event) {
         ensureOpen();
         put(event);
+    }
+
+    /**
+     * Enqueues an event that the writer thread builds with {@code build} (which must only read what it captured);
+     * blocks while the queue is full.
+     */
+    public void add(Supplier<Event> build) {
+        ensureOpen();
+        put(new Deferred(build));
     }
 
     /** Writes every event added so far and flushes the file; rethrows a write failure of the writer thread. */
@@ -229,7 +242,8 @@ public final class EventFileWriter implements AutoCloseable {
                 }
                 if (failure == null) {
                     try {
-                        out.write(TfRecords.frame(((Event) item).toByteArray()));
+                        Event event = item instanceof Deferred d ? d.build().get() : (Event) item;
+                        out.write(TfRecords.frame(event.toByteArray()));
                     } catch (IOException e) {
                         fail(e);
                     }

@@ -50,7 +50,10 @@ public final class TensorBoardWriter implements AutoCloseable {
 
     /** A scalar with an explicit wall time in seconds. */
     public void addScalar(String tag, double value, long step, double wallTime) {
-        add(Summary.Value.newBuilder().setTag(tag).setSimpleValue((float) value).build(), step, wallTime);
+        // Built on the writer thread: logging a scalar costs the caller one small object.
+        Objects.requireNonNull(tag, "tag");
+        events.add(() -> Event.newBuilder().setWallTime(wallTime).setStep(step).setSummary(Summary.newBuilder()
+                .addValue(Summary.Value.newBuilder().setTag(tag).setSimpleValue((float) value))).build());
     }
 
     /** A histogram of {@code values} with TensorFlow's default buckets (see {@link Histograms}). */
