@@ -46,6 +46,12 @@ public final class AdamW extends Adam {
         }
 
         @Override
+        public Builder fused(boolean value) {
+            super.fused(value);
+            return this;
+        }
+
+        @Override
         public Builder parameters(Block block) {
             super.parameters(block);
             return this;

@@ -32,6 +32,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> extraGroups = new ArrayList<>();
     private final Map<Parameter, ParamGroup> groupOf = new IdentityHashMap<>();
     private NDManager stateManager;
+    private OptimizerKernels kernels;
 
     protected Optimizer(float learningRate, Block scope) {
         if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
@@ -91,6 +92,10 @@ public abstract class Optimizer {
      * (e.g. {@code 01Linear_weight}). Called by the Trainer with autograd off.
      */
     public void step(ParameterList parameters) {
+        if (kernels != null) {
+            stepByGroup(parameters);
+            return;
+        }
         float groupZeroLr = learningRate;
         try {
             for (Pair<String, Parameter> named : parameters) {
@@ -111,6 +116,84 @@ public abstract class Optimizer {
         } finally {
             learningRate = groupZeroLr;
         }
+    }
+
+    /**
+     * {@link #step} with kernels: each parameter group's tensors go to {@link #updateTogether} in one call, and one
+     * at a time to {@link #update} when it declines.
+     */
+    private void stepByGroup(ParameterList parameters) {
+        Map<ParamGroup, List<Parameter>> byGroup = new LinkedHashMap<>();
+        List<Parameter> groupZero = new ArrayList<>();
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        for (Pair<String, Parameter> named : parameters) {
+            Parameter p = named.getValue();
+            if (!p.requiresGradient() || !p.isInitialized()) {
+                continue;
+            }
+            names.put(p, named.getKey());
+            ParamGroup group = groupOf.isEmpty() ? null : groupOf.get(p);
+            (group == null ? groupZero : byGroup.computeIfAbsent(group, g -> new ArrayList<>())).add(p);
+        }
+        float groupZeroLr = learningRate;
+        try {
+            updateGroup(groupZero, names);
+            for (Map.Entry<ParamGroup, List<Parameter>> e : byGroup.entrySet()) {
+                learningRate = e.getKey().learningRate;
+                updateGroup(e.getValue(), names);
+            }
+        } finally {
+            learningRate = groupZeroLr;
+        }
+    }
+
+    private void updateGroup(List<Parameter> group, Map<Parameter, String> names) {
+        if (group.isEmpty()) {
+            return;
+        }
+        List<NDArray> weights = new ArrayList<>(group.size());
+        List<ParameterState> groupStates = new ArrayList<>(group.size());
+        for (Parameter p : group) {
+            ParameterState state = states.computeIfAbsent(names.get(p), n -> new ParameterState(manager()));
+            state.step++;
+            weights.add(p.getArray());
+            groupStates.add(state);
+        }
+        if (updateTogether(weights, groupStates)) {
+            return;
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i);
+            try (NDArray grad = weight.getGradient()) {
+                update(weight, grad, groupStates.get(i));
+            }
+        }
+    }
+
+    /**
+     * Lets the engine's kernels ({@link OptimizerKernels}) update this optimizer's parameters several at a time;
+     * null (the default) updates them one at a time. The Trainer sets them when its engine has them.
+     */
+    public final void useKernels(OptimizerKernels engineKernels) {
+        this.kernels = engineKernels;
+    }
+
+    /** The engine's kernels set by {@link #useKernels}, or null. */
+    protected final OptimizerKernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * Updates the tensors of one parameter group (all at {@link #learningRate()}) in one call, each state's step
+     * already counted; returns false, having changed nothing, to have {@link #update} called for each instead (the
+     * default). Called only when {@link #kernels()} is set.
+     *
+     * @param weights the group's parameters
+     * @param states  their states, aligned with {@code weights}
+     * @return whether every tensor was updated
+     */
+    protected boolean updateTogether(List<NDArray> weights, List<ParameterState> states) {
+        return false;
     }
 
     /**
@@ -258,6 +341,14 @@ public abstract class Optimizer {
                 buffers.put(name, b);
             }
             return b;
+        }
+
+        /** Drops the buffer {@code name}, if any. */
+        void remove(String name) {
+            NDArray old = buffers.remove(name);
+            if (old != null) {
+                old.close();
+            }
         }
 
         /** Stores a copy of {@code value} as the buffer {@code name}. */

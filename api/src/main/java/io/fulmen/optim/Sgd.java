@@ -3,11 +3,16 @@ package io.fulmen.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import ai.djl.nn.ParameterList;
 import org.apiguardian.api.API;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Stochastic gradient descent with PyTorch's {@code torch.optim.SGD} semantics: momentum, dampening, Nesterov and
- * L2 weight decay. Plain SGD runs on DJL's fused engine kernel.
+ * L2 weight decay: on the engine's fused kernel for all tensors of a group at once where the Trainer's engine has
+ * one ({@link OptimizerKernels}), else plain SGD on DJL's kernel and momentum as array operations.
  */
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class Sgd extends Optimizer {
@@ -15,6 +20,9 @@ public final class Sgd extends Optimizer {
     private final float dampening;
     private final boolean nesterov;
     private final float weightDecay;
+    private final boolean fused;
+    /** Whether every tensor of the current (or last) step went through the fused kernel, which zeroes gradients. */
+    private boolean allFused;
 
     private Sgd(Builder b) {
         super(b.lr, b.scope);
@@ -25,6 +33,7 @@ public final class Sgd extends Optimizer {
         this.dampening = b.dampening;
         this.nesterov = b.nesterov;
         this.weightDecay = b.weightDecay;
+        this.fused = b.fused;
     }
 
     public static Builder builder() {
@@ -38,11 +47,49 @@ public final class Sgd extends Optimizer {
 
     @Override
     public boolean stepZeroesGradients() {
-        return momentum == 0f;
+        return momentum == 0f || allFused;
+    }
+
+    /** All tensors of a group in one call of the engine's fused kernel when it has one (and {@code fused} allows). */
+    @Override
+    protected boolean updateTogether(List<NDArray> weights, List<ParameterState> states) {
+        OptimizerKernels kernels = kernels();
+        if (!fused || kernels == null) {
+            return false;
+        }
+        List<NDArray> buffers = null;
+        boolean[] first = null;
+        if (momentum != 0f) {
+            buffers = new ArrayList<>(weights.size());
+            first = new boolean[weights.size()];
+            for (int i = 0; i < weights.size(); i++) {
+                ParameterState state = states.get(i);
+                first[i] = state.buffer("momentum_buffer") == null;
+                buffers.add(state.zerosLike("momentum_buffer", weights.get(i)));
+            }
+        }
+        boolean done = kernels.sgd(new OptimizerKernels.SgdStep(weights, buffers, first, learningRate(), momentum,
+                dampening, weightDecay, nesterov));
+        if (!done && first != null) {
+            // Declined: the per-tensor path must see the buffers as not yet started.
+            for (int i = 0; i < first.length; i++) {
+                if (first[i]) {
+                    states.get(i).remove("momentum_buffer");
+                }
+            }
+        }
+        return done;
+    }
+
+    @Override
+    public void step(ParameterList parameters) {
+        allFused = true;
+        super.step(parameters);
     }
 
     @Override
     protected void update(NDArray weight, NDArray grad, ParameterState state) {
+        allFused = false;
         float lr = learningRate();
         if (momentum == 0f) {
             weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), new NDList(weight), lr, weightDecay,
@@ -86,7 +133,17 @@ public final class Sgd extends Optimizer {
         private float dampening;
         private boolean nesterov;
         private float weightDecay;
+        private boolean fused = true;
         private Block scope;
+
+        /**
+         * Whether to use the engine's fused kernel (torch's {@code fused=}) where the Trainer's engine has one:
+         * default true.
+         */
+        public Builder fused(boolean value) {
+            this.fused = value;
+            return this;
+        }
 
         public Builder lr(float value) {
             this.lr = value;

@@ -3,6 +3,7 @@ package io.fulmen.spi;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.fulmen.optim.OptimizerKernels;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -54,5 +55,13 @@ public interface ExecutionEngine {
      */
     default NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
         return block.forward(parameters, inputs, training);
+    }
+
+    /**
+     * Kernels that update many parameters in one call, handed to every optimizer of a run; empty (the default) when
+     * the engine has none, and optimizers then update one tensor at a time.
+     */
+    default Optional<OptimizerKernels> optimizerKernels() {
+        return Optional.empty();
     }
 }

@@ -32,7 +32,9 @@ class LegacyCheckpointTest {
     /** The module the legacy checkpoint was written from. */
     static final class Model extends Fixtures.Classifier {
         Model() {
-            super(16, () -> Adam.builder().lr(1e-2f).build());
+            // 0.1.0 updated with DJL's per-tensor Adam kernel; bit for bit needs the same kernel (the fused one that
+            // became the default computes torch's formula in torch's order, which rounds differently in the last bit).
+            super(16, () -> Adam.builder().lr(1e-2f).fused(false).build());
         }
 
         @Override

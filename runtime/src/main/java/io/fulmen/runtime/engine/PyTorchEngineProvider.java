@@ -1,5 +1,6 @@
 package io.fulmen.runtime.engine;
 
+import io.fulmen.optim.OptimizerKernels;
 import io.fulmen.spi.Autograd;
 import io.fulmen.spi.EngineProvider;
 import io.fulmen.spi.ExecutionEngine;
@@ -52,6 +53,11 @@ public final class PyTorchEngineProvider implements EngineProvider {
         @Override
         public Optional<Autograd> newAutograd() {
             return Optional.of(new PyTorchAutograd());
+        }
+
+        @Override
+        public Optional<OptimizerKernels> optimizerKernels() {
+            return FusedKernels.available();
         }
 
         @Override

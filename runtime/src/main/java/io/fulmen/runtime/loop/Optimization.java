@@ -36,6 +36,7 @@ final class Optimization implements LightningOptimizer.Host, GradientClipper {
         for (OptimizerConfig.Entry e : config.entries()) {
             LightningOptimizer lo = new LightningOptimizer(e.optimizer(), i++, this);
             e.optimizer().bind(run.manager);
+            e.optimizer().useKernels(run.executionEngine.optimizerKernels().orElse(null));
             optimizers.add(lo);
         }
         this.schedules = new LrSchedules(optimizers, config, run.module.isAutomaticOptimization());
