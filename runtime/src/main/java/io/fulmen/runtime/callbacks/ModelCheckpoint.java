@@ -3,22 +3,16 @@ package io.fulmen.runtime.callbacks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.Batch;
 import io.fulmen.LightningModule;
-import io.fulmen.LoopConfig;
 import io.fulmen.Stage;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
-import io.fulmen.pyformat.PyFormatSpec;
 import io.fulmen.pyformat.PyRepr;
 import io.fulmen.pyformat.PyTimedelta;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
-import io.fulmen.spi.CheckpointSaved;
 import org.apiguardian.api.API;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,15 +31,16 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>Where.</b>
- * {@link Builder#dirpath(Path) dirpath}, made absolute with symbolic links resolved (Lightning's
+ * {@link ModelCheckpointBuilder#dirpath(Path) dirpath}, made absolute with symbolic links resolved (Lightning's
  * {@code os.path.realpath}); by default, resolved at {@code setup}: {@code <logDir>/checkpoints} when the Trainer has
  * a logger (Lightning's {@code <save_dir>/<name>/<version>/checkpoints}), else
  * {@code <defaultRootDir>/checkpoints}. Once resolved it stays for later runs of the same instance, as in Lightning.
  *
  * <p><b>Names.</b>
- * {@link Builder#filename(String) filename} is a Python format template over the monitor candidates: the
- * {@link TrainerView#callbackMetrics() callback metrics} plus {@code epoch} ({@link TrainerView#currentEpoch()}) and
- * {@code step} ({@link TrainerView#globalStep()}) as integers, and any other name the template mentions as integer 0.
+ * {@link ModelCheckpointBuilder#filename(String) filename} is a Python format template over the monitor candidates:
+ * the {@link TrainerView#callbackMetrics() callback metrics} plus {@code epoch} ({@link TrainerView#currentEpoch()})
+ * and {@code step} ({@link TrainerView#globalStep()}) as integers, and any other name the template mentions as
+ * integer 0.
  * Python format specs apply ({@code {epoch:02d}}, {@code {val_loss:.2f}}, {@code {acc:.4f}}, {@code {x:.3e}},
  * {@code {x:.3g}}, {@code {x}} = Python's {@code str(float)}); floats round half-even on their exact binary value, as
  * Python does. With {@code autoInsertMetricName} (default) every {@code {name} } becomes {@code name={name}}. The
@@ -62,13 +57,15 @@ import java.util.Set;
  * all, {@code 0} saves none (only {@code last.ckpt} when {@code saveLast}). A NaN value is recorded as +inf (min)
  * or -inf (max). Without a monitor only {@code saveTopK} -1, 0 or 1 are allowed: 1 keeps only the latest file, -1
  * keeps all. With {@code saveLast}, {@code last.ckpt} is written after the top-k save (a copy, or a relative
- * symbolic link with {@link Builder#saveLastAsLink()}). Only files inside {@code dirpath} are ever deleted.
+ * symbolic link with {@link ModelCheckpointBuilder#saveLastAsLink()}). Only files inside {@code dirpath} are ever
+ * deleted.
  *
  * <p><b>When.</b>
  * Only in {@code fit}, never during the sanity check, never twice at the same global step, and never before the
- * first optimizer step. At the end of the training epoch when {@link Builder#saveOnTrainEpochEnd(Boolean)} resolves
- * true, else at the end of each validation run: top-k every {@code everyNEpochs} epochs (default 1 when no other
- * trigger is set, otherwise 0), {@code last.ckpt} every time. Additionally at a training batch's end when
+ * first optimizer step. At the end of the training epoch when
+ * {@link ModelCheckpointBuilder#saveOnTrainEpochEnd(Boolean)} resolves true, else at the end of each validation
+ * run: top-k every {@code everyNEpochs} epochs (default 1 when no other trigger is set, otherwise 0),
+ * {@code last.ckpt} every time. Additionally at a training batch's end when
  * {@code globalStep % everyNTrainSteps == 0} or {@code trainTimeInterval} has passed since the last such check. The
  * three triggers are mutually exclusive.
  *
@@ -89,8 +86,6 @@ import java.util.Set;
 @API(status = API.Status.MAINTAINED, since = "0.1.0")
 public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
-
     /** Joins the parts of a name and the version suffix. */
     public static final String CHECKPOINT_JOIN_CHAR = "-";
     /** Between a metric's name and value with {@code autoInsertMetricName}. */
@@ -101,8 +96,6 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     /** The first version suffix ({@code -v1}). */
     public static final int STARTING_VERSION = 1;
 
-    private enum SaveLast { OFF, COPY, LINK }
-
     // ------------------------------------------------------------------ configuration
 
     private final String monitor;
@@ -112,42 +105,36 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     private final boolean saveWeightsOnly;
     private final String mode;
     private final boolean autoInsertMetricName;
-    private final int everyNTrainSteps;
-    private final int everyNEpochs;
-    private final Duration trainTimeInterval;
-    private final Boolean saveOnTrainEpochEnd;
     private final boolean enableVersionCounter;
     private final String filename;
 
-    // ------------------------------------------------------------------ state (Lightning's attributes)
+    // ------------------------------------------------------------------ parts and state
 
     private final CheckpointFiles files;
     private final CheckpointFilenames filenames;
     private final TopKCheckpoints topK;
-    private long lastGlobalStepSaved; // 0: nothing to save before the first step
-    private Long lastTimeChecked;     // System.nanoTime(), set at train start
-    private String lastCheckpointSaved = "";
+    private final CheckpointTriggers triggers;
+    private final CheckpointSaver saver;
 
     // Lightning's trainer.fit_loop.epoch_loop.val_loop._has_run: a non-sanity validation batch ran (reset at the
     // start of every validation run).
     private boolean valLoopHasRun;
     // A state loaded before setup resolved the dirpath; applied there.
     private Map<String, Object> pendingState;
-    private final Set<String> warned = new HashSet<>();
 
     /** Lightning's defaults: every epoch, keep the latest checkpoint, {@code epoch=N-step=M.ckpt}. */
     public ModelCheckpoint() {
-        this(new Builder());
+        this(new ModelCheckpointBuilder());
     }
 
-    private ModelCheckpoint(Builder b) {
+    /** {@link ModelCheckpointBuilder#build()}. */
+    ModelCheckpoint(ModelCheckpointBuilder b) {
         this.monitor = b.monitor;
         this.verbose = b.verbose;
         this.saveLast = b.saveLast;
         this.saveTopK = b.saveTopK;
         this.saveWeightsOnly = b.saveWeightsOnly;
         this.autoInsertMetricName = b.autoInsertMetricName;
-        this.saveOnTrainEpochEnd = b.saveOnTrainEpochEnd;
         this.enableVersionCounter = b.enableVersionCounter;
         // __init_monitor_mode
         if (!"min".equals(b.mode) && !"max".equals(b.mode)) {
@@ -159,16 +146,10 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         this.files = new CheckpointFiles(b.dirpath);
         this.filename = b.filename;
         this.filenames = new CheckpointFilenames(filename, autoInsertMetricName, enableVersionCounter, files);
-        // __init_triggers: every_n_epochs=1 when no trigger is given, else the missing ones are 0.
-        if (b.everyNTrainSteps == null && b.everyNEpochs == null && b.trainTimeInterval == null) {
-            this.everyNEpochs = 1;
-            this.everyNTrainSteps = 0;
-        } else {
-            this.everyNEpochs = b.everyNEpochs == null ? 0 : b.everyNEpochs;
-            this.everyNTrainSteps = b.everyNTrainSteps == null ? 0 : b.everyNTrainSteps;
-        }
-        this.trainTimeInterval = b.trainTimeInterval;
+        this.triggers = new CheckpointTriggers(b.everyNTrainSteps, b.everyNEpochs, b.trainTimeInterval,
+                b.saveOnTrainEpochEnd);
         validateInitConfiguration();
+        this.saver = new CheckpointSaver(b, files, filenames, topK);
     }
 
     /** {@code __validate_init_configuration}, with Lightning's messages. */
@@ -176,158 +157,16 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         if (saveTopK < -1) {
             throw new IllegalArgumentException("Invalid value for save_top_k=" + saveTopK + ". Must be >= -1");
         }
-        if (everyNTrainSteps < 0) {
-            throw new IllegalArgumentException("Invalid value for every_n_train_steps=" + everyNTrainSteps
-                    + ". Must be >= 0");
-        }
-        if (everyNEpochs < 0) {
-            throw new IllegalArgumentException("Invalid value for every_n_epochs=" + everyNEpochs + ". Must be >= 0");
-        }
-        int triggered = (everyNTrainSteps >= 1 ? 1 : 0) + (everyNEpochs >= 1 ? 1 : 0)
-                + (trainTimeInterval != null ? 1 : 0);
-        if (triggered > 1) {
-            throw new IllegalArgumentException("Combination of parameters every_n_train_steps=" + everyNTrainSteps
-                    + ", every_n_epochs=" + everyNEpochs + " and train_time_interval="
-                    + (trainTimeInterval == null ? "None" : PyTimedelta.str(trainTimeInterval))
-                    + " should be mutually exclusive.");
-        }
+        triggers.validate();
         if (monitor == null && saveTopK != -1 && saveTopK != 0 && saveTopK != 1) {
             throw new IllegalArgumentException("ModelCheckpoint(save_top_k=" + saveTopK + ", monitor=None) is not a"
                     + " valid configuration. No quantity for top_k to track.");
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Lightning's {@code ModelCheckpoint(...)} arguments; every one optional, with Lightning's default. */
-    public static final class Builder {
-        private Path dirpath;
-        private String filename;
-        private String monitor;
-        private boolean verbose;
-        private SaveLast saveLast = SaveLast.OFF;
-        private int saveTopK = 1;
-        private boolean saveWeightsOnly;
-        private String mode = "min";
-        private boolean autoInsertMetricName = true;
-        private Integer everyNTrainSteps;
-        private Duration trainTimeInterval;
-        private Integer everyNEpochs;
-        private Boolean saveOnTrainEpochEnd;
-        private boolean enableVersionCounter = true;
-
-        private Builder() {}
-
-        /** Directory of the checkpoints; null (default) resolves it at setup (see the class comment). */
-        public Builder dirpath(Path value) {
-            this.dirpath = value;
-            return this;
-        }
-
-        /** Name template without extension; null or empty (default) is {@code "{epoch}-{step}"}. */
-        public Builder filename(String value) {
-            this.filename = value;
-            return this;
-        }
-
-        /** The metric to rank checkpoints by; null (default) keeps the latest. */
-        public Builder monitor(String value) {
-            this.monitor = value;
-            return this;
-        }
-
-        /** Logs every top-k decision at INFO (default false). */
-        public Builder verbose(boolean value) {
-            this.verbose = value;
-            return this;
-        }
-
-        /** Also writes {@code last.ckpt} (a full copy) whenever this callback saves (default false). */
-        public Builder saveLast(boolean value) {
-            this.saveLast = value ? SaveLast.COPY : SaveLast.OFF;
-            return this;
-        }
-
-        /**
-         * Lightning's {@code save_last="link"}: {@code last.ckpt} becomes a relative symbolic link to the latest
-         * checkpoint this callback wrote (a copy where links cannot be made); a full copy when none was written yet
-         * or {@code saveTopK == 0}.
-         */
-        public Builder saveLastAsLink() {
-            this.saveLast = SaveLast.LINK;
-            return this;
-        }
-
-        /** How many best checkpoints to keep (default 1); -1 all, 0 none. */
-        public Builder saveTopK(int value) {
-            this.saveTopK = value;
-            return this;
-        }
-
-        /** Saves only the module's parameters (default false: everything needed to resume). */
-        public Builder saveWeightsOnly(boolean value) {
-            this.saveWeightsOnly = value;
-            return this;
-        }
-
-        /** {@code "min"} (default) or {@code "max"}: whether lower or higher values of the monitor are better. */
-        public Builder mode(String value) {
-            this.mode = value;
-            return this;
-        }
-
-        /** Writes {@code name=} before every templated value (default true). */
-        public Builder autoInsertMetricName(boolean value) {
-            this.autoInsertMetricName = value;
-            return this;
-        }
-
-        /** Saves at the end of every n-th optimizer step; null (default) or 0 for never. */
-        public Builder everyNTrainSteps(Integer value) {
-            this.everyNTrainSteps = value;
-            return this;
-        }
-
-        /**
-         * Saves at the end of the first training batch after this much time since the last time-based save (or
-         * the start of training); null (default) for never. Lightning's zero {@code timedelta} disables the timing
-         * but still counts as a trigger.
-         */
-        public Builder trainTimeInterval(Duration value) {
-            this.trainTimeInterval = value;
-            return this;
-        }
-
-        /** Top-k saves every n epochs (0 never); null (default) is 1 unless another trigger is set, then 0. */
-        public Builder everyNEpochs(Integer value) {
-            this.everyNEpochs = value;
-            return this;
-        }
-
-        /**
-         * True saves at the end of the training epoch, false at the end of each validation run in fit. Null
-         * (default) is Lightning's automatic choice: false when {@code check_val_every_n_epoch != 1}, true when
-         * there is no validation, else {@code val_check_interval == 1.0}, read from the Trainer's schedule
-         * ({@code TrainerView.config()}, {@code numValBatches()}) as Lightning's
-         * {@code _should_save_on_train_epoch_end} does.
-         */
-        public Builder saveOnTrainEpochEnd(Boolean value) {
-            this.saveOnTrainEpochEnd = value;
-            return this;
-        }
-
-        /** Appends {@code -v1}, {@code -v2}, … instead of overwriting an existing file (default true). */
-        public Builder enableVersionCounter(boolean value) {
-            this.enableVersionCounter = value;
-            return this;
-        }
-
-        /** Validates as Lightning's constructor does ({@link IllegalArgumentException} with its messages). */
-        public ModelCheckpoint build() {
-            return new ModelCheckpoint(this);
-        }
+    /** Lightning's {@code ModelCheckpoint(...)} arguments, each with Lightning's default until set. */
+    public static ModelCheckpointBuilder builder() {
+        return new ModelCheckpointBuilder();
     }
 
     // ------------------------------------------------------------------ getters
@@ -377,21 +216,21 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     /** The resolved value (0 when not set). */
     public int everyNTrainSteps() {
-        return everyNTrainSteps;
+        return triggers.everyNTrainSteps();
     }
 
     /** The resolved value (1 when no trigger was set, 0 when another trigger was). */
     public int everyNEpochs() {
-        return everyNEpochs;
+        return triggers.everyNEpochs();
     }
 
     public Duration trainTimeInterval() {
-        return trainTimeInterval;
+        return triggers.trainTimeInterval();
     }
 
     /** The configured value; null for automatic. */
     public Boolean saveOnTrainEpochEnd() {
-        return saveOnTrainEpochEnd;
+        return triggers.saveOnTrainEpochEnd();
     }
 
     /** The checkpoint directory; null until {@code setup} when none was given. */
@@ -440,9 +279,9 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     @Override
     public String stateKey() {
         return "ModelCheckpoint{'monitor': " + (monitor == null ? "None" : PyRepr.repr(monitor)) + ", 'mode': "
-                + PyRepr.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps + ", 'every_n_epochs': "
-                + everyNEpochs + ", 'train_time_interval': "
-                + (trainTimeInterval == null ? "None" : PyTimedelta.repr(trainTimeInterval)) + "}";
+                + PyRepr.repr(mode) + ", 'every_n_train_steps': " + everyNTrainSteps() + ", 'every_n_epochs': "
+                + everyNEpochs() + ", 'train_time_interval': "
+                + (trainTimeInterval() == null ? "None" : PyTimedelta.repr(trainTimeInterval())) + "}";
     }
 
     @Override
@@ -483,32 +322,19 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public void onTrainStart(TrainerView trainer, LightningModule module) {
-        lastTimeChecked = System.nanoTime();
+        triggers.onTrainStart();
     }
 
     /** Saves when {@code globalStep % everyNTrainSteps == 0} or {@code trainTimeInterval} has passed. */
     @Override
     public void onTrainBatchEnd(TrainerView trainer, LightningModule module, NDArray loss, Batch batch,
                                 int batchIdx) {
-        if (shouldSkipSavingCheckpoint(trainer)) {
+        if (shouldSkipSavingCheckpoint(trainer) || !triggers.dueAtTrainBatchEnd(trainer.globalStep())) {
             return;
-        }
-        boolean skipBatch = everyNTrainSteps < 1 || trainer.globalStep() % everyNTrainSteps != 0;
-        boolean skipTime = true;
-        long now = System.nanoTime();
-        if (trainTimeInterval != null && !trainTimeInterval.isZero()) { // Python: `if train_time_interval:`
-            Long prev = lastTimeChecked;
-            skipTime = prev == null || Duration.ofNanos(now - prev).compareTo(trainTimeInterval) < 0;
-        }
-        if (skipBatch && skipTime) {
-            return;
-        }
-        if (!skipTime) {
-            lastTimeChecked = now;
         }
         Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
-        saveTopkCheckpoint(trainer, candidates);
-        saveLastCheckpoint(trainer, candidates);
+        saver.saveTopkCheckpoint(trainer, candidates, valLoopHasRun);
+        saver.saveLastCheckpoint(trainer, candidates);
     }
 
     @Override
@@ -528,23 +354,15 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
 
     @Override
     public void onTrainEpochEnd(TrainerView trainer, LightningModule module) {
-        if (!shouldSkipSavingCheckpoint(trainer) && shouldSaveOnTrainEpochEnd(trainer)) {
-            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
-            if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
-                saveTopkCheckpoint(trainer, candidates);
-            }
-            saveLastCheckpoint(trainer, candidates);
+        if (!shouldSkipSavingCheckpoint(trainer) && triggers.savesOnTrainEpochEnd(trainer)) {
+            saveAtEpochEnd(trainer);
         }
     }
 
     @Override
     public void onValidationEnd(TrainerView trainer, LightningModule module) {
-        if (!shouldSkipSavingCheckpoint(trainer) && !shouldSaveOnTrainEpochEnd(trainer)) {
-            Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
-            if (everyNEpochs >= 1 && (trainer.currentEpoch() + 1) % everyNEpochs == 0) {
-                saveTopkCheckpoint(trainer, candidates);
-            }
-            saveLastCheckpoint(trainer, candidates);
+        if (!shouldSkipSavingCheckpoint(trainer) && !triggers.savesOnTrainEpochEnd(trainer)) {
+            saveAtEpochEnd(trainer);
         }
     }
 
@@ -553,111 +371,15 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
         return trainer.config().fastDevRun() > 0
                 || trainer.stage() != Stage.FIT
                 || trainer.isSanityChecking()
-                || lastGlobalStepSaved == trainer.globalStep();
+                || saver.lastGlobalStepSaved() == trainer.globalStep();
     }
 
-    /**
-     * {@code _should_save_on_train_epoch_end}: at train epoch end unless validation runs on other epochs or more
-     * than once an epoch, in which case after validation.
-     */
-    private boolean shouldSaveOnTrainEpochEnd(TrainerView trainer) {
-        if (saveOnTrainEpochEnd != null) {
-            return saveOnTrainEpochEnd;
+    private void saveAtEpochEnd(TrainerView trainer) {
+        Map<String, Number> candidates = CheckpointFilenames.monitorCandidates(trainer);
+        if (triggers.topKDueAtEpochEnd(trainer.currentEpoch())) {
+            saver.saveTopkCheckpoint(trainer, candidates, valLoopHasRun);
         }
-        LoopConfig config = trainer.config();
-        Integer every = config.checkValEveryNEpoch();
-        if (every == null || every != 1) {
-            return false;
-        }
-        return trainer.numValBatches() == 0 || config.valCheckIntervalIsOneEpoch();
-    }
-
-    // ------------------------------------------------------------------ saving
-
-    private void saveTopkCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        if (saveTopK == 0) {
-            return;
-        }
-        if (monitor != null) {
-            if (!candidates.containsKey(monitor)) {
-                String m = "`ModelCheckpoint(monitor=" + PyRepr.repr(monitor) + ")` could not find the monitored key in"
-                        + " the returned metrics: " + PyRepr.repr(candidates.keySet()) + ". HINT: Did you call `log("
-                        + PyRepr.repr(monitor) + ", value)` in the `LightningModule`?";
-                if (valLoopHasRun) {
-                    throw new IllegalStateException(m);
-                }
-                if (warned.add(m)) {
-                    LOG.warn(m);
-                }
-            }
-            saveMonitorCheckpoint(trainer, candidates);
-        } else {
-            saveNoneMonitorCheckpoint(trainer, candidates);
-        }
-    }
-
-    private void saveMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        Number value = candidates.get(monitor);
-        Double current = value == null ? null : value.doubleValue();
-        if (topK.accepts(current)) {
-            updateBestAndSave(current, trainer, candidates);
-        } else if (verbose) {
-            LOG.info("Epoch {}, global step {}: {} was not in top {}", candidates.get("epoch"),
-                    candidates.get("step"), PyRepr.repr(monitor), saveTopK);
-        }
-    }
-
-    private void saveNoneMonitorCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        String filepath = filenames.next(candidates, null, topK.bestModelPath());
-        // set the best model path before saving because it will be part of the state
-        String previous = topK.replaceBest(filepath);
-        saveCheckpoint(trainer, filepath);
-        if (saveTopK == 1) {
-            files.removeReplaced(trainer, previous, filepath);
-        }
-    }
-
-    /** {@code _update_best_and_save}. */
-    private void updateBestAndSave(double current, TrainerView trainer, Map<String, Number> candidates) {
-        TopKCheckpoints.Update update = topK.update(current, replaced -> filenames.next(candidates, null, replaced));
-        if (verbose) {
-            LOG.info("Epoch {}, global step {}: {} reached {} (best {}), saving model to {} as top {}",
-                    candidates.get("epoch"), candidates.get("step"), PyRepr.repr(monitor),
-                    PyFormatSpec.format(topK.currentScore(), "0.5f"),
-                    PyFormatSpec.format(topK.bestModelScore(), "0.5f"), PyRepr.repr(update.filepath()), update.k());
-        }
-        saveCheckpoint(trainer, update.filepath());
-        files.removeReplaced(trainer, update.replaced(), update.filepath());
-    }
-
-    private void saveLastCheckpoint(TrainerView trainer, Map<String, Number> candidates) {
-        if (saveLast == SaveLast.OFF) {
-            return;
-        }
-        String filepath = filenames.next(candidates, CHECKPOINT_NAME_LAST, topK.lastModelPath());
-        // set the last model path before saving because it will be part of the state
-        String previous = topK.replaceLast(filepath);
-        // Lightning links even when the latest save was last.ckpt itself, which leaves a link to itself (fixed in
-        // Lightning 2.6): a full copy is written then.
-        if (saveLast == SaveLast.LINK && !lastCheckpointSaved.isEmpty() && saveTopK != 0
-                && !lastCheckpointSaved.equals(filepath)) {
-            CheckpointFiles.link(trainer, lastCheckpointSaved, filepath);
-        } else {
-            saveCheckpoint(trainer, filepath);
-        }
-        files.removeReplaced(trainer, previous, filepath);
-    }
-
-    private void saveCheckpoint(TrainerView trainer, String filepath) {
-        Path file = Path.of(filepath);
-        CheckpointFiles.createParentDirectories(trainer, file);
-        trainer.saveCheckpoint(file, saveWeightsOnly);
-        lastGlobalStepSaved = trainer.globalStep();
-        lastCheckpointSaved = filepath;
-        if (trainer.globalRank() == 0) {
-            CheckpointSaved saved = topK.savedEvent(file, monitor, mode, saveLast != SaveLast.OFF, saveWeightsOnly);
-            trainer.loggers().forEach(l -> l.afterSaveCheckpoint(saved));
-        }
+        saver.saveLastCheckpoint(trainer, candidates);
     }
 
     // ------------------------------------------------------------------ files
@@ -705,8 +427,7 @@ public final class ModelCheckpoint implements Callback, CheckpointLocator {
     public String toString() {
         return "ModelCheckpoint(dirpath=" + files.dirpath() + ", filename=" + filename + ", monitor=" + monitor
                 + ", mode=" + mode + ", save_top_k=" + saveTopK + ", save_last="
-                + (saveLast == SaveLast.OFF ? "None" : saveLast == SaveLast.COPY ? "True" : "'link'")
-                + ", every_n_epochs=" + everyNEpochs
-                + ", every_n_train_steps=" + everyNTrainSteps + ", train_time_interval=" + trainTimeInterval + ")";
+                + saveLast.pyRepr() + ", every_n_epochs=" + everyNEpochs() + ", every_n_train_steps="
+                + everyNTrainSteps() + ", train_time_interval=" + trainTimeInterval() + ")";
     }
 }

@@ -53,7 +53,7 @@ public final class ModelCheckpointProvider implements CallbackProvider {
     @Override
     public Callback create(ProviderContext context) {
         ProviderOptions o = context.options();
-        ModelCheckpoint.Builder b = ModelCheckpoint.builder()
+        ModelCheckpointBuilder b = ModelCheckpoint.builder()
                 .mode(o.getEnum("mode"))
                 .saveTopK(o.getInt("save_top_k"))
                 .saveWeightsOnly(o.getBoolean("save_weights_only"))

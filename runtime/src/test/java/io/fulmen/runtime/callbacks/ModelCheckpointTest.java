@@ -86,14 +86,14 @@ class ModelCheckpointTest {
     // ------------------------------------------------------------------ driving
 
     /** Lightning's order: setup, (sanity check), on_train_start. */
-    private ModelCheckpoint start(ModelCheckpoint.Builder builder) {
+    private ModelCheckpoint start(ModelCheckpointBuilder builder) {
         ModelCheckpoint cb = builder.build();
         cb.setup(trainer, MODULE, Stage.FIT);
         cb.onTrainStart(trainer, MODULE);
         return cb;
     }
 
-    private ModelCheckpoint start(ModelCheckpoint.Builder builder, Path dirpath) {
+    private ModelCheckpoint start(ModelCheckpointBuilder builder, Path dirpath) {
         return start(builder.dirpath(dirpath));
     }
 
