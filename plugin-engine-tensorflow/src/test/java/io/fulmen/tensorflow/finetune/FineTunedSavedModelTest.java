@@ -1,0 +1,151 @@
+package io.fulmen.tensorflow.finetune;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.fulmen.data.DataLoader;
+import io.fulmen.data.DataSource;
+import io.fulmen.data.TensorDataset;
+import io.fulmen.optim.Adam;
+import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.runtime.CkptPath;
+import io.fulmen.runtime.Predictions;
+import io.fulmen.runtime.Trainer;
+import io.fulmen.runtime.TrainerBuilder;
+import io.fulmen.runtime.callbacks.ModelCheckpoint;
+import io.fulmen.tensorflow.TensorFlowEngineProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A linear regression exported by TensorFlow Java with variables at zero, fine-tuned under {@code Trainer.fit}
+ * (TensorFlow's graph gradients, Fulmen's Adam) until it recovers the weights that generated its data.
+ */
+class FineTunedSavedModelTest {
+    private static final float[] TRUE_W = {2f, -1f, 0.5f};
+    private static final float TRUE_B = 0.3f;
+    private static final int N = 64;
+
+    @TempDir
+    static Path root;
+
+    @BeforeAll
+    static void export() throws Exception {
+        TensorFlowEngineProvider.load();
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            Ops dense = tf.withSubScope("dense");
+            var w = dense.withName("kernel").variable(tf.constant(new float[][] {{0}, {0}, {0}}));
+            var b = dense.withName("bias").variable(tf.constant(new float[] {0}));
+            var y = tf.math.add(tf.linalg.matMul(x, w), b);
+            Signature signature = Signature.builder().key("serving_default").input("features", x)
+                    .output("prediction", y).build();
+            SavedModelBundle.exporter(root.resolve("linear").toString())
+                    .withFunction(SessionFunction.create(signature, s)).export();
+        }
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            var y = tf.linalg.matMul(x, tf.constant(new float[][] {{1}, {1}, {1}}));
+            Signature signature = Signature.builder().key("serving_default").input("features", x)
+                    .output("prediction", y).build();
+            SavedModelBundle.exporter(root.resolve("constants").toString())
+                    .withFunction(SessionFunction.create(signature, s)).export();
+        }
+    }
+
+    /** y = x·TRUE_W + TRUE_B on Gaussian x, in the order given (no shuffling: runs are comparable). */
+    private static DataLoader data(long seed, int batchSize) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[N * 3];
+        float[] y = new float[N];
+        for (int i = 0; i < N; i++) {
+            float sum = TRUE_B;
+            for (int f = 0; f < 3; f++) {
+                x[i * 3 + f] = (float) rng.nextGaussian();
+                sum += x[i * 3 + f] * TRUE_W[f];
+            }
+            y[i] = sum;
+        }
+        TensorDataset ds = TensorDataset.builder().data(x, new ai.djl.ndarray.types.Shape(3))
+                .labels(y, new ai.djl.ndarray.types.Shape(1)).build();
+        return DataLoader.of(ds).batchSize(batchSize).build();
+    }
+
+    private static FineTunedSavedModel linear() {
+        return FineTunedSavedModel.builder(root.resolve("linear")).input("features", 0).output("prediction")
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction")
+                .optimizer(() -> OptimizerConfig.of(Adam.builder().lr(0.1f).build())).build();
+    }
+
+    private static TrainerBuilder quiet(String dir) {
+        return Trainer.builder().defaultRootDir(root.resolve(dir)).logger(false).enableProgressBar(false)
+                .enableModelSummary(false).enableCheckpointing(false).numSanityValSteps(0);
+    }
+
+    /** The module's parameters by name, as plain floats. */
+    private static Map<String, float[]> weights(FineTunedSavedModel model) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    @Test
+    void fitRecoversTheTrueWeightsThroughTensorFlowsGradients() {
+        try (FineTunedSavedModel model = linear(); Trainer t = quiet("recover").maxEpochs(40).build()) {
+            assertEquals(List.of("dense/kernel", "dense/bias"), model.variableNames());
+            double before = t.validate(model, data(2, 64)).get(0).get("val_loss");
+            t.fit(model, data(1, 16), data(2, 64));
+            double after = t.validate(model, data(2, 64)).get(0).get("val_loss");
+            assertTrue(after < before * 1e-3, "val_loss " + before + " -> " + after);
+            Map<String, float[]> w = weights(model);
+            assertArrayEquals(TRUE_W, w.get("dense.kernel"), 0.02f);
+            assertArrayEquals(new float[] {TRUE_B}, w.get("dense.bias"), 0.02f);
+            // predictions come from the graph run with the fine-tuned values
+            List<Float> predicted = new ArrayList<>();
+            try (Predictions<NDList> p = t.predict(model, data(3, 32), NDList.class)) {
+                for (NDList batch : p) {
+                    for (float v : batch.head().toFloatArray()) {
+                        predicted.add(v);
+                    }
+                }
+            }
+            float[] x0 = new float[3];
+            SplittableRandom rng = new SplittableRandom(3);
+            for (int f = 0; f < 3; f++) {
+                x0[f] = (float) rng.nextGaussian();
+            }
+            float expected = w.get("dense.bias")[0];
+            for (int f = 0; f < 3; f++) {
+                expected += x0[f] * w.get("dense.kernel")[f];
+            }
+            assertEquals(N, predicted.size());
+            assertEquals(expected, predicted.get(0), 1e-5f);
+        }
+    }
+}
