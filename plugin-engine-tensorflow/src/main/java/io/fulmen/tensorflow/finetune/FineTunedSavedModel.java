@@ -11,6 +11,8 @@ import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.tensorflow.TensorFlowEngineProvider;
 import org.tensorflow.SavedModelBundle;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
         SavedModelBundle bundle = SavedModelBundle.load(b.dir.toString(), b.tags.toArray(new String[0]));
         try {
             this.block = new SavedModelGraphBlock(bundle, GraphSpec.resolve(bundle, "the SavedModel in " + b.dir,
-                    settings));
+                    settings), settings.tags());
         } catch (RuntimeException e) {
             bundle.close();
             throw e;
@@ -91,6 +93,20 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
     /** The SavedModel's variables this module fine-tunes, in parameter order. */
     public List<String> variableNames() {
         return block.variableNames();
+    }
+
+    /**
+     * Exports the SavedModel with the fine-tuned values to {@code dir} (a new folder): the same signatures and
+     * tags, servable by TensorFlow or loadable by {@code SavedModelModule}. The loss and gradient ops fine-tuning
+     * added ride along, unused by the signatures.
+     */
+    public void exportSavedModel(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        try {
+            block.export(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the fine-tuned SavedModel to " + dir, e);
+        }
     }
 
     @Override

@@ -20,9 +20,11 @@ import java.util.Map;
  * @param lossOutput the output the loss is built on, or the graph's own scalar loss
  * @param labelInput the graph's label input when it computes its own loss, else null (a placeholder is built)
  * @param variables  the float32 variables fine-tuned, as the outputs of their {@code VariableV2} ops
+ * @param named      whether the user named the variables (one that does not reach the loss is then an error; by
+ *                   default it is left out)
  */
 record GraphSpec(List<Output<?>> inputs, List<Output<?>> outputs, GraphLoss lossKind, Output<?> lossOutput,
-                 Output<?> labelInput, List<Output<?>> variables) {
+                 Output<?> labelInput, List<Output<?>> variables, boolean named) {
 
     static GraphSpec resolve(SavedModelBundle bundle, String where, FineTuneSettings s) {
         Signature signature = bundle.signatures().stream().filter(sig -> sig.key().equals(s.signature()))
@@ -45,7 +47,7 @@ record GraphSpec(List<Output<?>> inputs, List<Output<?>> outputs, GraphLoss loss
                     + "' is " + lossOutput.dataType() + "; a loss is computed on float32");
         }
         return new GraphSpec(inputs, outputs, s.lossKind(), lossOutput, labelInput,
-                variables(graph, where, s.trainable()));
+                variables(graph, where, s.trainable()), !s.trainable().isEmpty());
     }
 
     private static Output<?> tensor(Graph graph, Map<String, Signature.TensorDescription> declared, String name,

@@ -14,15 +14,22 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 import static org.tensorflow.proto.DataType.DT_FLOAT;
 
@@ -46,15 +53,21 @@ final class SavedModelGraphBlock extends AbstractBlock implements AutoCloseable 
     private final List<Output<?>> variables;
     private final List<Output<?>> gradients;
     private final List<Parameter> mirrors = new ArrayList<>();
+    private final List<String> tags;
+    private final String prefix;
+    private List<Placeholder<TFloat32>> writeBack;
+    private List<Assign<TFloat32>> assigns;
 
-    SavedModelGraphBlock(SavedModelBundle bundle, GraphSpec spec) {
+    SavedModelGraphBlock(SavedModelBundle bundle, GraphSpec spec, List<String> tags) {
         super((byte) 1);
         this.bundle = bundle;
+        this.tags = tags;
         this.session = bundle.session();
         Graph graph = bundle.graph();
         this.feeds = spec.inputs();
         this.outputs = spec.outputs();
-        Ops tf = Ops.create(graph).withSubScope("fulmen_finetune");
+        this.prefix = unusedPrefix(graph);
+        Ops tf = Ops.create(graph).withSubScope(prefix);
         if (spec.lossKind() == null) {
             this.labels = spec.labelInput();
             this.loss = spec.lossOutput().expect(TFloat32.class);
@@ -68,15 +81,25 @@ final class SavedModelGraphBlock extends AbstractBlock implements AutoCloseable 
                 this.labels = y.asOutput();
             } else {
                 Placeholder<TInt64> y = tf.withName("labels").placeholder(TInt64.class);
-                this.loss = tf.withName("loss").math.mean(tf.nn.sparseSoftmaxCrossEntropyWithLogits(out, y).loss(),
-                        tf.constant(0)).asOutput();
+                // From ops that have C++ gradients (SparseSoftmaxCrossEntropyWithLogits has none in TensorFlow's
+                // C++ gradient registry, which graph gradients use): -mean(sum(onehot(y) * log_softmax(out), 1)).
+                var classes = tf.gather(tf.shape(out), tf.constant(1), tf.constant(0));
+                var picked = tf.math.mul(tf.oneHot(y, classes, tf.constant(1f), tf.constant(0f)),
+                        tf.nn.logSoftmax(out));
+                this.loss = tf.withName("loss").math.neg(tf.math.mean(tf.sum(picked, tf.constant(1)),
+                        tf.constant(0))).asOutput();
                 this.labels = y.asOutput();
             }
         }
-        this.variables = spec.variables();
-        Output<?>[] grads = graph.addGradients("fulmen_finetune_gradients", new Output<?>[] {loss},
-                variables.toArray(new Output<?>[0]), null);
-        this.gradients = List.of(grads);
+        this.variables = reachingTheLoss(graph, spec);
+        try {
+            this.gradients = List.of(graph.addGradients(prefix + "_gradients", new Output<?>[] {loss},
+                    variables.toArray(new Output<?>[0]), null));
+        } catch (TensorFlowException e) {
+            throw new IllegalArgumentException("TensorFlow cannot differentiate this graph: " + e.getMessage()
+                    + " (graph gradients come from TensorFlow's C++ gradient registry, which lacks some ops that "
+                    + "Python's has; compute the loss with other ops, or use loss(GraphLoss, output))", e);
+        }
         for (Output<?> v : variables) {
             String name = v.op().name().replace('/', '.');
             Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
@@ -87,11 +110,98 @@ final class SavedModelGraphBlock extends AbstractBlock implements AutoCloseable 
         }
     }
 
+    /**
+     * The variables the loss depends on (TensorFlow refuses a gradient for any other): all of those found, or those
+     * named, where one named that does not reach the loss is an error.
+     */
+    private List<Output<?>> reachingTheLoss(Graph graph, GraphSpec spec) {
+        Set<GraphOperation> upstream = graph.subgraphTo(Set.of(loss));
+        List<Output<?>> reached = new ArrayList<>();
+        for (Output<?> v : spec.variables()) {
+            if (upstream.contains(v.op())) {
+                reached.add(v);
+            } else if (spec.named()) {
+                throw new IllegalArgumentException("variable '" + v.op().name() + "' does not reach the loss: "
+                        + "TensorFlow has no gradient for it; leave it out of trainable(...)");
+            }
+        }
+        if (reached.isEmpty()) {
+            throw new IllegalArgumentException("none of the variables " + spec.variables().stream()
+                    .map(v -> v.op().name()).toList() + " reaches the loss");
+        }
+        return List.copyOf(reached);
+    }
+
+    /**
+     * A name scope no op of the graph uses yet: a SavedModel exported after fine-tuning carries the ops added by
+     * the first fine-tuning, and a second one must not collide with them.
+     */
+    private static String unusedPrefix(Graph graph) {
+        Set<String> taken = new HashSet<>();
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+            String name = it.next().name();
+            if (name.startsWith("fulmen_finetune")) {
+                taken.add(name.contains("/") ? name.substring(0, name.indexOf('/')) : name);
+            }
+        }
+        String candidate = "fulmen_finetune";
+        for (int i = 1; isTaken(taken, candidate); i++) {
+            candidate = "fulmen_finetune" + i;
+        }
+        return candidate;
+    }
+
+    private static boolean isTaken(Set<String> scopes, String prefix) {
+        return scopes.stream().anyMatch(s -> s.equals(prefix) || s.startsWith(prefix + "_"));
+    }
+
     /** The variable's value in the SavedModel's session (as loaded, or as last written back). */
     private NDArray readVariable(Output<?> variable, NDManager manager) {
         try (Result r = session.runner().fetch(variable).run()) {
             return TensorConversions.toArray(r.get(0), manager, "variable '" + variable.op().name() + "'");
         }
+    }
+
+    /**
+     * Writes the parameters' values into the session's variables, then exports the session's graph with every
+     * signature of the SavedModel to {@code dir}: a SavedModel that TensorFlow serves with the fine-tuned values.
+     */
+    synchronized void export(Path dir) throws IOException {
+        if (assigns == null) {
+            Ops tf = Ops.create(bundle.graph()).withSubScope(prefix + "_write_back");
+            writeBack = new ArrayList<>();
+            assigns = new ArrayList<>();
+            for (Output<?> v : variables) {
+                Placeholder<TFloat32> value = tf.placeholder(TFloat32.class);
+                writeBack.add(value);
+                assigns.add(tf.assign(floats(v), value));
+            }
+        }
+        List<Tensor> open = new ArrayList<>();
+        try {
+            Session.Runner runner = session.runner();
+            for (int i = 0; i < mirrors.size(); i++) {
+                Parameter p = mirrors.get(i);
+                if (!p.isInitialized()) {
+                    throw new IllegalStateException("variable '" + variables.get(i).op().name() + "' has no value "
+                            + "yet: fit, validate or test the module before exporting it");
+                }
+                runner.feed(writeBack.get(i), keep(open, TensorConversions.toTensor(p.getArray(), DT_FLOAT,
+                        "variable '" + variables.get(i).op().name() + "'")));
+                runner.addTarget(assigns.get(i));
+            }
+            runner.run().close();
+        } finally {
+            open.forEach(Tensor::close);
+        }
+        SavedModelBundle.exporter(dir.toString()).withTags(tags.toArray(new String[0])).withSession(session)
+                .withSignatures(bundle.signatures().toArray(new Signature[0])).export();
+    }
+
+    /** A {@code VariableV2}'s output, typed as the float32 it holds (its dtype is float32's reference type). */
+    @SuppressWarnings("unchecked")
+    private static Output<TFloat32> floats(Output<?> variable) {
+        return (Output<TFloat32>) variable;
     }
 
     /** The SavedModel's variable names, in parameter order. */

@@ -26,6 +26,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,8 +64,31 @@ class FineTunedSavedModelTest {
             var y = tf.math.add(tf.linalg.matMul(x, w), b);
             Signature signature = Signature.builder().key("serving_default").input("features", x)
                     .output("prediction", y).build();
+            // a second signature whose graph computes its own loss from labels it takes
+            Placeholder<TFloat32> labels = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+            var loss = tf.math.mean(tf.math.square(tf.math.sub(y, labels)), tf.constant(new int[] {0, 1}));
+            Signature train = Signature.builder().key("train").input("features", x).input("labels", labels)
+                    .output("loss", loss).build();
             SavedModelBundle.exporter(root.resolve("linear").toString())
-                    .withFunction(SessionFunction.create(signature, s)).export();
+                    .withFunction(SessionFunction.create(signature, s))
+                    .withFunction(SessionFunction.create(train, s)).export();
+        }
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            var w = tf.withName("w").variable(tf.constant(new float[][] {{0, 0}, {0, 0}, {0, 0}}));
+            tf.withName("unused").variable(tf.constant(new float[] {1}));
+            var logits = tf.linalg.matMul(x, w);
+            Signature signature = Signature.builder().key("serving_default").input("features", x)
+                    .output("logits", logits).build();
+            // TensorFlow's C++ gradient registry has no gradient for this op (Python's has)
+            Placeholder<TInt64> labels = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+            Signature train = Signature.builder().key("train").input("features", x).input("labels", labels)
+                    .output("loss", tf.math.mean(tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss(),
+                            tf.constant(0))).build();
+            SavedModelBundle.exporter(root.resolve("classifier").toString())
+                    .withFunction(SessionFunction.create(signature, s))
+                    .withFunction(SessionFunction.create(train, s)).export();
         }
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -103,7 +127,7 @@ class FineTunedSavedModelTest {
 
     private static TrainerBuilder quiet(String dir) {
         return Trainer.builder().defaultRootDir(root.resolve(dir)).logger(false).enableProgressBar(false)
-                .enableModelSummary(false).enableCheckpointing(false).numSanityValSteps(0);
+                .enableModelSummary(false).numSanityValSteps(0);
     }
 
     /** The module's parameters by name, as plain floats. */
@@ -146,6 +170,117 @@ class FineTunedSavedModelTest {
             }
             assertEquals(N, predicted.size());
             assertEquals(expected, predicted.get(0), 1e-5f);
+
+            model.exportSavedModel(root.resolve("exported"));
+            try (FineTunedSavedModel exported = FineTunedSavedModel.builder(root.resolve("exported"))
+                    .input("features", 0).loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build()) {
+                assertEquals(after, t.validate(exported, data(2, 64)).get(0).get("val_loss"), 1e-9);
+                assertArrayEquals(w.get("dense.kernel"), weights(exported).get("dense.kernel"));
+            }
         }
+    }
+
+    @Test
+    void aResumedFitEndsBitForBitWhereAnUninterruptedOneEnds() {
+        Map<String, float[]> straight;
+        try (FineTunedSavedModel model = linear(); Trainer t = quiet("straight").maxEpochs(6).build()) {
+            t.fit(model, data(1, 16));
+            straight = weights(model);
+        }
+        Path dir = root.resolve("ckpts");
+        Map<String, float[]> halfway;
+        try (FineTunedSavedModel model = linear(); Trainer t = quiet("first").maxEpochs(3)
+                .callbacks(ModelCheckpoint.builder().dirpath(dir).saveLast(true).build()).build()) {
+            t.fit(model, data(1, 16));
+            halfway = weights(model);
+        }
+        assertTrue(Math.abs(halfway.get("dense.bias")[0] - straight.get("dense.bias")[0]) > 1e-3, "3 epochs of 6 "
+                + "should leave the bias short of where 6 take it");
+        try (FineTunedSavedModel model = linear(); Trainer t = quiet("resumed").maxEpochs(6).build()) {
+            t.fit(model, DataSource.loaders(data(1, 16), null), CkptPath.of(dir.resolve("last.ckpt")));
+            assertEquals(6, t.view().currentEpoch());
+            assertEquals(6 * 4, t.view().globalStep());
+            Map<String, float[]> resumed = weights(model);
+            // the variables and Adam's moments both come back: without either the run would end elsewhere
+            assertArrayEquals(straight.get("dense.kernel"), resumed.get("dense.kernel"), 0f);
+            assertArrayEquals(straight.get("dense.bias"), resumed.get("dense.bias"), 0f);
+        }
+    }
+
+    @Test
+    void aGraphThatComputesItsOwnLossIsFineTunedThroughIt() {
+        try (FineTunedSavedModel model = FineTunedSavedModel.builder(root.resolve("linear")).signature("train")
+                .input("features", 0).lossOutput("loss", "labels")
+                .optimizer(() -> OptimizerConfig.of(Adam.builder().lr(0.1f).build())).build();
+             Trainer t = quiet("own-loss").maxEpochs(10).build()) {
+            double before = t.validate(model, data(2, 64)).get(0).get("val_loss");
+            t.fit(model, data(1, 16));
+            double after = t.validate(model, data(2, 64)).get(0).get("val_loss");
+            assertTrue(after < before / 4, "val_loss " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void aClassifierLearnsWithSoftmaxCrossEntropyAndOnlyVariablesThatReachTheLossAreTuned() {
+        SplittableRandom rng = new SplittableRandom(5);
+        float[] x = new float[N * 3];
+        long[] y = new long[N];
+        for (int i = 0; i < N; i++) {
+            for (int f = 0; f < 3; f++) {
+                x[i * 3 + f] = (float) rng.nextGaussian();
+            }
+            y[i] = x[i * 3] + x[i * 3 + 1] > 0 ? 1 : 0;
+        }
+        DataLoader blobs = DataLoader.of(TensorDataset.builder().data(x, new ai.djl.ndarray.types.Shape(3))
+                .labels(y).build()).batchSize(16).build();
+        try (FineTunedSavedModel model = FineTunedSavedModel.builder(root.resolve("classifier"))
+                .input("features", 0).loss(GraphLoss.SPARSE_SOFTMAX_CROSS_ENTROPY, "logits")
+                .optimizer(() -> OptimizerConfig.of(Adam.builder().lr(0.1f).build())).build();
+             Trainer t = quiet("classifier").maxEpochs(10).build()) {
+            assertEquals(List.of("w"), model.variableNames());
+            double before = t.validate(model, blobs).get(0).get("val_loss");
+            assertEquals(Math.log(2), before, 1e-6); // zero weights: uniform over two classes
+            t.fit(model, blobs);
+            double after = t.validate(model, blobs).get(0).get("val_loss");
+            assertTrue(after < 0.5 * before, "val_loss " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void wrongNamesAndGraphsWithoutVariablesFailNamingWhatTheSavedModelHas() {
+        var constants = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("constants")).input("features", 0)
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
+        assertTrue(constants.getMessage().contains("no float32 variable to fine-tune"), constants.getMessage());
+        var output = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).input("features", 0).loss(GraphLoss.MEAN_SQUARED_ERROR, "logits")
+                .build());
+        assertTrue(output.getMessage().contains("no output 'logits'; its outputs are [prediction]"),
+                output.getMessage());
+        var label = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).signature("train").input("features", 0).lossOutput("loss", "y")
+                .build());
+        assertTrue(label.getMessage().contains("no input 'y'"), label.getMessage());
+        assertTrue(label.getMessage().contains("labels"), label.getMessage());
+        var signature = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).signature("fit").input("features", 0)
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
+        assertTrue(signature.getMessage().contains("no signature 'fit'"), signature.getMessage());
+        var variable = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).input("features", 0).trainable("dense/weights")
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
+        assertTrue(variable.getMessage().contains("[dense/kernel, dense/bias]"), variable.getMessage());
+        var unreachable = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("classifier")).input("features", 0).trainable("w", "unused")
+                .loss(GraphLoss.SPARSE_SOFTMAX_CROSS_ENTROPY, "logits").build());
+        assertTrue(unreachable.getMessage().contains("'unused' does not reach the loss"), unreachable.getMessage());
+        var noGradient = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("classifier")).signature("train").input("features", 0)
+                .lossOutput("loss", "labels").build());
+        assertTrue(noGradient.getMessage().contains("No gradient defined for op: SparseSoftmaxCrossEntropyWithLogits"),
+                noGradient.getMessage());
+        var noLoss = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).input("features", 0).build());
+        assertTrue(noLoss.getMessage().contains("say what to minimise"), noLoss.getMessage());
     }
 }
