@@ -21,7 +21,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,24 +71,9 @@ final class SavedModelGraphBlock extends AbstractBlock implements AutoCloseable 
             this.labels = spec.labelInput();
             this.loss = spec.lossOutput().expect(TFloat32.class);
         } else {
-            Output<TFloat32> out = spec.lossOutput().expect(TFloat32.class);
-            if (spec.lossKind() == GraphLoss.MEAN_SQUARED_ERROR) {
-                Placeholder<TFloat32> y = tf.withName("labels").placeholder(TFloat32.class);
-                var squared = tf.math.squaredDifference(out, y);
-                this.loss = tf.withName("loss").math.mean(tf.reshape(squared, tf.constant(new long[] {-1})),
-                        tf.constant(0)).asOutput();
-                this.labels = y.asOutput();
-            } else {
-                Placeholder<TInt64> y = tf.withName("labels").placeholder(TInt64.class);
-                // From ops that have C++ gradients (SparseSoftmaxCrossEntropyWithLogits has none in TensorFlow's
-                // C++ gradient registry, which graph gradients use): -mean(sum(onehot(y) * log_softmax(out), 1)).
-                var classes = tf.gather(tf.shape(out), tf.constant(1), tf.constant(0));
-                var picked = tf.math.mul(tf.oneHot(y, classes, tf.constant(1f), tf.constant(0f)),
-                        tf.nn.logSoftmax(out));
-                this.loss = tf.withName("loss").math.neg(tf.math.mean(tf.sum(picked, tf.constant(1)),
-                        tf.constant(0))).asOutput();
-                this.labels = y.asOutput();
-            }
+            GraphLoss.Built built = spec.lossKind().build(tf, spec.lossOutput().expect(TFloat32.class));
+            this.labels = built.labels();
+            this.loss = built.loss();
         }
         this.variables = reachingTheLoss(graph, spec);
         try {
