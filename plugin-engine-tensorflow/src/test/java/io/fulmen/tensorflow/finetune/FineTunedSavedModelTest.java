@@ -28,6 +28,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,13 +142,17 @@ class FineTunedSavedModelTest {
     }
 
     @Test
-    void fitRecoversTheTrueWeightsThroughTensorFlowsGradients() {
-        try (FineTunedSavedModel model = linear(); Trainer t = quiet("recover").maxEpochs(40).build()) {
+    void fitRecoversTheTrueWeightsThroughTensorFlowsGradients() throws IOException {
+        try (FineTunedSavedModel model = linear(); Trainer t = Trainer.builder().defaultRootDir(root.resolve("recover"))
+                .logger("csv").logEveryNSteps(10).maxEpochs(40).build()) {
             assertEquals(List.of("dense/kernel", "dense/bias"), model.variableNames());
             double before = t.validate(model, data(2, 64)).get(0).get("val_loss");
             t.fit(model, data(1, 16), data(2, 64));
             double after = t.validate(model, data(2, 64)).get(0).get("val_loss");
             assertTrue(after < before * 1e-3, "val_loss " + before + " -> " + after);
+            List<Double> logged = column(root.resolve("recover/fulmen_logs/version_0/metrics.csv"), "train_loss");
+            assertEquals(16, logged.size(), logged.toString()); // 160 steps, every 10th
+            assertTrue(logged.get(15) < logged.get(0) * 1e-3, logged.toString());
             Map<String, float[]> w = weights(model);
             assertArrayEquals(TRUE_W, w.get("dense.kernel"), 0.02f);
             assertArrayEquals(new float[] {TRUE_B}, w.get("dense.bias"), 0.02f);
@@ -178,6 +184,21 @@ class FineTunedSavedModelTest {
                 assertArrayEquals(w.get("dense.kernel"), weights(exported).get("dense.kernel"));
             }
         }
+    }
+
+    /** The non-empty values of one column of a CSV logger's metrics file. */
+    private static List<Double> column(Path csv, String name) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        int index = List.of(lines.get(0).split(",", -1)).indexOf(name);
+        assertTrue(index >= 0, lines.get(0));
+        List<Double> values = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (index < cells.length && !cells[index].isEmpty()) {
+                values.add(Double.parseDouble(cells[index]));
+            }
+        }
+        return values;
     }
 
     @Test
