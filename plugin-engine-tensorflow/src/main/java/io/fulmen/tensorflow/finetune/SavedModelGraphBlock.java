@@ -151,6 +151,12 @@ final class SavedModelGraphBlock extends AbstractBlock implements AutoCloseable 
      * signature of the SavedModel to {@code dir}: a SavedModel that TensorFlow serves with the fine-tuned values.
      */
     synchronized void export(Path dir) throws IOException {
+        List<String> resource = opsOfType(bundle.graph(), "VarHandleOp");
+        if (!resource.isEmpty()) {
+            throw new IllegalStateException("cannot export: TensorFlow Java's exporter saves VariableV2 variables "
+                    + "only, and this graph also holds resource variables " + resource + " whose values would be "
+                    + "lost; save the fine-tuned values with Fulmen's checkpoints instead");
+        }
         if (assigns == null) {
             Ops tf = Ops.create(bundle.graph()).withSubScope(prefix + "_write_back");
             writeBack = new ArrayList<>();

@@ -25,6 +25,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -91,6 +92,17 @@ class FineTunedSavedModelTest {
             SavedModelBundle.exporter(root.resolve("classifier").toString())
                     .withFunction(SessionFunction.create(signature, s))
                     .withFunction(SessionFunction.create(train, s)).export();
+        }
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            // a resource variable, as TF2 and Keras make them (TensorFlow Java's exporter saves no value for it)
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            var kernel = tf.withName("kernel").varHandleOp(TFloat32.class, Shape.of(3, 1),
+                    VarHandleOp.sharedName("kernel"));
+            Signature signature = Signature.builder().key("serving_default").input("features", x)
+                    .output("prediction", tf.linalg.matMul(x, tf.readVariableOp(kernel, TFloat32.class))).build();
+            SavedModelBundle.exporter(root.resolve("resource").toString())
+                    .withFunction(SessionFunction.create(signature, s)).export();
         }
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -273,6 +285,11 @@ class FineTunedSavedModelTest {
                 .builder(root.resolve("constants")).input("features", 0)
                 .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
         assertTrue(constants.getMessage().contains("no float32 variable to fine-tune"), constants.getMessage());
+        var resource = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("resource")).input("features", 0)
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
+        assertTrue(resource.getMessage().contains("[kernel] are resource variables (VarHandleOp"),
+                resource.getMessage());
         var output = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
                 .builder(root.resolve("linear")).input("features", 0).loss(GraphLoss.MEAN_SQUARED_ERROR, "logits")
                 .build());
