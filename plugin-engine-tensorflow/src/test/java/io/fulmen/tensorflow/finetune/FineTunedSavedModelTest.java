@@ -189,6 +189,14 @@ class FineTunedSavedModelTest {
             assertEquals(N, predicted.size());
             assertEquals(expected, predicted.get(0), 1e-5f);
 
+            // the same module, its tuned variables moved to DJL's TensorFlow engine, evaluates alike there; fit there
+            // is refused before any work, pointing at the default engine
+            try (Trainer onTensorFlow = quiet("on-tf").engine("TensorFlow").build()) {
+                assertEquals(after, onTensorFlow.validate(model, data(2, 64)).get(0).get("val_loss"), 1e-9);
+                var refused = assertThrows(IllegalStateException.class, () -> onTensorFlow.fit(model, data(1, 16)));
+                assertTrue(refused.getMessage().contains("engine(\"PyTorch\")"), refused.getMessage());
+            }
+
             model.exportSavedModel(root.resolve("exported"));
             try (FineTunedSavedModel exported = FineTunedSavedModel.builder(root.resolve("exported"))
                     .input("features", 0).loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build()) {
