@@ -10,6 +10,7 @@ import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.tensorflow.TensorFlowEngineProvider;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.exceptions.TensorFlowException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,13 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
                 List.copyOf(b.outputs), b.lossKind, b.lossOutput, b.labelInput, b.labelColumn, List.copyOf(b.trainable));
         this.optimizers = b.optimizers;
         TensorFlowEngineProvider.load();
-        SavedModelBundle bundle = SavedModelBundle.load(b.dir.toString(), b.tags.toArray(new String[0]));
+        SavedModelBundle bundle;
+        try {
+            bundle = SavedModelBundle.load(b.dir.toString(), b.tags.toArray(new String[0]));
+        } catch (TensorFlowException e) {
+            throw new IllegalArgumentException("cannot load the SavedModel in " + b.dir + " with tags " + b.tags
+                    + ": " + e.getMessage(), e);
+        }
         try {
             this.block = new SavedModelGraphBlock(bundle, GraphSpec.resolve(bundle, "the SavedModel in " + b.dir,
                     settings), settings.tags());
@@ -97,7 +104,7 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
 
     /**
      * Exports the SavedModel with the fine-tuned values to {@code dir} (a new folder): the same signatures and
-     * tags, servable by TensorFlow or loadable by {@code SavedModelModule}. The loss and gradient ops fine-tuning
+     * tags, the variables holding the tuned values. The loss and gradient ops fine-tuning
      * added ride along, unused by the signatures.
      */
     public void exportSavedModel(Path dir) {
@@ -129,6 +136,10 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
     /** The named outputs of the signature, in the order the builder named them. */
     @Override
     public Object predictStep(Batch batch, int batchIdx) {
+        if (settings.outputs().isEmpty()) {
+            throw new IllegalStateException("name what to predict: builder.output(name) for each output of "
+                    + "signature '" + settings.signature() + "' to return");
+        }
         return forward(feed(batch, false));
     }
 

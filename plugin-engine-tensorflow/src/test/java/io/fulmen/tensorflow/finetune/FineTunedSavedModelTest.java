@@ -325,6 +325,10 @@ class FineTunedSavedModelTest {
                 .lossOutput("loss", "labels").build());
         assertTrue(noGradient.getMessage().contains("No gradient defined for op: SparseSoftmaxCrossEntropyWithLogits"),
                 noGradient.getMessage());
+        var tags = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
+                .builder(root.resolve("linear")).tags("train").input("features", 0)
+                .loss(GraphLoss.MEAN_SQUARED_ERROR, "prediction").build());
+        assertTrue(tags.getMessage().contains("with tags [train]"), tags.getMessage());
         var noLoss = assertThrows(IllegalArgumentException.class, () -> FineTunedSavedModel
                 .builder(root.resolve("linear")).input("features", 0).build());
         assertTrue(noLoss.getMessage().contains("say what to minimise"), noLoss.getMessage());
