@@ -52,8 +52,8 @@ public final class TensorFlowEngineProvider implements EngineProvider {
         return new TensorFlowEngine();
     }
 
-    /** Extracts the natives if needed and loads DJL's TensorFlow engine; idempotent. */
-    static synchronized void load() {
+    /** Extracts the natives if needed and loads DJL's TensorFlow engine (TensorFlow Java needs them too); idempotent. */
+    public static synchronized void load() {
         TensorFlowNatives.install();
         if (!Engine.getAllEngines().contains(NAME)) {
             Engine.registerEngine(new TfEngineProvider());
