@@ -6,6 +6,8 @@ import io.fulmen.examples.fashion.FashionMnistDataModule;
 import io.fulmen.examples.fashion.LitClassifier;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.TrainerBuilder;
+import io.fulmen.runtime.logger.CsvLogger;
+import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.RunStatus;
 import io.fulmen.tensorboard.TensorBoardLogger;
 
@@ -14,6 +16,7 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,19 +25,23 @@ import java.util.Map;
  * flushed to disk; (2) the cost of logging every step in training: the core MLP (784-128-10, Adam, batch 64) with
  * the TensorBoard logger at log_every_n_steps=1 against no logger, in interleaved rounds of the same steps; rounds
  * where other processes used more than 0.15 core are not counted. Last line: {@code tensorboard: with/without = R}
- * (median of per-round ratios of median step times).
+ * (median of per-round ratios of median step times). Between the two, what one step's {@code logMetrics} costs the
+ * training thread, for the TensorBoard and the CSV logger.
  */
 public final class TensorBoardBenchmark {
     private static final int SCALARS = Integer.getInteger("tb.scalars", 1_000_000);
     private static final int STEPS = Integer.getInteger("tb.steps", 200);
     private static final int ROUNDS = Integer.getInteger("tb.rounds", 31);
     private static final double BUSY = 0.15;
+    private static final int HANDOVER_CALLS = Integer.getInteger("tb.handoverCalls", 20_000);
 
     private TensorBoardBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("fulmen-tb-bench");
         throughput(dir.resolve("throughput"));
+        handOver("tensorboard", new TensorBoardLogger(dir.resolve("handover")));
+        handOver("csv", new CsvLogger(dir.resolve("handover-csv")));
 
         FashionMnistDataModule data = FashionMnistDataModule.builder().batchSize(64).build();
         data.prepareData();
@@ -60,6 +67,32 @@ public final class TensorBoardBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "logged %,d scalars (one event each) in %.2f s, flushed: %,.0f events/s%n",
                 SCALARS, seconds, SCALARS / seconds);
+    }
+
+    /**
+     * What logging one step costs the training thread: {@link #HANDOVER_CALLS} calls of {@code logMetrics} with a
+     * step's two scalars, one every ~200 microseconds (a fast training step, so the writer keeps up as in training),
+     * each timed alone. Issue 14's target: at most 5 microseconds.
+     */
+    private static void handOver(String name, ExperimentLogger logger) {
+        long[] nanos = new long[HANDOVER_CALLS];
+        for (int pass = 0; pass < 2; pass++) { // the first pass warms the JIT up
+            for (int i = 0; i < HANDOVER_CALLS; i++) {
+                Map<String, Double> metrics = Map.of("train_loss", 1.0 / (i + 1), "train_acc", i * 1e-6);
+                long start = System.nanoTime();
+                logger.logMetrics(metrics, pass * HANDOVER_CALLS + i);
+                nanos[i] = System.nanoTime() - start;
+                long until = System.nanoTime() + 200_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        logger.finish(RunStatus.SUCCESS);
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "%s logMetrics on the training thread (2 scalars, every 200 us, %,d calls): "
+                + "median %.2f us, p99 %.2f us, max %.1f us%n", name, HANDOVER_CALLS, nanos[HANDOVER_CALLS / 2] / 1e3,
+                nanos[HANDOVER_CALLS * 99 / 100] / 1e3, nanos[HANDOVER_CALLS - 1] / 1e3);
     }
 
     /** One timed run of {@link #STEPS} training steps; the median step time in milliseconds. */

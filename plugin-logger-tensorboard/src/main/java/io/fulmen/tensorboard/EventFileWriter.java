@@ -1,5 +1,6 @@
 package io.fulmen.tensorboard;
 
+import io.fulmen.logging.HandOffQueue;
 import io.fulmen.tensorboard.proto.Event;
 
 import java.io.BufferedOutputStream;
@@ -12,16 +13,14 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Appends {@link Event}s to one event file from a background thread. {@link #add} only enqueues; when the bounded
- * queue is full it blocks the caller until the writer catches up (back-pressure, never a dropped event). The file is
+ * Appends {@link Event}s to one event file from a background thread. {@link #add} only enqueues, without waking the
+ * writer ({@link HandOffQueue}); when the bounded queue is full it blocks the caller until the writer catches up
+ * (back-pressure, never a dropped event). The file is
  * flushed every {@code flushSecs}, on {@link #flush()} and on {@link #close()}. The first record is the
  * {@code file_version "brain.Event:2"} event. All methods are thread-safe.
  */
@@ -35,7 +34,7 @@ public final class EventFileWriter implements AutoCloseable {
 
     private final Path file;
     private final OutputStream out;
-    private final BlockingQueue<Object> queue;
+    private final HandOffQueue queue;
     private final long flushNanos;
     private final Thread thread;
     private volatile boolean closed;
@@ -70,7 +69,7 @@ public final class EventFileWriter implements AutoCloseable {
         }
         this.file = file;
         this.out = out;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queue = new HandOffQueue(queueCapacity);
         this.flushNanos = (long) (flushSecs * 1e9);
         // The file-version record is written before the thread starts, so it is always first.
         try {
@@ -82,6 +81,7 @@ public final class EventFileWriter implements AutoCloseable {
         }
         this.thread = new Thread(this::run, "fulmen-tensorboard-writer" + (file == null ? "" : "-" + file.getFileName()));
         thread.setDaemon(true);
+        queue.consumer(thread);
         thread.start();
     }
 
@@ -123,7 +123,7 @@ public final class EventFileWriter implements AutoCloseable {
     /** Enqueues {@code event}; blocks while the queue is full. */
     public void add(Event event) {
         ensureOpen();
-        put(event);
+        put(event, false);
     }
 
     /**
@@ -132,14 +132,14 @@ public final class EventFileWriter implements AutoCloseable {
      */
     public void add(Supplier<Event> build) {
         ensureOpen();
-        put(new Deferred(build));
+        put(new Deferred(build), false);
     }
 
     /** Writes every event added so far and flushes the file; rethrows a write failure of the writer thread. */
     public void flush() {
         ensureOpen();
         CountDownLatch done = new CountDownLatch(1);
-        put(new FlushRequest(done));
+        put(new FlushRequest(done), true);
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -161,7 +161,7 @@ public final class EventFileWriter implements AutoCloseable {
         boolean interrupted = false;
         while (true) {
             try {
-                queue.put(CLOSE);
+                queue.put(CLOSE, true);
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -192,9 +192,9 @@ public final class EventFileWriter implements AutoCloseable {
         }
     }
 
-    private void put(Object item) {
+    private void put(Object item, boolean urgent) {
         try {
-            queue.put(item);
+            queue.put(item, urgent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new InterruptedIOException("interrupted while queueing an event"));
@@ -211,24 +211,13 @@ public final class EventFileWriter implements AutoCloseable {
     // ---------------------------------------------------------------- writer thread
 
     private void run() {
-        long nextFlush = System.nanoTime() + flushNanos;
+        long nextFlush = Long.MAX_VALUE;
+        long lastItem = System.nanoTime();
         boolean dirty = false;
         while (true) {
-                long wait = nextFlush - System.nanoTime();
-                Object item;
-                try {
-                    item = dirty ? queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS) : queue.take();
-                } catch (InterruptedException e) {
-                    // Only close() ends this thread: producers may be blocked on the queue.
-                    continue;
-                }
-                if (item == null || (dirty && System.nanoTime() - nextFlush >= 0)) {
-                    flushQuietly();
-                    dirty = false;
-                }
-                if (item == null) {
-                    continue;
-                }
+            Object item;
+            while ((item = queue.poll()) != null) {
+                lastItem = System.nanoTime();
                 if (item == CLOSE) {
                     flushQuietly();
                     closeQuietly();
@@ -248,14 +237,19 @@ public final class EventFileWriter implements AutoCloseable {
                         fail(e);
                     }
                 }
-                if (!dirty) {
-                    dirty = true;
-                    nextFlush = System.nanoTime() + flushNanos;
-                }
                 if (flushNanos == 0) {
                     flushQuietly();
-                    dirty = false;
+                } else if (!dirty) {
+                    dirty = true;
+                    nextFlush = lastItem + flushNanos;
                 }
+            }
+            long now = System.nanoTime();
+            if (dirty && now - nextFlush >= 0) {
+                flushQuietly();
+                dirty = false;
+            }
+            queue.awaitItems(dirty ? Math.max(0, nextFlush - now) : Long.MAX_VALUE, lastItem);
         }
     }
 

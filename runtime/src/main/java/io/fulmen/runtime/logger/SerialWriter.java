@@ -1,68 +1,104 @@
 package io.fulmen.runtime.logger;
 
+import io.fulmen.logging.HandOffQueue;
+
 import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a logger's file writes one after another on a thread of its own, so formatting and I/O stay off the training
- * thread. The thread starts with the first write and ends after a few idle seconds (a logger that is never finished
- * leaves no thread behind); it is a daemon, so it never keeps the JVM alive. The first failure is kept and thrown by
- * the next {@link #submit} or {@link #await}: a write error reaches the training thread one call later, never lost.
+ * thread, which only appends to a {@link HandOffQueue} (no wake-up per write). The thread starts with the first write
+ * and ends after a few idle seconds (a logger that is never finished leaves no thread behind); it is a daemon, so it
+ * never keeps the JVM alive. The first failure is kept and thrown by the next {@link #submit} or {@link #await}: a
+ * write error reaches the training thread one call later, never lost.
  */
 final class SerialWriter {
-    private static final long IDLE_SECONDS = 5;
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final ThreadPoolExecutor executor;
-    private Future<?> last;
+    private final String threadName;
+    private final HandOffQueue queue = new HandOffQueue(Integer.MAX_VALUE);
+    /** The writer thread while it runs; guarded by {@code this}, so that a write is never queued as it ends. */
+    private Thread thread;
     private volatile RuntimeException failure;
 
+    /** Marks the point {@link #await} waits for. */
+    private record Barrier(CountDownLatch passed) {}
+
     SerialWriter(String threadName) {
-        executor = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.allowCoreThreadTimeOut(true);
+        this.threadName = threadName;
     }
 
     /** Queues {@code write} after every write queued before it; throws an earlier write's failure first. */
     synchronized void submit(Runnable write) {
         rethrow();
-        last = executor.submit(() -> {
-            if (failure != null) {
-                return;
-            }
-            try {
-                write.run();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        });
+        enqueue(write, false);
     }
 
     /** Waits until every queued write has run; throws the first failure. */
-    synchronized void await() {
-        if (last != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    last.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+    void await() {
+        CountDownLatch passed = new CountDownLatch(1);
+        synchronized (this) {
+            enqueue(new Barrier(passed), true);
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                passed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         rethrow();
+    }
+
+    private void enqueue(Object item, boolean urgent) {
+        if (thread == null) {
+            thread = new Thread(this::run, threadName);
+            thread.setDaemon(true);
+            queue.consumer(thread);
+            thread.start();
+        }
+        try {
+            queue.put(item, urgent); // never blocks: the queue is unbounded
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing a write", e);
+        }
+    }
+
+    private void run() {
+        long lastItem = System.nanoTime();
+        while (true) {
+            Object item;
+            while ((item = queue.poll()) != null) {
+                lastItem = System.nanoTime();
+                if (item instanceof Barrier b) {
+                    b.passed().countDown();
+                } else if (failure == null) {
+                    try {
+                        ((Runnable) item).run();
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                }
+            }
+            long idle = System.nanoTime() - lastItem;
+            if (idle >= IDLE_NANOS) {
+                synchronized (this) { // writes are queued under this lock: none can slip in as the thread ends
+                    if (queue.isEmpty()) {
+                        thread = null;
+                        return;
+                    }
+                }
+                continue;
+            }
+            queue.awaitItems(IDLE_NANOS - idle, lastItem);
+        }
     }
 
     private void rethrow() {
