@@ -72,16 +72,39 @@ public final class CheckpointReader {
      * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
      * @throws IOException when the file cannot be read
      */
-    @SuppressWarnings("try") // the checksums are closed early on failure, before the arrays they read
     public static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
+        return read(file, manager, into, true);
+    }
+
+    /**
+     * As {@link #read(Path, NDManager, Map)}, except that an array of {@code into} that differs in data type or shape
+     * from the tensor of its name is left alone: that tensor is created on {@code manager}, for the caller to report
+     * the difference in its own terms (as restoring a module's parameters does).
+     *
+     * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
+     * @throws IOException when the file cannot be read
+     */
+    public static Checkpoint readReusing(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
+        return read(file, manager, into, false);
+    }
+
+    @SuppressWarnings("try") // the checksums are closed early on failure, before the arrays they read
+    private static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> targets, boolean strict)
+            throws IOException {
         CheckpointFile.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout layout = readLayout(file, channel);
+            Map<String, NDArray> into = strict ? targets : new LinkedHashMap<>(targets);
             long total = 0;
             for (Entry entry : layout.entries) {
                 NDArray target = into.get(entry.name());
                 if (target != null && (target.getDataType() != entry.type()
                         || !target.getShape().equals(new Shape(entry.shape())))) {
+                    if (!strict) {
+                        into.remove(entry.name());
+                        total += entry.length();
+                        continue;
+                    }
                     throw new IllegalArgumentException(file + ": tensor " + ManifestIndex.quote(entry.name()) + " is "
                             + CheckpointFile.DTYPE_NAMES.get(entry.type()) + " " + Arrays.toString(entry.shape())
                             + ", but the array to read it into is " + target.getDataType() + " "
