@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.data.DataSource;
 import io.fulmen.optim.Sgd;
+import io.fulmen.runtime.checkpoint.CheckpointFormatException;
 import io.fulmen.runtime.checkpoint.CheckpointReader;
 import io.fulmen.runtime.checkpoint.FulmenCheckpointIO;
 import io.fulmen.spi.CheckpointData;
@@ -19,6 +20,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -129,6 +131,31 @@ class ResumeIntoParametersTest {
                     assertTrue(io.loadsInto.get(0).containsValue(w), p.getKey());
                     assertArrayEquals(saved.get("model/" + p.getKey()).toFloatArray(), w.toFloatArray(), p.getKey());
                 });
+            }
+        }
+    }
+
+    @Test
+    void aCorruptCheckpointResumedIntoABuiltModuleFailsNamingTheFileAndTheTensor() throws Exception {
+        var train = Fixtures.loader(Fixtures.blobs(128, 8, 9), 16, true);
+        Path ckpt = root.resolve("c.ckpt");
+        try (var m = model()) {
+            try (var t = trainer(3, new RecordingIO(), new ExactResumeTest.SaveAt(3, ckpt)).build()) {
+                t.fit(m, DataSource.loaders(train, null));
+            }
+            String tensor;
+            long offset;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                tensor = CheckpointReader.read(ckpt, manager).tensors().keySet().iterator().next();
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(ckpt);
+            offset = 64; // the first tensor starts right after the 64-byte header
+            bytes[(int) offset] ^= 0x01;
+            java.nio.file.Files.write(ckpt, bytes);
+            try (var t = trainer(6, new RecordingIO()).build()) {
+                CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                        () -> t.fit(m, DataSource.loaders(train, null), CkptPath.of(ckpt)));
+                assertEquals(ckpt + ": tensor '" + tensor + "' is corrupt (CRC32C mismatch)", e.getMessage());
             }
         }
     }

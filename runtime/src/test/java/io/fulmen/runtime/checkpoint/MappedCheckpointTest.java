@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -171,5 +172,34 @@ class MappedCheckpointTest {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    @Test
+    void readReusingFillsMatchingArraysLeavesOthersAloneAndRefusesACorruptTensorNamingIt() throws IOException {
+        Path file = dir.resolve("r.ckpt");
+        CheckpointWriter.write(file, Checkpoint.builder()
+                .tensor("w", manager.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3)))
+                .tensor("b", manager.create(new float[] {7, 8, 9})).build());
+        NDArray w = manager.zeros(new Shape(2, 3));
+        NDArray wrongShape = manager.zeros(new Shape(4));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checkpoint read = CheckpointReader.readReusing(file, m, Map.of("w", w, "b", wrongShape));
+            assertSame(w, read.tensors().get("w"));
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, w.toFloatArray());
+            NDArray b = read.tensors().get("b");
+            assertTrue(b != wrongShape && b.getManager() == m, "b must be created on the given manager");
+            assertArrayEquals(new float[] {7, 8, 9}, b.toFloatArray());
+            assertArrayEquals(new float[4], wrongShape.toFloatArray());
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        long offset;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            offset = CheckpointReader.readLayout(file, channel).entries().get(0).offset();
+        }
+        bytes[(int) offset + 5] ^= 0x02;
+        Path bad = Files.write(dir.resolve("bad.ckpt"), bytes);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> CheckpointReader.readReusing(bad, manager, Map.of("w", w)));
+        assertEquals(bad + ": tensor 'w' is corrupt (CRC32C mismatch)", e.getMessage());
     }
 }
