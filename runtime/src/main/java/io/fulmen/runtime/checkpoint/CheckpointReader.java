@@ -153,10 +153,11 @@ public final class CheckpointReader {
      * by {@link #read(Path, NDManager)}. Every check of {@link #read(Path, NDManager)} runs, and every tensor's
      * checksum passes before its array is created.
      *
-     * <p>What a mapping costs later: the first write to each page of such an array copies that page (a
-     * copy-on-write fault, about what a fresh page costs on first touch), so the first optimizer step after such a
-     * load pays what {@link #read(Path, NDManager)} pays up front; arrays only read (evaluation, prediction) never
-     * pay it, and share the page cache's memory. The file itself is never written. A mapping stays valid when the
+     * <p>What a mapping costs later: the first write to each 4 KiB page of such an array copies that page (a
+     * copy-on-write fault), which costs more than a whole {@link #read(Path, NDManager)} of it ({@code benchmarks/run
+     * checkpoint} prints both): map what is only read (weights for evaluation or prediction, values to copy
+     * elsewhere), and read what training writes, or read it into the arrays it goes to. Arrays only read never pay
+     * it, and share the page cache's memory. The file itself is never written. A mapping stays valid when the
      * file is replaced by a rename or deleted, as Fulmen's writer and checkpoint I/O do; a file cut shorter in place
      * while mapped (by another program) makes the process crash on the next access to the lost pages. A mapping is
      * released when its arrays are closed and the garbage collector has collected them. A file this process may not
