@@ -1,9 +1,11 @@
 package io.fulmen.spi;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Writes, reads and removes checkpoint files (Lightning's {@code CheckpointIO}); a {@link Strategy} owns one and
@@ -23,6 +25,17 @@ public interface CheckpointIO {
 
     /** Reads the checkpoint at {@code file}, its tensors created on {@code manager}. Pending saves complete first. */
     CheckpointData load(Path file, NDManager manager);
+
+    /**
+     * Reads the checkpoint at {@code file}, filling the arrays of {@code into} in place where it can: a tensor named
+     * by a key of {@code into}, of that array's data type and shape, may be read into that array (the returned data
+     * then holds that very array), any other is created on {@code manager}. Resuming a built model this way spares a
+     * second copy of its parameters. On failure the arrays of {@code into} may hold part of the file's data. The
+     * default ignores {@code into}.
+     */
+    default CheckpointData load(Path file, NDManager manager, Map<String, NDArray> into) {
+        return load(file, manager);
+    }
 
     /** Removes the checkpoint at {@code file} (a no-op when it does not exist), after the saves issued before. */
     void remove(Path file);

@@ -10,6 +10,7 @@ import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One process on one device (Lightning's {@code SingleDeviceStrategy}), and the base for strategies of one's own:
@@ -114,6 +115,11 @@ public class SingleDeviceStrategy implements Strategy {
     @Override
     public CheckpointData loadCheckpoint(Path file, NDManager manager) {
         return checkpointIO().load(file, manager);
+    }
+
+    @Override
+    public CheckpointData loadCheckpoint(Path file, NDManager manager, Map<String, NDArray> into) {
+        return checkpointIO().load(file, manager, into);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How training runs on devices and processes (Lightning's {@code Strategy}): it owns execution. The loops call only
@@ -114,6 +115,14 @@ public interface Strategy {
 
     /** Loads a checkpoint through the checkpoint I/O; every process reads. */
     CheckpointData loadCheckpoint(Path file, NDManager manager);
+
+    /**
+     * Loads a checkpoint through the checkpoint I/O, reading into the arrays of {@code into} where it can (see
+     * {@link CheckpointIO#load(Path, NDManager, Map)}); every process reads. The default ignores {@code into}.
+     */
+    default CheckpointData loadCheckpoint(Path file, NDManager manager, Map<String, NDArray> into) {
+        return loadCheckpoint(file, manager);
+    }
 
     /** Removes a checkpoint through the checkpoint I/O, on the process that {@link #writesCheckpoints()}. */
     void removeCheckpoint(Path file);

@@ -41,7 +41,20 @@ import java.util.Map;
  *       its best case.
  * </ul>
  * For information, each round also times a load into new tensors ({@link CheckpointReader#read(Path, NDManager)})
- * against a raw read into new tensors of the same kind (fresh memory costs page faults on both sides).
+ * against a raw read into new tensors of the same kind (fresh memory costs page faults on both sides), and the
+ * figures for loading into new tensors that a resume pays, against the raw read into touched memory:
+ * <ul>
+ *   <li><b>new/read</b>: {@link CheckpointReader#read(Path, NDManager)}, fresh memory faulted in (and zeroed by the
+ *       kernel) while the file is copied into it.
+ *   <li><b>new/map</b>: {@link CheckpointReader#map}, arrays over a private mapping of the page cache: the
+ *       checksum pass faults the pages in, nothing is zeroed or copied.
+ *   <li><b>first write</b>: one in-place op over every loaded tensor ({@code muli(1)}, as an optimizer step writes
+ *       every parameter), minus the same op right after on the same tensors: what the load left to pay later (the
+ *       copy-on-write faults of a mapping; next to nothing after a read). The op on the model's touched tensors is
+ *       printed for scale.
+ *   <li><b>map+copy</b>: a mapped load copied into the model's touched tensors ({@code w.muli(0).addi(saved)}, as a
+ *       fit resume restores built parameters), against the load straight into them.
+ * </ul>
  *
  * <p>The page cache cannot be dropped without root, so each read follows its own write at once and both sides read
  * from the page cache alike. After a warm-up round, each of {@code checkpoint.rounds} rounds runs the checkpoint
@@ -61,8 +74,15 @@ public final class CheckpointBenchmark {
     private final int tensorCount = Integer.getInteger("checkpoint.tensors", 10);
     private final int rounds = Integer.getInteger("checkpoint.rounds", 7);
 
+    /**
+     * The times of the extra figures, in seconds: loads into new tensors by read and by map, the first write after
+     * each less the second, the write on touched memory, and a mapped load copied into the model.
+     */
+    private record Fresh(double read, double map, double afterRead, double afterMap, double writeTouched,
+            double mapCopy) {}
+
     private record Round(double save, double load, double rawWrite, double rawRead, double freshLoad,
-            double freshRawRead) {
+            double freshRawRead, Fresh fresh) {
         double saveRatio() {
             return save / rawWrite;
         }
@@ -73,6 +93,31 @@ public final class CheckpointBenchmark {
 
         double freshRatio() {
             return freshLoad / freshRawRead;
+        }
+
+        /** Speed of a load into new tensors by read, against the raw read into touched memory. */
+        double newReadRatio(long bytes) {
+            return bytes / fresh.read / rawRead;
+        }
+
+        /** Speed of a mapped load, against the raw read into touched memory. */
+        double newMapRatio(long bytes) {
+            return bytes / fresh.map / rawRead;
+        }
+
+        /** As {@link #newMapRatio}, counting the copy-on-write faults of the first write to the load's time. */
+        double newMapWithWriteRatio(long bytes) {
+            return bytes / (fresh.map + fresh.afterMap) / rawRead;
+        }
+
+        /** As {@link #newReadRatio}, counting what the first write still pays. */
+        double newReadWithWriteRatio(long bytes) {
+            return bytes / (fresh.read + fresh.afterRead) / rawRead;
+        }
+
+        /** Speed of a mapped load copied into the model, against the raw read into touched memory. */
+        double mapCopyRatio(long bytes) {
+            return bytes / fresh.mapCopy / rawRead;
         }
     }
 
@@ -121,14 +166,16 @@ public final class CheckpointBenchmark {
                 boolean checkpointFirst = r % 2 == 0;
                 double[] ckpt = null;
                 double[] raw = null;
+                Fresh fresh = null;
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == checkpointFirst) {
                         ckpt = checkpointSide(checkpoint, model, ckptFile, bytes);
+                        fresh = freshSide(checkpoint, model, ckptFile);
                     } else {
                         raw = rawSide(memory, rawTarget, shape, rawFile, bytes);
                     }
                 }
-                Round round = new Round(ckpt[0], ckpt[1], raw[0], raw[1], ckpt[2], raw[2]);
+                Round round = new Round(ckpt[0], ckpt[1], raw[0], raw[1], ckpt[2], raw[2], fresh);
                 String label = r == 0 ? "warm-up" : "round " + r;
                 System.out.printf(Locale.ROOT, "%s (%s first): save %.0f MB/s, raw write %.0f MB/s (%.2f); "
                                 + "load %.0f MB/s, raw read %.0f MB/s (%.2f); into new tensors: load %.0f MB/s, "
@@ -136,6 +183,13 @@ public final class CheckpointBenchmark {
                         checkpointFirst ? "checkpoint" : "raw", round.save / MB, round.rawWrite / MB,
                         round.saveRatio(), round.load / MB, round.rawRead / MB, round.loadRatio(),
                         round.freshLoad / MB, round.freshRawRead / MB, round.freshRatio());
+                System.out.printf(Locale.ROOT, "  into new tensors vs raw read into touched memory: new/read %.0f ms "
+                                + "(%.2f), new/map %.0f ms (%.2f); first write after read +%.0f ms, after map +%.0f ms "
+                                + "(touched: %.0f ms); with it: read %.2f, map %.2f; map+copy into the model %.0f ms "
+                                + "(%.2f)%n", fresh.read * 1e3, round.newReadRatio(bytes), fresh.map * 1e3,
+                        round.newMapRatio(bytes), fresh.afterRead * 1e3, fresh.afterMap * 1e3,
+                        fresh.writeTouched * 1e3, round.newReadWithWriteRatio(bytes),
+                        round.newMapWithWriteRatio(bytes), fresh.mapCopy * 1e3, round.mapCopyRatio(bytes));
                 if (r > 0) {
                     measured.add(round);
                 }
@@ -145,6 +199,12 @@ public final class CheckpointBenchmark {
             double fresh = median(measured.stream().mapToDouble(Round::freshRatio).toArray());
             System.out.printf(Locale.ROOT, "median save/raw write = %.3f, median load/raw read = %.3f "
                     + "(into new tensors, for information: %.3f)%n", save, load, fresh);
+            System.out.printf(Locale.ROOT, "into new tensors / raw read into touched memory, median [min-max]: "
+                    + "read %s, map %s; counting the first write: read %s, map %s; map+copy into the model %s%n",
+                    spread(measured, x -> x.newReadRatio(bytes)), spread(measured, x -> x.newMapRatio(bytes)),
+                    spread(measured, x -> x.newReadWithWriteRatio(bytes)),
+                    spread(measured, x -> x.newMapWithWriteRatio(bytes)),
+                    spread(measured, x -> x.mapCopyRatio(bytes)));
             System.out.printf(Locale.ROOT, "checkpoint: min(save,load) speed / raw speed = %.3f%n",
                     Math.min(save, load));
         } finally {
@@ -181,6 +241,48 @@ public final class CheckpointBenchmark {
         long t3 = System.nanoTime();
         Files.delete(file);
         return new double[] {bytes / seconds(t0, t1), bytes / (load / 1e9), bytes / seconds(t2, t3)};
+    }
+
+    /**
+     * Loads the saved checkpoint into new tensors by read and by map, timing each load and the first in-place write
+     * over its tensors, the same write on the model's touched tensors, and a mapped load copied into the model.
+     */
+    private static Fresh freshSide(Checkpoint checkpoint, Map<String, NDArray> model, Path file) throws IOException {
+        CheckpointWriter.write(file, checkpoint);
+        double[] read;
+        try (NDManager fresh = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            Checkpoint loaded = CheckpointReader.read(file, fresh);
+            read = new double[] {seconds(t0, System.nanoTime()), firstWriteCost(loaded)};
+        }
+        double[] mapped;
+        try (NDManager fresh = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            Checkpoint loaded = CheckpointReader.map(file, fresh);
+            mapped = new double[] {seconds(t0, System.nanoTime()), firstWriteCost(loaded)};
+        }
+        long t0 = System.nanoTime();
+        model.values().forEach(a -> a.muli(1));
+        double touched = seconds(t0, System.nanoTime());
+        double copy;
+        try (NDManager fresh = NDManager.newBaseManager()) {
+            long t1 = System.nanoTime();
+            Checkpoint loaded = CheckpointReader.map(file, fresh);
+            model.forEach((name, w) -> w.muli(0).addi(loaded.tensors().get(name)));
+            copy = seconds(t1, System.nanoTime());
+        }
+        Files.delete(file);
+        System.gc(); // unmaps the closed arrays' mappings before the next round
+        return new Fresh(read[0], mapped[0], read[1], mapped[1], touched, copy);
+    }
+
+    /** The first in-place write over the checkpoint's tensors less the second: what the first one pays extra. */
+    private static double firstWriteCost(Checkpoint loaded) {
+        long t0 = System.nanoTime();
+        loaded.tensors().values().forEach(a -> a.muli(1));
+        long t1 = System.nanoTime();
+        loaded.tensors().values().forEach(a -> a.muli(1));
+        return Math.max(0, seconds(t0, t1) - seconds(t1, System.nanoTime()));
     }
 
     /**
@@ -237,6 +339,12 @@ public final class CheckpointBenchmark {
 
     private static double seconds(long from, long to) {
         return (to - from) / 1e9;
+    }
+
+    private static String spread(List<Round> rounds, java.util.function.ToDoubleFunction<Round> figure) {
+        double[] values = rounds.stream().mapToDouble(figure).toArray();
+        return String.format(Locale.ROOT, "%.3f [%.3f-%.3f]", median(values), Arrays.stream(values).min().orElse(0),
+                Arrays.stream(values).max().orElse(0));
     }
 
     private static double median(double[] values) {

@@ -1,11 +1,16 @@
 package io.fulmen.runtime;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.fulmen.LightningModule;
 import io.fulmen.TrainerView;
 import io.fulmen.callback.Callback;
 import io.fulmen.logging.RunDirectory;
 import io.fulmen.runtime.checkpoint.Checkpoint;
 import io.fulmen.runtime.checkpoint.CheckpointLocator;
+import io.fulmen.runtime.checkpoint.SavedWeights;
 import io.fulmen.spi.ExperimentLogger;
 import io.fulmen.spi.Strategy;
 import org.slf4j.Logger;
@@ -13,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -104,5 +111,21 @@ final class CheckpointConnector {
      */
     static Checkpoint read(Strategy strategy, Path file, NDManager manager) {
         return Checkpoint.of(strategy.loadCheckpoint(file, manager));
+    }
+
+    /**
+     * As {@link #read(Strategy, Path, NDManager)}, reading the saved values of {@code module}'s created parameters
+     * straight into them where the checkpoint I/O can (Fulmen's own does; the checkpoint then holds those very
+     * arrays): a resume or weights load then copies each parameter once, from the file, instead of twice. On
+     * failure those parameters may hold part of the file's values.
+     */
+    static Checkpoint read(Strategy strategy, Path file, NDManager manager, LightningModule module) {
+        Map<String, NDArray> into = new HashMap<>();
+        for (Pair<String, Parameter> named : module.block().getParameters()) {
+            if (named.getValue().isInitialized()) {
+                into.put(SavedWeights.MODEL + named.getKey(), named.getValue().getArray());
+            }
+        }
+        return Checkpoint.of(strategy.loadCheckpoint(file, manager, into));
     }
 }

@@ -1,10 +1,12 @@
 package io.fulmen.runtime;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.spi.CheckpointData;
 import io.fulmen.spi.CheckpointIO;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Checkpoint I/O from a plugin bundle, every call run with the bundle's class loader as the context class loader. */
 final class InBundleCheckpointIO implements CheckpointIO {
@@ -31,6 +33,16 @@ final class InBundleCheckpointIO implements CheckpointIO {
         ClassLoader previous = ContextLoader.enter(loader);
         try {
             return delegate.load(file, manager);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public CheckpointData load(Path file, NDManager manager, Map<String, NDArray> into) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.load(file, manager, into);
         } finally {
             ContextLoader.exit(previous);
         }

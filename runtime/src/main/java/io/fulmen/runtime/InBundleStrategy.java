@@ -15,6 +15,7 @@ import io.fulmen.spi.StrategyContext;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** A strategy from a plugin bundle, every call run with the bundle's class loader as the context class loader. */
 final class InBundleStrategy implements Strategy {
@@ -221,6 +222,16 @@ final class InBundleStrategy implements Strategy {
         ClassLoader previous = ContextLoader.enter(loader);
         try {
             return delegate.loadCheckpoint(file, manager);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+    }
+
+    @Override
+    public CheckpointData loadCheckpoint(Path file, NDManager manager, Map<String, NDArray> into) {
+        ClassLoader previous = ContextLoader.enter(loader);
+        try {
+            return delegate.loadCheckpoint(file, manager, into);
         } finally {
             ContextLoader.exit(previous);
         }

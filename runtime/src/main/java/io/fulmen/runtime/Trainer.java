@@ -144,7 +144,8 @@ public final class Trainer implements AutoCloseable {
         }
         call(Stage.FIT, module, data, file, run -> {
             FitLoop.Resume resume = file == null ? null
-                    : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager()), file.toString());
+                    : new FitLoop.Resume(CheckpointConnector.read(strategy, file, run.manager(), module),
+                            file.toString());
             new FitLoop(run, DataSources.of(module, data, Stage.FIT), resume).run();
             return null;
         });
@@ -208,7 +209,7 @@ public final class Trainer implements AutoCloseable {
     private List<Map<String, Double>> evaluate(Stage stage, LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
         List<Map<String, Double>> metrics = call(stage, module, data, file, run -> {
-            loadWeights(run, file);
+            loadWeights(run, module, file);
             DataSources sources = DataSources.of(module, data, stage);
             return stage == Stage.TEST ? Loops.test(run, sources) : Loops.validate(run, sources);
         });
@@ -255,7 +256,7 @@ public final class Trainer implements AutoCloseable {
     public Predictions<Object> predict(LightningModule module, DataSource data, CkptPath ckpt) {
         Path file = resolve(ckpt);
         return call(Stage.PREDICT, module, data, file, run -> {
-            loadWeights(run, file);
+            loadWeights(run, module, file);
             NDManager memory = NDManager.newBaseManager(strategy.rootDevice(), settings.engine());
             try {
                 Loops.PredictOutputs outputs = Loops.predict(run, DataSources.of(module, data, Stage.PREDICT),
@@ -299,9 +300,10 @@ public final class Trainer implements AutoCloseable {
         return ckpt == null ? null : CheckpointConnector.resolve(ckpt, callbacks.callbacks(), state);
     }
 
-    private void loadWeights(RunContext run, Path file) {
+    private void loadWeights(RunContext run, LightningModule module, Path file) {
         if (file != null) {
-            Loops.restoreWeights(run, CheckpointConnector.read(strategy, file, run.manager()), file.toString());
+            Loops.restoreWeights(run, CheckpointConnector.read(strategy, file, run.manager(), module),
+                    file.toString());
         }
     }
 

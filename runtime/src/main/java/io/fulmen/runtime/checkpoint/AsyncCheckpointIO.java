@@ -90,6 +90,12 @@ public final class AsyncCheckpointIO implements CheckpointIO {
     }
 
     @Override
+    public CheckpointData load(Path file, NDManager manager, Map<String, NDArray> into) {
+        flush();
+        return writer.load(file, manager, into);
+    }
+
+    @Override
     public synchronized void remove(Path file) {
         rethrowFailure();
         submit(() -> writer.remove(file));

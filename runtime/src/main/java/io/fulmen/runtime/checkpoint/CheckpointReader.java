@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class CheckpointReader {
 
     private CheckpointReader() {}
 
-    private record Layout(JsonObject manifest, List<Entry> entries) {}
+    record Layout(JsonObject manifest, List<Entry> entries) {}
 
     /**
      * Reads the checkpoint in {@code file}, creating its tensors on {@code manager} (in the file's order). On
@@ -71,16 +72,39 @@ public final class CheckpointReader {
      * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
      * @throws IOException when the file cannot be read
      */
-    @SuppressWarnings("try") // the checksums are closed early on failure, before the arrays they read
     public static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
+        return read(file, manager, into, true);
+    }
+
+    /**
+     * As {@link #read(Path, NDManager, Map)}, except that an array of {@code into} that differs in data type or shape
+     * from the tensor of its name is left alone: that tensor is created on {@code manager}, for the caller to report
+     * the difference in its own terms (as restoring a module's parameters does).
+     *
+     * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
+     * @throws IOException when the file cannot be read
+     */
+    public static Checkpoint readReusing(Path file, NDManager manager, Map<String, NDArray> into) throws IOException {
+        return read(file, manager, into, false);
+    }
+
+    @SuppressWarnings("try") // the checksums are closed early on failure, before the arrays they read
+    private static Checkpoint read(Path file, NDManager manager, Map<String, NDArray> targets, boolean strict)
+            throws IOException {
         CheckpointFile.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout layout = readLayout(file, channel);
+            Map<String, NDArray> into = strict ? targets : new LinkedHashMap<>(targets);
             long total = 0;
             for (Entry entry : layout.entries) {
                 NDArray target = into.get(entry.name());
                 if (target != null && (target.getDataType() != entry.type()
                         || !target.getShape().equals(new Shape(entry.shape())))) {
+                    if (!strict) {
+                        into.remove(entry.name());
+                        total += entry.length();
+                        continue;
+                    }
                     throw new IllegalArgumentException(file + ": tensor " + ManifestIndex.quote(entry.name()) + " is "
                             + CheckpointFile.DTYPE_NAMES.get(entry.type()) + " " + Arrays.toString(entry.shape())
                             + ", but the array to read it into is " + target.getDataType() + " "
@@ -123,6 +147,44 @@ public final class CheckpointReader {
     }
 
     /**
+     * Reads the checkpoint in {@code file} without copying its tensors where the engine allows: on PyTorch's CPU,
+     * each array wraps a private (copy-on-write) memory mapping of the file, so a file in the page cache loads at
+     * the speed of one checksum pass over it, with no page zeroed or copied; other engines and devices are read as
+     * by {@link #read(Path, NDManager)}. Every check of {@link #read(Path, NDManager)} runs, and every tensor's
+     * checksum passes before its array is created.
+     *
+     * <p>What a mapping costs later: the first write to each 4 KiB page of such an array copies that page (a
+     * copy-on-write fault), which costs more than a whole {@link #read(Path, NDManager)} of it ({@code benchmarks/run
+     * checkpoint} prints both): map what is only read (weights for evaluation or prediction, values to copy
+     * elsewhere), and read what training writes, or read it into the arrays it goes to. Arrays only read never pay
+     * it, and share the page cache's memory. The file itself is never written. A mapping stays valid when the
+     * file is replaced by a rename or deleted, as Fulmen's writer and checkpoint I/O do; a file cut shorter in place
+     * while mapped (by another program) makes the process crash on the next access to the lost pages. A mapping is
+     * released when its arrays are closed and the garbage collector has collected them. A file this process may not
+     * open for writing (Java maps privately only through such a channel; nothing is written) is read instead.
+     *
+     * @throws CheckpointFormatException when the file is not a valid checkpoint this reader can read
+     * @throws IOException when the file cannot be read or mapped
+     */
+    public static Checkpoint map(Path file, NDManager manager) throws IOException {
+        if (!isPyTorchCpu(manager)) {
+            return read(file, manager);
+        }
+        CheckpointFile.requireLittleEndian();
+        FileChannel channel;
+        try {
+            // Java maps privately only through a channel open for writing; the file is never written.
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            return read(file, manager); // a read-only file or file system (or none: read says which)
+        }
+        try (channel) {
+            Layout layout = readLayout(file, channel);
+            return new Checkpoint(layout.manifest, MappedTensors.map(file, channel, layout.entries, manager));
+        }
+    }
+
+    /**
      * Reads only the manifest of {@code file}: the header, the manifest and the tensor index are checked, the
      * tensors neither read nor checksummed. Cheap whatever the file's size.
      *
@@ -135,7 +197,7 @@ public final class CheckpointReader {
         }
     }
 
-    private static Layout readLayout(Path file, FileChannel channel) throws IOException {
+    static Layout readLayout(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
         if (size == 0) {
             throw new CheckpointFormatException(file, "the file is empty, not a Fulmen checkpoint");
@@ -223,7 +285,7 @@ public final class CheckpointReader {
         return new Layout(ManifestIndex.manifestObject(file, root), ManifestIndex.index(file, root, manifestOffset));
     }
 
-    private static void checkPadding(Path file, FileChannel channel, long position, Entry entry) throws IOException {
+    static void checkPadding(Path file, FileChannel channel, long position, Entry entry) throws IOException {
         int gap = (int) (entry.offset() - position);
         if (gap == 0) {
             return;
@@ -297,7 +359,7 @@ public final class CheckpointReader {
         target.set(buffer.rewind());
     }
 
-    private static boolean isPyTorchCpu(NDManager manager) {
+    static boolean isPyTorchCpu(NDManager manager) {
         return "PyTorch".equals(manager.getEngine().getEngineName()) && Device.cpu().equals(manager.getDevice());
     }
 

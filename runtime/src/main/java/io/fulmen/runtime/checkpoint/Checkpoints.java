@@ -36,7 +36,8 @@ public final class Checkpoints {
     public static <T extends LightningModule> T loadFromCheckpoint(Class<T> type, Path file,
                                                                    Map<String, ?> overrides) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Checkpoint ckpt = CheckpointReader.read(file, manager);
+            // Mapped: the saved values are copied once, from the page cache, into the module's deferred initialisers.
+            Checkpoint ckpt = CheckpointReader.map(file, manager);
             JsonObject hp = ckpt.manifest().getAsJsonObject("hyper_parameters");
             Map<String, Object> values = new HashMap<>();
             if (hp != null) {

@@ -1,5 +1,6 @@
 package io.fulmen.runtime.checkpoint;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fulmen.spi.CheckpointData;
 import io.fulmen.spi.CheckpointIO;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The default checkpoint I/O: Fulmen's own file format ({@code docs/checkpoint-format.md}), written atomically in
@@ -33,6 +35,19 @@ public final class FulmenCheckpointIO implements CheckpointIO {
     public CheckpointData load(Path file, NDManager manager) {
         try {
             return CheckpointReader.read(file, manager).toData();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads each tensor matching an array of {@code into} in type and shape into that array
+     * ({@link CheckpointReader#readReusing}).
+     */
+    @Override
+    public CheckpointData load(Path file, NDManager manager, Map<String, NDArray> into) {
+        try {
+            return CheckpointReader.readReusing(file, manager, into).toData();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read checkpoint " + file + ": " + e.getMessage(), e);
         }

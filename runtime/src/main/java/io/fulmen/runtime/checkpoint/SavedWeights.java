@@ -36,7 +36,7 @@ public final class SavedWeights {
         private final String origin;
 
         public SavedValue(NDArray saved, String name, String origin) {
-            ByteBuffer b = saved.toByteBuffer();
+            ByteBuffer b = saved.toByteBuffer(true); // the array's own memory where the engine allows: one copy
             this.bytes = new byte[b.remaining()];
             b.get(bytes);
             this.savedShape = saved.getShape();
@@ -51,9 +51,7 @@ public final class SavedWeights {
                 throw new IllegalArgumentException(origin + ": parameter '" + name + "' has shape " + savedShape
                         + " in the checkpoint but the module builds " + shape);
             }
-            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
-            direct.put(bytes).flip();
-            NDArray value = manager.create(direct, savedShape, savedType);
+            NDArray value = createFrom(bytes, manager, savedShape, savedType);
             if (savedType == dataType) {
                 return value;
             }
@@ -61,6 +59,25 @@ public final class SavedWeights {
             value.close();
             return cast;
         }
+    }
+
+    /**
+     * The saved value as a new array: on PyTorch's CPU copied once into a fresh tensor's memory; elsewhere through a
+     * direct buffer the engine takes (allocateDirect zero-fills it first, one more pass over the memory).
+     */
+    private static NDArray createFrom(byte[] bytes, NDManager manager, Shape shape, DataType type) {
+        if (bytes.length > 0 && CheckpointReader.isPyTorchCpu(manager)) {
+            NDArray array = manager.create(shape, type);
+            ByteBuffer view = array.toByteBuffer(true);
+            if (view.isDirect() && view.remaining() == bytes.length) {
+                view.put(bytes);
+                return array;
+            }
+            array.close();
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
+        direct.put(bytes).flip();
+        return manager.create(direct, shape, type);
     }
 
     /** Makes each parameter of {@code params} start from its saved value: now if created, else when created. */

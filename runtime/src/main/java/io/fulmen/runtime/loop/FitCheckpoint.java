@@ -133,8 +133,10 @@ final class FitCheckpoint {
                         throw new IllegalArgumentException(origin + ": parameter '" + named.getKey() + "' has shape "
                                 + saved.getShape() + " in the checkpoint but " + w.getShape() + " in the module");
                     }
-                    // x*0 + saved is bitwise saved for the finite values of a live parameter.
-                    w.muli(0).addi(saved.toDevice(w.getDevice(), false));
+                    if (saved != w) { // else the checkpoint I/O read it into the parameter already
+                        // x*0 + saved is bitwise saved for the finite values of a live parameter.
+                        w.muli(0).addi(saved.toDevice(w.getDevice(), false));
+                    }
                 } else {
                     p.setInitializer(new SavedWeights.SavedValue(saved, named.getKey(), origin));
                 }
