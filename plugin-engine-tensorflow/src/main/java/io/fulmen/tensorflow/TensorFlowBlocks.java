@@ -1,5 +1,6 @@
 package io.fulmen.tensorflow;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * Runs on TensorFlow the blocks whose operation DJL's TensorFlow engine lacks, with the block's own parameters:
- * {@link Linear} as a matrix product (DJL's {@code linear} is "Not implemented" there), {@link Dropout} outside
+ * {@link Linear} as one fused TensorFlow operation ({@link LinearOp}) or else a matrix product and a sum (DJL's
+ * {@code linear} is "Not implemented" there), {@link Dropout} outside
  * training as the identity, and {@link SequentialBlock} child by child so that its children get the same treatment.
  * Every other block runs as DJL runs it; {@link UnsupportedBlocks} names, before a loop starts, those that cannot.
  */
@@ -29,6 +31,7 @@ final class TensorFlowBlocks {
      */
     private final Map<NDArray, NDArray> transposed = new IdentityHashMap<>();
     private NDManager cacheCall;
+    private final LinearOp fused = new LinearOp();
 
     NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
         if (block instanceof SequentialBlock sequential) {
@@ -50,13 +53,20 @@ final class TensorFlowBlocks {
     /** y = x W^T + b over the last axis of x, whatever the leading axes (as DJL's and PyTorch's linear). */
     private NDArray linear(Block block, ParameterStore parameters, NDArray x, boolean training) {
         ParameterList own = block.getDirectParameters();
-        NDArray weight = parameters.getValue(own.get("weight"), x.getDevice(), training);
+        // the manager's device, not x.getDevice(): the same device, without asking TensorFlow for each new array
+        Device device = x.getManager().getDevice();
+        NDArray weight = parameters.getValue(own.get("weight"), device, training);
+        NDArray bias = own.contains("bias") ? parameters.getValue(own.get("bias"), device, training) : null;
         Shape shape = x.getShape();
         long in = shape.get(shape.dimension() - 1);
         NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, in);
-        NDArray y = flat.matMul(transposedWeight(weight, x.getManager()));
-        if (own.contains("bias")) {
-            y = y.add(parameters.getValue(own.get("bias"), x.getDevice(), training));
+        NDArray weightT = transposedWeight(weight, x.getManager());
+        NDArray y = bias == null ? null : fused.apply(flat, weightT, bias);
+        if (y == null) {
+            y = flat.matMul(weightT);
+            if (bias != null) {
+                y = y.add(bias);
+            }
         }
         if (shape.dimension() != 2) {
             long[] out = shape.getShape().clone();

@@ -1,0 +1,57 @@
+package io.fulmen.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused linear operation against DJL's matMul + add, on DJL's TensorFlow engine. */
+class LinearOpTest {
+    @BeforeAll
+    static void natives() {
+        TensorFlowEngineProvider.load();
+    }
+
+    @Test
+    void oneFusedOperationGivesWhatMatMulPlusAddGives() {
+        LinearOp op = new LinearOp();
+        try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
+            NDArray x = m.randomUniform(-1, 1, new Shape(5, 32));
+            NDArray weightT = m.randomUniform(-1, 1, new Shape(32, 10));
+            NDArray bias = m.randomUniform(-1, 1, new Shape(10));
+            NDArray y;
+            try (NDManager batch = m.newSubManager()) {
+                x.attach(batch);
+                y = op.apply(x, weightT, bias);
+                assertNotNull(y, "a small float layer is fused");
+                assertEquals(new Shape(5, 10), y.getShape());
+                assertEquals(batch, y.getManager(), "the result belongs to the input's memory");
+                assertArrayEquals(x.matMul(weightT).add(bias).toFloatArray(), y.toFloatArray(), 1e-5f);
+            }
+            assertTrue(y.isReleased(), "freed with the input's manager");
+        }
+    }
+
+    @Test
+    void otherTypesAndLargeLayersAreLeftToDjl() {
+        LinearOp op = new LinearOp();
+        try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
+            NDArray x = m.ones(new Shape(2, 4));
+            NDArray weightT = m.ones(new Shape(4, 3));
+            NDArray bias = m.ones(new Shape(3));
+            assertNull(op.apply(x.toType(DataType.FLOAT64, false), weightT.toType(DataType.FLOAT64, false),
+                    bias.toType(DataType.FLOAT64, false)));
+            long in = LinearOp.MAX_FUSED_WEIGHTS / 8 + 1;
+            assertNull(op.apply(m.ones(new Shape(2, in)), m.ones(new Shape(in, 8)), m.ones(new Shape(8))));
+            assertNotNull(op.apply(x, weightT, bias), "still fused after declining those");
+        }
+    }
+}
