@@ -20,47 +20,62 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * y = x W^T + b on 2-D float arrays of a small layer as one TensorFlow operation: {@code _FusedMatMul} with the bias
- * fused in ({@code fused_ops = [BiasAdd]}), the kernel TensorFlow's own graph optimizer puts in place of MatMul +
- * BiasAdd. DJL's arrays offer no fused operations, so this builds the operation with TensorFlow's C API on DJL's eager
- * context and wraps the result as DJL would: one operation per layer and batch instead of DJL's matMul + add. It takes
- * W^T already transposed (the kernel's {@code transpose_b} measured slower than a product with a transposed weight).
+ * y = x W^T + b on 2-D float arrays as one TensorFlow operation, with the bias fused in ({@code fused_ops =
+ * [BiasAdd]}), the kernel TensorFlow's own graph optimizer puts in place of MatMul + BiasAdd: oneDNN's
+ * {@code _MklNativeFusedMatMul} (what TensorFlow's oneDNN rewrite runs for MatMul is oneDNN too), else Eigen's
+ * {@code _FusedMatMul} on small layers only. DJL's arrays offer no fused operations, so this builds the operation with
+ * TensorFlow's C API on DJL's eager context and wraps the result as DJL would: one operation per layer and batch
+ * instead of DJL's matMul + add, with the same results (measured bit-equal on oneDNN).
  *
- * <p>Other shapes, types and larger layers ({@link #MAX_FUSED_WEIGHTS}) return null: the caller then runs DJL's
- * operations. A fused operation the TensorFlow build turns down (no kernel for the device) also returns null, and
- * the fused path stays off from then on.
+ * <p>It takes W^T already transposed (the kernels' {@code transpose_b} measured slower than a product with a
+ * transposed weight). Other shapes and types return null: the caller then runs DJL's operations. A kernel the
+ * TensorFlow build turns down (none for the device) is not asked again; when none is left, this returns null.
  */
 final class LinearOp {
-    private static final String FUSED = "_FusedMatMul";
+    private static final String ONEDNN = "_MklNativeFusedMatMul";
+    private static final String EIGEN = "_FusedMatMul";
+    /** The label TensorFlow's oneDNN rewrite gives the oneDNN kernels it puts in place of the standard ones. */
+    private static final String ONEDNN_LABEL = "MklNameChangeOp";
     private static final byte[] BIAS_ADD = "BiasAdd".getBytes(StandardCharsets.US_ASCII);
     private static final Constructor<TfNDArray> WRAP = wrapper();
     /**
-     * The largest weight fused. The fused kernel is Eigen's, while TensorFlow runs a plain MatMul with oneDNN: on a
-     * 784x128 weight at batch 256 the fused pass measured ~15% slower than MatMul + Add, while on small layers
-     * (128x10) the saved operation wins. Larger layers keep DJL's matMul + add.
+     * The largest weight Eigen's kernel fuses: on a 784x128 weight at batch 256 it measured ~15% slower than oneDNN's
+     * MatMul + Add, while on small layers (128x10) the saved operation wins.
      */
-    static final long MAX_FUSED_WEIGHTS = 16_384;
+    static final long MAX_EIGEN_WEIGHTS = 16_384;
 
-    private volatile boolean fusedWorks = WRAP != null;
+    private volatile boolean oneDnnWorks = WRAP != null;
+    private volatile boolean eigenWorks = WRAP != null;
 
     /**
      * x W^T + b as one operation, with {@code transposedWeight} = W^T (in, out), or null when it cannot run so (the
      * caller then uses DJL's operations). x must be 2-D: the caller checks, this does not ask again.
      */
     NDArray apply(NDArray x, NDArray transposedWeight, NDArray bias) {
-        if (!fusedWorks || !(x instanceof TfNDArray tx) || !(transposedWeight instanceof TfNDArray tw)
-                || !(bias instanceof TfNDArray tb) || tw.getShape().size() > MAX_FUSED_WEIGHTS
+        if (!(oneDnnWorks || eigenWorks) || !(x instanceof TfNDArray tx)
+                || !(transposedWeight instanceof TfNDArray tw) || !(bias instanceof TfNDArray tb)
                 || tw.getShape().dimension() != 2 || tb.getShape().dimension() != 1
                 || x.getDataType() != DataType.FLOAT32 || tw.getDataType() != DataType.FLOAT32
                 || tb.getDataType() != DataType.FLOAT32) {
             return null;
         }
         TfNDManager manager = tx.getManager();
-        TFE_TensorHandle result;
-        try {
-            result = execute(manager, tx, tw, tb);
-        } catch (RuntimeException refused) {
-            fusedWorks = false; // e.g. no _FusedMatMul kernel on this device: DJL's operations from now on
+        TFE_TensorHandle result = null;
+        if (oneDnnWorks) {
+            try {
+                result = execute(manager, tx, tw, tb, ONEDNN);
+            } catch (RuntimeException refused) {
+                oneDnnWorks = false; // a TensorFlow build without oneDNN's kernels
+            }
+        }
+        if (result == null && eigenWorks && tw.getShape().size() <= MAX_EIGEN_WEIGHTS) {
+            try {
+                result = execute(manager, tx, tw, tb, EIGEN);
+            } catch (RuntimeException refused) {
+                eigenWorks = false; // e.g. no kernel on this device
+            }
+        }
+        if (result == null) {
             return null;
         }
         try {
@@ -71,11 +86,17 @@ final class LinearOp {
         }
     }
 
+    /** Which kernel {@link #apply} uses now: for tests and reports. */
+    String kernel() {
+        return oneDnnWorks ? ONEDNN : eigenWorks ? EIGEN : "none";
+    }
+
     @SuppressWarnings("try")
-    private static TFE_TensorHandle execute(TfNDManager manager, TfNDArray x, TfNDArray transposedWeight, TfNDArray bias) {
+    private static TFE_TensorHandle execute(TfNDManager manager, TfNDArray x, TfNDArray transposedWeight,
+                                            TfNDArray bias, String kernel) {
         try (PointerScope ignored = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
-            TFE_Op op = TFE_Op.newOp(manager.getEagerSession(), FUSED, status);
+            TFE_Op op = TFE_Op.newOp(manager.getEagerSession(), kernel, status);
             status.throwExceptionIfNotOK();
             tensorflow.TFE_OpSetDevice(op, JavacppUtils.toTfDevice(manager.getDevice()), status);
             status.throwExceptionIfNotOK();
@@ -91,6 +112,10 @@ final class LinearOp {
             tensorflow.TFE_OpSetAttrStringList(op, new BytePointer("fused_ops"),
                     new PointerPointer<BytePointer>(1).put(0, new BytePointer(BIAS_ADD)),
                     new SizeTPointer(1).put(BIAS_ADD.length), 1);
+            if (kernel.equals(ONEDNN)) {
+                byte[] label = ONEDNN_LABEL.getBytes(StandardCharsets.US_ASCII);
+                tensorflow.TFE_OpSetAttrString(op, "_kernel", new BytePointer(label), label.length);
+            }
             PointerPointer<TFE_TensorHandle> outputs = new PointerPointer<>(1);
             IntPointer count = new IntPointer(1).put(1);
             tensorflow.TFE_Execute(op, outputs, count, status);

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Runs on TensorFlow the blocks whose operation DJL's TensorFlow engine lacks, with the block's own parameters:
- * {@link Linear} as one fused TensorFlow operation ({@link LinearOp}) or else a matrix product and a sum (DJL's
+ * {@link Linear} as one fused TensorFlow operation ({@link LinearOp}), else a matrix product and a sum (DJL's
  * {@code linear} is "Not implemented" there), {@link Dropout} outside
  * training as the identity, and {@link SequentialBlock} child by child so that its children get the same treatment.
  * Every other block runs as DJL runs it; {@link UnsupportedBlocks} names, before a loop starts, those that cannot.
