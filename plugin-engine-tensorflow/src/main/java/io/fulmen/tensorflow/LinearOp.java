@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * y = x W^T + b on 2-D float arrays as one TensorFlow operation, with the bias fused in ({@code fused_ops =
- * [BiasAdd]}), the kernel TensorFlow's own graph optimizer puts in place of MatMul + BiasAdd: oneDNN's
+ * [BiasAdd]}, or {@code [BiasAdd, Relu]} when a ReLU follows), the kernel TensorFlow's own graph optimizer puts in place of MatMul + BiasAdd: oneDNN's
  * {@code _MklNativeFusedMatMul} (what TensorFlow's oneDNN rewrite runs for MatMul is oneDNN too), else Eigen's
  * {@code _FusedMatMul} on small layers only. DJL's arrays offer no fused operations, so this builds the operation with
  * TensorFlow's C API on DJL's eager context and wraps the result as DJL would: one operation per layer and batch
@@ -37,6 +37,7 @@ final class LinearOp {
     /** The label TensorFlow's oneDNN rewrite gives the oneDNN kernels it puts in place of the standard ones. */
     private static final String ONEDNN_LABEL = "MklNameChangeOp";
     private static final byte[] BIAS_ADD = "BiasAdd".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RELU = "Relu".getBytes(StandardCharsets.US_ASCII);
     private static final Constructor<TfNDArray> WRAP = wrapper();
     /**
      * The largest weight Eigen's kernel fuses: on a 784x128 weight at batch 256 it measured ~15% slower than oneDNN's
@@ -52,6 +53,11 @@ final class LinearOp {
      * caller then uses DJL's operations). x must be 2-D: the caller checks, this does not ask again.
      */
     NDArray apply(NDArray x, NDArray transposedWeight, NDArray bias) {
+        return apply(x, transposedWeight, bias, false);
+    }
+
+    /** As {@link #apply(NDArray, NDArray, NDArray)}, with ReLU applied to the result in the same operation if asked. */
+    NDArray apply(NDArray x, NDArray transposedWeight, NDArray bias, boolean relu) {
         if (!(oneDnnWorks || eigenWorks) || !(x instanceof TfNDArray tx)
                 || !(transposedWeight instanceof TfNDArray tw) || !(bias instanceof TfNDArray tb)
                 || tw.getShape().dimension() != 2 || tb.getShape().dimension() != 1
@@ -63,14 +69,14 @@ final class LinearOp {
         TFE_TensorHandle result = null;
         if (oneDnnWorks) {
             try {
-                result = execute(manager, tx, tw, tb, ONEDNN);
+                result = execute(manager, tx, tw, tb, relu, ONEDNN);
             } catch (RuntimeException refused) {
                 oneDnnWorks = false; // a TensorFlow build without oneDNN's kernels
             }
         }
         if (result == null && eigenWorks && tw.getShape().size() <= MAX_EIGEN_WEIGHTS) {
             try {
-                result = execute(manager, tx, tw, tb, EIGEN);
+                result = execute(manager, tx, tw, tb, relu, EIGEN);
             } catch (RuntimeException refused) {
                 eigenWorks = false; // e.g. no kernel on this device
             }
@@ -93,7 +99,7 @@ final class LinearOp {
 
     @SuppressWarnings("try")
     private static TFE_TensorHandle execute(TfNDManager manager, TfNDArray x, TfNDArray transposedWeight,
-                                            TfNDArray bias, String kernel) {
+                                            TfNDArray bias, boolean relu, String kernel) {
         try (PointerScope ignored = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
             TFE_Op op = TFE_Op.newOp(manager.getEagerSession(), kernel, status);
@@ -109,9 +115,14 @@ final class LinearOp {
                     status);
             status.throwExceptionIfNotOK();
             // the overload taking a PointerPointer: the one taking a plain Pointer passes it by pointer-to-pointer
-            tensorflow.TFE_OpSetAttrStringList(op, new BytePointer("fused_ops"),
-                    new PointerPointer<BytePointer>(1).put(0, new BytePointer(BIAS_ADD)),
-                    new SizeTPointer(1).put(BIAS_ADD.length), 1);
+            int fusedOps = relu ? 2 : 1;
+            PointerPointer<BytePointer> names = new PointerPointer<BytePointer>(fusedOps).put(0, new BytePointer(BIAS_ADD));
+            SizeTPointer lengths = new SizeTPointer(fusedOps).put(0, BIAS_ADD.length);
+            if (relu) {
+                names.put(1, new BytePointer(RELU));
+                lengths.put(1, RELU.length);
+            }
+            tensorflow.TFE_OpSetAttrStringList(op, new BytePointer("fused_ops"), names, lengths, fusedOps);
             if (kernel.equals(ONEDNN)) {
                 byte[] label = ONEDNN_LABEL.getBytes(StandardCharsets.US_ASCII);
                 tensorflow.TFE_OpSetAttrString(op, "_kernel", new BytePointer(label), label.length);

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParameterList;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -19,7 +21,8 @@ import java.util.Map;
  * Runs on TensorFlow the blocks whose operation DJL's TensorFlow engine lacks, with the block's own parameters:
  * {@link Linear} as one fused TensorFlow operation ({@link LinearOp}), else a matrix product and a sum (DJL's
  * {@code linear} is "Not implemented" there), {@link Dropout} outside
- * training as the identity, and {@link SequentialBlock} child by child so that its children get the same treatment.
+ * training as the identity, and {@link SequentialBlock} child by child so that its children get the same treatment (a
+ * Linear followed by DJL's ReLU block runs both as one operation).
  * Every other block runs as DJL runs it; {@link UnsupportedBlocks} names, before a loop starts, those that cannot.
  */
 final class TensorFlowBlocks {
@@ -36,13 +39,20 @@ final class TensorFlowBlocks {
     NDList forward(Block block, ParameterStore parameters, NDList inputs, boolean training) {
         if (block instanceof SequentialBlock sequential) {
             NDList current = inputs;
-            for (var child : sequential.getChildren()) {
-                current = forward(child.getValue(), parameters, current, training);
+            BlockList children = sequential.getChildren();
+            for (int i = 0; i < children.size(); i++) {
+                Block child = children.valueAt(i);
+                if (child instanceof Linear && i + 1 < children.size() && isRelu(children.valueAt(i + 1))) {
+                    current = new NDList(linear(child, parameters, current.singletonOrThrow(), training, true));
+                    i++; // the ReLU ran with the Linear
+                } else {
+                    current = forward(child, parameters, current, training);
+                }
             }
             return current;
         }
         if (block instanceof Linear) {
-            return new NDList(linear(block, parameters, inputs.singletonOrThrow(), training));
+            return new NDList(linear(block, parameters, inputs.singletonOrThrow(), training, false));
         }
         if (block instanceof Dropout && !training) {
             return inputs;
@@ -50,8 +60,16 @@ final class TensorFlowBlocks {
         return block.forward(parameters, inputs, training);
     }
 
-    /** y = x W^T + b over the last axis of x, whatever the leading axes (as DJL's and PyTorch's linear). */
-    private NDArray linear(Block block, ParameterStore parameters, NDArray x, boolean training) {
+    /** DJL's {@code Activation.reluBlock()}: a lambda block named "ReLU", which applies relu to its one array. */
+    private static boolean isRelu(Block block) {
+        return block instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
+    }
+
+    /**
+     * y = x W^T + b over the last axis of x, whatever the leading axes (as DJL's and PyTorch's linear), then
+     * relu(y) if asked.
+     */
+    private NDArray linear(Block block, ParameterStore parameters, NDArray x, boolean training, boolean relu) {
         ParameterList own = block.getDirectParameters();
         // the manager's device, not x.getDevice(): the same device, without asking TensorFlow for each new array
         Device device = x.getManager().getDevice();
@@ -61,11 +79,14 @@ final class TensorFlowBlocks {
         long in = shape.get(shape.dimension() - 1);
         NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, in);
         NDArray weightT = transposedWeight(weight, x.getManager());
-        NDArray y = bias == null ? null : fused.apply(flat, weightT, bias);
+        NDArray y = bias == null ? null : fused.apply(flat, weightT, bias, relu);
         if (y == null) {
             y = flat.matMul(weightT);
             if (bias != null) {
                 y = y.add(bias);
+            }
+            if (relu) {
+                y = y.getNDArrayInternal().relu();
             }
         }
         if (shape.dimension() != 2) {

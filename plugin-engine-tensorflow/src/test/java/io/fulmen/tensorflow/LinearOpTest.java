@@ -55,6 +55,22 @@ class LinearOpTest {
     }
 
     @Test
+    void aFollowingReluRunsInTheSameOperation() {
+        LinearOp op = new LinearOp();
+        try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
+            NDArray x = m.randomUniform(-1, 1, new Shape(8, 16));
+            NDArray weightT = m.randomUniform(-1, 1, new Shape(16, 6));
+            NDArray bias = m.randomUniform(-1, 1, new Shape(6));
+            NDArray y = op.apply(x, weightT, bias, true);
+            assertNotNull(y);
+            float[] expected = x.matMul(weightT).add(bias).getNDArrayInternal().relu().toFloatArray();
+            assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
+            assertTrue(y.lt(0).none().getBoolean(), "negatives were cut");
+            assertTrue(x.matMul(weightT).add(bias).lt(0).any().getBoolean(), "there were negatives to cut");
+        }
+    }
+
+    @Test
     void otherTypesAreLeftToDjl() {
         LinearOp op = new LinearOp();
         try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
