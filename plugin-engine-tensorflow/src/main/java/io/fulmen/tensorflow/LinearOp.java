@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.internal.c_api.TFE_Op;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -28,8 +29,9 @@ import java.nio.charset.StandardCharsets;
  * instead of DJL's matMul + add, with the same results (measured bit-equal on oneDNN).
  *
  * <p>It takes W^T already transposed (the kernels' {@code transpose_b} measured slower than a product with a
- * transposed weight). Other shapes and types return null: the caller then runs DJL's operations. A kernel the
- * TensorFlow build turns down (none for the device) is not asked again; when none is left, this returns null.
+ * transposed weight). Other shapes and types return null: the caller then runs DJL's operations, as it does when
+ * TensorFlow turns the operation down. A kernel turned down for itself rather than for its arrays (none for the
+ * device) is not asked again.
  */
 final class LinearOp {
     private static final String ONEDNN = "_MklNativeFusedMatMul";
@@ -71,14 +73,14 @@ final class LinearOp {
             try {
                 result = execute(manager, tx, tw, tb, relu, ONEDNN);
             } catch (RuntimeException refused) {
-                oneDnnWorks = false; // a TensorFlow build without oneDNN's kernels
+                oneDnnWorks = aboutTheArrays(refused); // else a TensorFlow build without oneDNN's kernels
             }
         }
         if (result == null && eigenWorks && tw.getShape().size() <= MAX_EIGEN_WEIGHTS) {
             try {
                 result = execute(manager, tx, tw, tb, relu, EIGEN);
             } catch (RuntimeException refused) {
-                eigenWorks = false; // e.g. no kernel on this device
+                eigenWorks = aboutTheArrays(refused); // else e.g. no kernel on this device
             }
         }
         if (result == null) {
@@ -90,6 +92,14 @@ final class LinearOp {
             result.close();
             throw new IllegalStateException("cannot wrap a TensorFlow result as DJL's TfNDArray: " + e, e);
         }
+    }
+
+    /**
+     * Whether TensorFlow turned the operation down for these arrays (invalid arguments: the kernel stays in use, and
+     * DJL's operations, run instead, report the problem) rather than for the kernel itself.
+     */
+    private static boolean aboutTheArrays(RuntimeException refused) {
+        return refused instanceof TFInvalidArgumentException;
     }
 
     /** Which kernel {@link #apply} uses now: for tests and reports. */
