@@ -19,6 +19,7 @@ import org.tensorflow.internal.c_api.global.tensorflow;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * y = x W^T + b on 2-D float arrays as one TensorFlow operation, with the bias fused in ({@code fused_ops =
@@ -28,8 +29,8 @@ import java.nio.charset.StandardCharsets;
  * TensorFlow's C API on DJL's eager context and wraps the result as DJL would: one operation per layer and batch
  * instead of DJL's matMul + add, with the same results (measured bit-equal on oneDNN).
  *
- * <p>It takes W^T already transposed (the kernels' {@code transpose_b} measured slower than a product with a
- * transposed weight). Other shapes and types return null: the caller then runs DJL's operations, as it does when
+ * <p>oneDNN's kernel reads W as stored ({@code transpose_b}: no transpose operation, measured as fast as or faster
+ * than a product with W^T); Eigen's is given W^T (its {@code transpose_b} measured ~15% slower). Other shapes and types return null: the caller then runs DJL's operations, as it does when
  * TensorFlow turns the operation down. A kernel turned down for itself rather than for its arrays (none for the
  * device) is not asked again.
  */
@@ -51,18 +52,13 @@ final class LinearOp {
     private volatile boolean eigenWorks = WRAP != null;
 
     /**
-     * x W^T + b as one operation, with {@code transposedWeight} = W^T (in, out), or null when it cannot run so (the
-     * caller then uses DJL's operations). x must be 2-D: the caller checks, this does not ask again.
+     * relu?(x W^T + b) as one operation, or null when it cannot run so (the caller then uses DJL's operations). x must
+     * be 2-D: the caller checks, this does not ask again. oneDNN's kernel reads W as it is (transpose_b); Eigen's
+     * takes W^T from {@code transposedWeight}, asked only then.
      */
-    NDArray apply(NDArray x, NDArray transposedWeight, NDArray bias) {
-        return apply(x, transposedWeight, bias, false);
-    }
-
-    /** As {@link #apply(NDArray, NDArray, NDArray)}, with ReLU applied to the result in the same operation if asked. */
-    NDArray apply(NDArray x, NDArray transposedWeight, NDArray bias, boolean relu) {
-        if (!(oneDnnWorks || eigenWorks) || !(x instanceof TfNDArray tx)
-                || !(transposedWeight instanceof TfNDArray tw) || !(bias instanceof TfNDArray tb)
-                || tw.getShape().dimension() != 2 || tb.getShape().dimension() != 1
+    NDArray apply(NDArray x, NDArray weight, NDArray bias, boolean relu, Supplier<NDArray> transposedWeight) {
+        if (!(oneDnnWorks || eigenWorks) || !(x instanceof TfNDArray tx) || !(weight instanceof TfNDArray tw)
+                || !(bias instanceof TfNDArray tb) || tw.getShape().dimension() != 2 || tb.getShape().dimension() != 1
                 || x.getDataType() != DataType.FLOAT32 || tw.getDataType() != DataType.FLOAT32
                 || tb.getDataType() != DataType.FLOAT32) {
             return null;
@@ -71,14 +67,14 @@ final class LinearOp {
         TFE_TensorHandle result = null;
         if (oneDnnWorks) {
             try {
-                result = execute(manager, tx, tw, tb, relu, ONEDNN);
+                result = execute(manager, tx, tw, true, tb, relu, ONEDNN);
             } catch (RuntimeException refused) {
                 oneDnnWorks = aboutTheArrays(refused); // else a TensorFlow build without oneDNN's kernels
             }
         }
         if (result == null && eigenWorks && tw.getShape().size() <= MAX_EIGEN_WEIGHTS) {
             try {
-                result = execute(manager, tx, tw, tb, relu, EIGEN);
+                result = execute(manager, tx, (TfNDArray) transposedWeight.get(), false, tb, relu, EIGEN);
             } catch (RuntimeException refused) {
                 eigenWorks = aboutTheArrays(refused); // else e.g. no kernel on this device
             }
@@ -108,7 +104,7 @@ final class LinearOp {
     }
 
     @SuppressWarnings("try")
-    private static TFE_TensorHandle execute(TfNDManager manager, TfNDArray x, TfNDArray transposedWeight,
+    private static TFE_TensorHandle execute(TfNDManager manager, TfNDArray x, TfNDArray weight, boolean transposeB,
                                             TfNDArray bias, boolean relu, String kernel) {
         try (PointerScope ignored = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
@@ -118,13 +114,14 @@ final class LinearOp {
             status.throwExceptionIfNotOK();
             tensorflow.TFE_OpAddInput(op, x.getHandle(), status);
             status.throwExceptionIfNotOK();
-            tensorflow.TFE_OpAddInput(op, transposedWeight.getHandle(), status);
+            tensorflow.TFE_OpAddInput(op, weight.getHandle(), status);
             status.throwExceptionIfNotOK();
             // (PointerPointer's one-pointer constructor is a cast, not a list: put the element)
             tensorflow.TFE_OpAddInputList(op, new PointerPointer<TFE_TensorHandle>(1).put(0, bias.getHandle()), 1,
                     status);
             status.throwExceptionIfNotOK();
             // the overload taking a PointerPointer: the one taking a plain Pointer passes it by pointer-to-pointer
+            tensorflow.TFE_OpSetAttrBool(op, "transpose_b", (byte) (transposeB ? 1 : 0));
             int fusedOps = relu ? 2 : 1;
             PointerPointer<BytePointer> names = new PointerPointer<BytePointer>(fusedOps).put(0, new BytePointer(BIAS_ADD));
             SizeTPointer lengths = new SizeTPointer(fusedOps).put(0, BIAS_ADD.length);

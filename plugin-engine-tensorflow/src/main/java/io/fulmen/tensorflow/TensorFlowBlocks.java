@@ -78,10 +78,10 @@ final class TensorFlowBlocks {
         Shape shape = x.getShape();
         long in = shape.get(shape.dimension() - 1);
         NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, in);
-        NDArray weightT = transposedWeight(weight, x.getManager());
-        NDArray y = bias == null ? null : fused.apply(flat, weightT, bias, relu);
+        NDArray y = bias == null ? null
+                : fused.apply(flat, weight, bias, relu, () -> transposedWeight(weight, x.getManager()));
         if (y == null) {
-            y = flat.matMul(weightT);
+            y = flat.matMul(transposedWeight(weight, x.getManager()));
             if (bias != null) {
                 y = y.add(bias);
             }

@@ -25,17 +25,17 @@ class LinearOpTest {
         LinearOp op = new LinearOp();
         try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
             NDArray x = m.randomUniform(-1, 1, new Shape(5, 32));
-            NDArray weightT = m.randomUniform(-1, 1, new Shape(32, 10));
+            NDArray weight = m.randomUniform(-1, 1, new Shape(10, 32));
             NDArray bias = m.randomUniform(-1, 1, new Shape(10));
             NDArray y;
             try (NDManager batch = m.newSubManager()) {
                 x.attach(batch);
-                y = op.apply(x, weightT, bias);
+                y = op.apply(x, weight, bias, false, weight::transpose);
                 assertNotNull(y, "a float layer is fused");
                 assertEquals("_MklNativeFusedMatMul", op.kernel(), "TensorFlow 2.16's Linux build has oneDNN");
                 assertEquals(new Shape(5, 10), y.getShape());
                 assertEquals(batch, y.getManager(), "the result belongs to the input's memory");
-                assertArrayEquals(x.matMul(weightT).add(bias).toFloatArray(), y.toFloatArray(), 1e-5f);
+                assertArrayEquals(x.matMul(weight.transpose()).add(bias).toFloatArray(), y.toFloatArray(), 1e-5f);
             }
             assertTrue(y.isReleased(), "freed with the input's manager");
         }
@@ -46,11 +46,11 @@ class LinearOpTest {
         LinearOp op = new LinearOp();
         try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
             NDArray x = m.randomUniform(-1, 1, new Shape(64, 784));
-            NDArray weightT = m.randomUniform(-1, 1, new Shape(784, 128));
+            NDArray weight = m.randomUniform(-1, 1, new Shape(128, 784));
             NDArray bias = m.randomUniform(-1, 1, new Shape(128));
-            NDArray y = op.apply(x, weightT, bias);
+            NDArray y = op.apply(x, weight, bias, false, weight::transpose);
             assertNotNull(y);
-            assertArrayEquals(x.matMul(weightT).add(bias).toFloatArray(), y.toFloatArray(), 1e-4f);
+            assertArrayEquals(x.matMul(weight.transpose()).add(bias).toFloatArray(), y.toFloatArray(), 1e-4f);
         }
     }
 
@@ -59,14 +59,14 @@ class LinearOpTest {
         LinearOp op = new LinearOp();
         try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
             NDArray x = m.randomUniform(-1, 1, new Shape(8, 16));
-            NDArray weightT = m.randomUniform(-1, 1, new Shape(16, 6));
+            NDArray weight = m.randomUniform(-1, 1, new Shape(6, 16));
             NDArray bias = m.randomUniform(-1, 1, new Shape(6));
-            NDArray y = op.apply(x, weightT, bias, true);
+            NDArray y = op.apply(x, weight, bias, true, weight::transpose);
             assertNotNull(y);
-            float[] expected = x.matMul(weightT).add(bias).getNDArrayInternal().relu().toFloatArray();
-            assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
+            NDArray linear = x.matMul(weight.transpose()).add(bias);
+            assertArrayEquals(linear.getNDArrayInternal().relu().toFloatArray(), y.toFloatArray(), 1e-5f);
             assertTrue(y.lt(0).none().getBoolean(), "negatives were cut");
-            assertTrue(x.matMul(weightT).add(bias).lt(0).any().getBoolean(), "there were negatives to cut");
+            assertTrue(linear.lt(0).any().getBoolean(), "there were negatives to cut");
         }
     }
 
@@ -75,12 +75,13 @@ class LinearOpTest {
         LinearOp op = new LinearOp();
         try (NDManager m = NDManager.newBaseManager("TensorFlow")) {
             NDArray x = m.ones(new Shape(2, 4));
-            NDArray weightT = m.ones(new Shape(4, 3));
+            NDArray weight = m.ones(new Shape(3, 4));
             NDArray bias = m.ones(new Shape(3));
-            assertNull(op.apply(x.toType(DataType.FLOAT64, false), weightT.toType(DataType.FLOAT64, false),
-                    bias.toType(DataType.FLOAT64, false)));
-            assertNull(op.apply(x, weightT, bias.reshape(1, 3)), "a bias that is not a vector");
-            assertNotNull(op.apply(x, weightT, bias), "still fused after declining those");
+            NDArray w64 = weight.toType(DataType.FLOAT64, false);
+            assertNull(op.apply(x.toType(DataType.FLOAT64, false), w64, bias.toType(DataType.FLOAT64, false), false,
+                    w64::transpose));
+            assertNull(op.apply(x, weight, bias.reshape(1, 3), false, weight::transpose), "a bias that is not a vector");
+            assertNotNull(op.apply(x, weight, bias, false, weight::transpose), "still fused after declining those");
         }
     }
 }
