@@ -27,7 +27,8 @@ import java.util.Map;
  */
 final class TensorFlowBlocks {
     /**
-     * Each Linear's transposed weight, made once per call rather than once per batch (a transpose is a whole
+     * For the layers {@link LinearOp}'s oneDNN kernel does not run (it reads W as stored): each Linear's transposed
+     * weight, made once per call rather than once per batch (a transpose is a whole
      * TensorFlow operation, as costly as the layer's own product at small sizes). Kept in the call's memory (the
      * manager the batches come from), dropped when a new call starts: the weights cannot change while an inference
      * call runs, but may between calls (a checkpoint restored in place).
