@@ -80,7 +80,8 @@ class LinearOpTest {
             NDArray w64 = weight.toType(DataType.FLOAT64, false);
             assertNull(op.apply(x.toType(DataType.FLOAT64, false), w64, bias.toType(DataType.FLOAT64, false), false,
                     w64::transpose));
-            assertNull(op.apply(x, weight, bias.reshape(1, 3), false, weight::transpose), "a bias that is not a vector");
+            assertNull(op.apply(x, weight, bias.reshape(1, 3), false, weight::transpose),
+                    "a bias that is not a vector");
             assertNotNull(op.apply(x, weight, bias, false, weight::transpose), "still fused after declining those");
         }
     }
