@@ -27,7 +27,10 @@ import java.util.Locale;
  * 256 ({@code tensorflow.batch}). Both sides read the same batches from the same {@link DataLoader} (prefetch 0), run the same network with the
  * same weights (the hand-written side as flatten, two matrix products and a ReLU, since DJL's TensorFlow engine has no
  * {@code linear}), keep every batch's output until the pass ends, and close the batches' arrays after each step.
- * Fulmen runs lean (no logger, no progress bar, no model summary); the Trainer is built once.
+ * Fulmen runs lean (no logger, no progress bar, no model summary); the Trainer is built once. The two compute the
+ * same outputs with different TensorFlow operations: per batch the hand-written side runs DJL's Reshape, 2 MatMul,
+ * 2 Add and Relu (6 operations), Fulmen runs Reshape and 2 fused MatMul+BiasAdd(+Relu) (3 operations, see the
+ * TensorFlow plugin's LinearOp), which a user of DJL's NDArray API cannot write.
  *
  * <p>After one warm-up pass per side, each round times one whole pass of each, back to back, alternating which goes
  * first; the result is the median of the per-round time ratios. System property {@code tensorflow.rounds} (31).
