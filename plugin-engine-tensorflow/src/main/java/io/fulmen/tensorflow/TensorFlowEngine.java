@@ -27,7 +27,9 @@ final class TensorFlowEngine implements ExecutionEngine {
     public String whyNoTraining() {
         return "DJL's TensorFlow engine computes no gradients (\"TensorFlow does not support training yet\"). Train "
                 + "with engine(\"PyTorch\") (the default), then validate, test or predict the same module here with "
-                + "its checkpoint (ckptPath) or its weights";
+                + "its checkpoint (ckptPath) or its weights. To fine-tune a TensorFlow SavedModel, wrap it in "
+                + "io.fulmen.tensorflow.finetune.FineTunedSavedModel and fit it on the default engine: TensorFlow's "
+                + "graph gradients then train its variables";
     }
 
     @Override
