@@ -47,16 +47,17 @@ import java.util.stream.Stream;
  * shared machines drift in speed by tens of percent over seconds, so many short pairs measure far more steadily
  * than a few long ones: each pair sees the same machine. A round during which other processes took more than
  * {@code core.quietCores} of CPU ({@link CpuMonitor}) is printed but not counted; rounds go on until
- * {@code core.rounds} quiet ones are in (at most four times as many, none started after {@code core.maxSeconds} of
+ * the model's number of quiet ones are in (at most four times as many, none started after {@code core.maxSeconds} of
  * the model's rounds). Each model's summary gives the step-time distribution of each side over the counted steps,
  * the garbage collections during the timed steps, and the fit call's fixed cost. Fit with Fulmen's defaults (CSV
  * logger, progress bar drawn to a null stream as on a terminal, model summary) is timed in every round too, for
  * information.
  *
- * <p>System properties: {@code core.models} (mlp,cnn), {@code core.rounds} (91), {@code core.steps} (MLP steps per
- * measurement, 100; -1 for whole epochs), {@code core.cnnSteps} (CNN steps per measurement, 20), {@code core.prefetch}
- * (0), {@code core.defaults} (true), {@code core.quietCores} (0.15), {@code core.maxSeconds} (240, per model),
- * {@code core.profiler} (none; {@code simple} times the fit sides with the simple profiler on).
+ * <p>System properties: {@code core.models} (mlp,cnn), {@code core.rounds} (MLP quiet rounds, 91), {@code core.steps}
+ * (MLP steps per measurement, 100; -1 for whole epochs), {@code core.cnnRounds} (61), {@code core.cnnSteps} (20),
+ * {@code core.warmupSteps} (-1: a whole epoch; fewer for a quick look, which makes the accuracies meaningless),
+ * {@code core.prefetch} (0), {@code core.defaults} (true), {@code core.quietCores} (0.15), {@code core.maxSeconds}
+ * (240, per model), {@code core.profiler} (none; {@code simple} times the fit sides with the simple profiler on).
  */
 public final class CoreBenchmark {
     private static final int BATCH = 64;
@@ -64,8 +65,9 @@ public final class CoreBenchmark {
     private static final PrintStream NULL_OUT = new PrintStream(OutputStream.nullOutputStream());
 
     private final List<CoreModel> models = CoreModel.parse(System.getProperty("core.models", "mlp,cnn"),
-            Long.getLong("core.steps", 100L), Long.getLong("core.cnnSteps", 20L));
-    private final int rounds = Integer.getInteger("core.rounds", 91);
+            Integer.getInteger("core.rounds", 91), Long.getLong("core.steps", 100L),
+            Integer.getInteger("core.cnnRounds", 61), Long.getLong("core.cnnSteps", 20L));
+    private final long warmupSteps = Long.getLong("core.warmupSteps", -1L);
     private final int prefetch = Integer.getInteger("core.prefetch", 0);
     private final boolean measureDefaults = Boolean.parseBoolean(System.getProperty("core.defaults", "true"));
     private final double quietCores = Double.parseDouble(System.getProperty("core.quietCores", "0.15"));
@@ -138,10 +140,9 @@ public final class CoreBenchmark {
                     + " train split; ms/step still compares, accuracies do not");
         }
         System.out.printf(Locale.ROOT, "setup: %d train images (%d batches/epoch of %d), %d test images; %s %s, "
-                        + "libtorch intra-op threads %d, %d cores, Java %s; prefetch %d; %d quiet rounds per model; "
-                        + "profiler %s%n", train.size(), data.train().numBatches(), BATCH, test.size(),
+                        + "libtorch intra-op threads %d, %d cores, Java %s; prefetch %d; profiler %s%n", train.size(), data.train().numBatches(), BATCH, test.size(),
                 engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), prefetch, rounds,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), prefetch,
                 profiler == null ? "none" : profiler);
         List<ModelResult> results = new ArrayList<>();
         for (CoreModel model : models) {
@@ -153,25 +154,28 @@ public final class CoreBenchmark {
     /** Warm-up, rounds and summary of one model; returns its median ratio. */
     private double measure(CoreModel model, Data data) {
         long steps = model.steps();
-        System.out.printf(Locale.ROOT, "%n== core %s: %s, Adam lr %s, batch %d; %s per measurement%n", model.name(),
-                model.description(), CoreModel.LR, BATCH, steps < 0 ? "a whole epoch" : steps + " steps");
+        int rounds = model.rounds();
+        System.out.printf(Locale.ROOT, "%n== core %s: %s, Adam lr %s, batch %d; %s per measurement, %d quiet "
+                + "rounds%n", model.name(), model.description(), CoreModel.LR, BATCH,
+                steps < 0 ? "a whole epoch" : steps + " steps", rounds);
         LightningModule fitModel = model.fitModule().get();
         try (HandwrittenLoop hand = new HandwrittenLoop(model.network(), CoreModel.LR, BATCH,
                 initSeed(BASE_SEED))) {
             // Warm-up: one whole epoch each (JIT, libtorch's allocator and thread pool), which also checks learning.
-            FitRun warmFit = fit(fitModel, data.train(), BASE_SEED, false, -1);
-            HandwrittenLoop.Epoch warmHand = hand.trainEpoch(data.train(), shuffleSeed(BASE_SEED), -1);
-            System.out.printf(Locale.ROOT, "warm-up epoch: fit %.3f ms/step (%d steps), handwritten %.3f ms/step "
+            FitRun warmFit = fit(fitModel, data.train(), BASE_SEED, false, warmupSteps);
+            HandwrittenLoop.Epoch warmHand = hand.trainEpoch(data.train(), shuffleSeed(BASE_SEED), warmupSteps);
+            System.out.printf(Locale.ROOT, "warm-up: fit %.3f ms/step (%d steps), handwritten %.3f ms/step "
                     + "(%d steps, mean train loss %.4f); first step's loss: fit %.6f, handwritten %.6f%n",
                     warmFit.times().meanMs(), warmFit.times().steps(), warmHand.times().meanMs(),
                     warmHand.times().steps(), warmHand.meanLoss(), warmFit.firstLoss(), warmHand.firstLoss());
-            System.out.printf(Locale.ROOT, "test accuracy after 1 epoch: fit %.4f, handwritten %.4f%s%n",
+            System.out.printf(Locale.ROOT, "test accuracy after the warm-up: fit %.4f, handwritten %.4f%s%n",
                     fitAccuracy(fitModel, data.test()), hand.accuracy(data.test()),
                     model.anchor() == null ? "" : " (Lightning anchor: " + model.anchor() + ")");
             if (measureDefaults) {
-                FitRun warmDefaults = fit(fitModel, data.train(), BASE_SEED, true, -1);
-                System.out.printf(Locale.ROOT, "warm-up epoch: fit with defaults %.3f ms/step%n",
-                        warmDefaults.times().meanMs());
+                long defaultsWarmup = warmupSteps < 0 ? model.defaultsWarmup() : warmupSteps;
+                FitRun warmDefaults = fit(fitModel, data.train(), BASE_SEED, true, defaultsWarmup);
+                System.out.printf(Locale.ROOT, "warm-up: fit with defaults %.3f ms/step (%d steps)%n",
+                        warmDefaults.times().meanMs(), warmDefaults.times().steps());
             }
 
             List<Round> all = new ArrayList<>();
@@ -231,6 +235,7 @@ public final class CoreBenchmark {
 
     private double summarize(CoreModel model, List<Round> all, List<Round> quiet, LightningModule fitModel,
                              HandwrittenLoop hand, DataLoader testLoader) {
+        int rounds = model.rounds();
         List<Round> counted = quiet;
         if (quiet.size() < Math.min(3, rounds)) {
             counted = all;

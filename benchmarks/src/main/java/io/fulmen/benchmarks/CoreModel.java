@@ -21,36 +21,41 @@ import java.util.function.Supplier;
  * @param description the network, for the output
  * @param fitModule a new module for the fit side
  * @param network a new block with the fit module's architecture, for the hand-written loop
+ * @param rounds quiet rounds to count
  * @param steps steps per measurement (-1: a whole epoch)
+ * @param defaultsWarmup warm-up steps of fit with Fulmen's defaults (-1: a whole epoch)
  * @param anchor Lightning's test accuracy after one epoch, for the output (null when there is none)
  */
 record CoreModel(String name, String description, Supplier<LightningModule> fitModule, Supplier<Block> network,
-                 long steps, String anchor) {
+                 int rounds, long steps, long defaultsWarmup, String anchor) {
     static final float LR = 1e-3f;
     private static final int HIDDEN = 128;
 
     /** Lightning's Fashion-MNIST MLP (784-128-10): {@code LitClassifier} against a copy of its network. */
-    static CoreModel mlp(long steps) {
+    static CoreModel mlp(int rounds, long steps) {
         return new CoreModel("mlp", "Fashion-MNIST MLP 784-" + HIDDEN + "-10", () -> new LitClassifier(HIDDEN, LR),
-                CoreModel::mlpNetwork, steps, "0.839");
+                CoreModel::mlpNetwork, rounds, steps, -1, "0.839");
     }
 
-    /** {@link SmallCnn}: both sides build {@link SmallCnn#network()}. */
-    static CoreModel cnn(long steps) {
+    /**
+     * {@link SmallCnn}: both sides build {@link SmallCnn#network()}. Its step is many times the MLP's, so fit with
+     * defaults (for information only) warms up over 100 steps rather than an epoch.
+     */
+    static CoreModel cnn(int rounds, long steps) {
         return new CoreModel("cnn", "Fashion-MNIST CNN conv3x3(16, pad 1)-pool-conv3x3(32)-pool-1152-10",
-                () -> new SmallCnn(LR), SmallCnn::network, steps, null);
+                () -> new SmallCnn(LR), SmallCnn::network, rounds, steps, 100, null);
     }
 
     /** The models named in {@code names} (comma-separated), in that order. */
-    static List<CoreModel> parse(String names, long mlpSteps, long cnnSteps) {
+    static List<CoreModel> parse(String names, int mlpRounds, long mlpSteps, int cnnRounds, long cnnSteps) {
         List<CoreModel> models = new ArrayList<>();
         for (String n : names.split(",")) {
             if (n.isBlank()) {
                 continue;
             }
             switch (n.trim().toLowerCase(Locale.ROOT)) {
-                case "mlp" -> models.add(mlp(mlpSteps));
-                case "cnn" -> models.add(cnn(cnnSteps));
+                case "mlp" -> models.add(mlp(mlpRounds, mlpSteps));
+                case "cnn" -> models.add(cnn(cnnRounds, cnnSteps));
                 default -> throw new IllegalArgumentException("core.models: unknown model '" + n.trim()
                         + "'; the models are mlp and cnn, e.g. -Dcore.models=mlp,cnn");
             }
