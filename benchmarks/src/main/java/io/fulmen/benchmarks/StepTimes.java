@@ -84,6 +84,9 @@ final class StepTimes {
 
     /** "p10 .. p50 .. p90 .. p99 .. max .. ms". */
     String distribution() {
+        if (count == 0) {
+            return "no steps";
+        }
         long[] s = Arrays.copyOf(nanos, count);
         Arrays.sort(s);
         StringBuilder out = new StringBuilder();
