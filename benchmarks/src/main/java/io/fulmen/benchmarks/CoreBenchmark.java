@@ -259,8 +259,9 @@ public final class CoreBenchmark {
         System.out.printf(Locale.ROOT, "step times over the %d counted steps per side: fit %s; handwritten %s%n",
                 fitSteps.steps(), fitSteps.distribution(), handSteps.distribution());
         System.out.printf(Locale.ROOT, "GC during the counted timed steps: fit %d collections, %d ms; handwritten %d "
-                + "collections, %d ms%n", fitSteps.gc().collections(), fitSteps.gc().millis(),
-                handSteps.gc().collections(), handSteps.gc().millis());
+                + "collections, %d ms. Heap allocated by the training thread: fit %.0f B/step, handwritten %.0f "
+                + "B/step%n", fitSteps.gc().collections(), fitSteps.gc().millis(), handSteps.gc().collections(),
+                handSteps.gc().millis(), fitSteps.allocatedBytesPerStep(), handSteps.allocatedBytesPerStep());
         if (measureDefaults) {
             List<Round> quietDefaults = all.stream().filter(x -> x.defaultsOtherCores() <= quietCores).toList();
             boolean disturbed = quietDefaults.isEmpty();

@@ -1,12 +1,13 @@
 package io.fulmen.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Durations of consecutive training steps, in nanoseconds, and the garbage collections between {@link #start()} and
- * {@link #finish()}.
+ * Durations of consecutive training steps, in nanoseconds, and the garbage collections and the bytes the timing
+ * thread allocated on the heap between {@link #start()} and {@link #finish()}.
  */
 final class StepTimes {
     private long[] nanos = new long[1024];
@@ -14,10 +15,13 @@ final class StepTimes {
     private long last;
     private GcActivity gcAtStart;
     private GcActivity gc = GcActivity.NONE;
+    private long allocatedAtStart = -1;
+    private long allocated;
 
     /** Starts the clock; the first step runs from here. */
     void start() {
         gcAtStart = GcActivity.now();
+        allocatedAtStart = allocatedBytes();
         last = System.nanoTime();
     }
 
@@ -25,6 +29,9 @@ final class StepTimes {
     void finish() {
         if (gcAtStart != null) {
             gc = GcActivity.now().minus(gcAtStart);
+        }
+        if (allocatedAtStart >= 0) {
+            allocated = allocatedBytes() - allocatedAtStart;
         }
     }
 
@@ -36,6 +43,7 @@ final class StepTimes {
             System.arraycopy(p.nanos, 0, all.nanos, all.count, p.count);
             all.count += p.count;
             all.gc = all.gc.plus(p.gc);
+            all.allocated += p.allocated;
         }
         return all;
     }
@@ -80,6 +88,19 @@ final class StepTimes {
     /** Garbage collections during the timed region (none before {@link #finish()}). */
     GcActivity gc() {
         return gc;
+    }
+
+    /** Heap bytes the timing thread allocated per step (0 before {@link #finish()}). */
+    double allocatedBytesPerStep() {
+        return count == 0 ? 0 : (double) allocated / count;
+    }
+
+    /** Bytes this thread has allocated on the heap so far (HotSpot's counter; -1 where the JVM has none). */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+            return threads.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     /** "p10 .. p50 .. p90 .. p99 .. max .. ms". */
