@@ -90,6 +90,20 @@ final class StepTimes {
         return gc;
     }
 
+    /** Mean milliseconds per step over all steps but the first (NaN with fewer than two). */
+    double meanMsAfterFirst() {
+        long sum = 0;
+        for (int i = 1; i < count; i++) {
+            sum += nanos[i];
+        }
+        return count < 2 ? Double.NaN : sum / 1e6 / (count - 1);
+    }
+
+    /** The first step in milliseconds (it opens the batch stream; in a fit, the first batch after the setup). */
+    double firstMs() {
+        return count == 0 ? Double.NaN : nanos[0] / 1e6;
+    }
+
     /** Heap bytes the timing thread allocated per step (0 before {@link #finish()}). */
     double allocatedBytesPerStep() {
         return count == 0 ? 0 : (double) allocated / count;
