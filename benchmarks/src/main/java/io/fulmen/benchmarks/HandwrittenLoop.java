@@ -8,11 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
@@ -24,9 +21,11 @@ import io.fulmen.data.DataLoader;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The baseline: the Fashion-MNIST MLP trained by a plain DJL loop, written the way DJL's own {@code EasyTrain} and
+ * The baseline: a network for Fashion-MNIST (a block from the factory {@link CoreBenchmark} also gives the fit
+ * side's module) trained by a plain DJL loop, written the way DJL's own {@code EasyTrain} and
  * {@code Trainer} do it, minus their metrics and listeners. Per step: forward and loss inside a fresh
  * {@link GradientCollector}, {@code backward}, then {@code optimizer.update(parameterId, weight, grad)} for every
  * parameter (what {@code ParameterStore.updateAllParameters()} does through {@code LocalParameterServer}; the
@@ -37,20 +36,19 @@ import java.util.List;
 final class HandwrittenLoop implements AutoCloseable {
     private final Engine engine;
     private final NDManager manager;
-    private final SequentialBlock block;
+    private final Block block;
     private final ParameterStore store;
     private final Optimizer optimizer;
     private final List<Pair<String, NDArray>> parameters = new ArrayList<>();
 
-    /** The same network as {@code LitClassifier(hidden, lr)}, initialised for (batch, 28, 28) inputs. */
-    HandwrittenLoop(int hidden, float lr, int batchSize, int seed) {
+    /**
+     * A new block from {@code network}, initialised for (batch, 28, 28) inputs with the engine's generator seeded
+     * with {@code seed}, trained with Adam at {@code lr}.
+     */
+    HandwrittenLoop(Supplier<Block> network, float lr, int batchSize, int seed) {
         this.engine = Engine.getEngine("PyTorch");
         this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        this.block = new SequentialBlock()
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(hidden).build())
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits(10).build());
+        this.block = network.get();
         engine.setRandomSeed(seed);
         block.initialize(manager, DataType.FLOAT32, new Shape(batchSize, 28, 28));
         this.store = new ParameterStore(manager, false);
@@ -62,8 +60,8 @@ final class HandwrittenLoop implements AutoCloseable {
         }
     }
 
-    /** What one epoch took, step by step, and its mean training loss. */
-    record Epoch(StepTimes times, double meanLoss, long firstBatch) {}
+    /** What one epoch took, step by step, its mean training loss and the loss of its first step. */
+    record Epoch(StepTimes times, double meanLoss, long firstBatch, float firstLoss) {}
 
     /**
      * Trains over at most {@code limit} batches (-1 for all) of one epoch of {@code loader}, in the order given by
@@ -74,6 +72,7 @@ final class HandwrittenLoop implements AutoCloseable {
         times.start();
         double lossSum = 0;
         long firstBatch = 0;
+        float firstLoss = Float.NaN;
         try (BatchStream stream = loader.open(manager, shuffleSeed, 0, limit)) {
             while (stream.hasNext()) {
                 try (Batch batch = stream.next()) {
@@ -84,7 +83,11 @@ final class HandwrittenLoop implements AutoCloseable {
                         NDArray logits = block.forward(store, batch.getData(), true).head();
                         NDArray loss = crossEntropy(logits, batch.getLabels().head());
                         // LitClassifier logs the loss every step, which reads it back: the baseline does the same.
-                        lossSum += loss.getFloat();
+                        float value = loss.getFloat();
+                        lossSum += value;
+                        if (times.steps() == 0) {
+                            firstLoss = value;
+                        }
                         collector.backward(loss);
                     }
                     for (Pair<String, NDArray> p : parameters) {
@@ -97,7 +100,8 @@ final class HandwrittenLoop implements AutoCloseable {
                 times.lap();
             }
         }
-        return new Epoch(times, lossSum / Math.max(1, times.steps()), firstBatch);
+        times.finish();
+        return new Epoch(times, lossSum / Math.max(1, times.steps()), firstBatch, firstLoss);
     }
 
     /** A hash of a batch's labels, to check that fit and this loop train on the same batches. */
