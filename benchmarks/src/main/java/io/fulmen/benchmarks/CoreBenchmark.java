@@ -6,6 +6,8 @@ import io.fulmen.LightningModule;
 import io.fulmen.data.DataLoader;
 import io.fulmen.data.TensorDataset;
 import io.fulmen.examples.fashion.FashionMnistDataModule;
+import io.fulmen.optim.Adam;
+import io.fulmen.optim.OptimizerConfig;
 import io.fulmen.runtime.Trainer;
 import io.fulmen.runtime.TrainerBuilder;
 
@@ -57,7 +59,9 @@ import java.util.stream.Stream;
  * (MLP steps per measurement, 100; -1 for whole epochs), {@code core.cnnRounds} (61), {@code core.cnnSteps} (20),
  * {@code core.warmupSteps} (-1: a whole epoch; fewer for a quick look, which makes the accuracies meaningless),
  * {@code core.prefetch} (0), {@code core.defaults} (true), {@code core.quietCores} (0.15), {@code core.maxSeconds}
- * (240, per model), {@code core.profiler} (none; {@code simple} times the fit sides with the simple profiler on).
+ * (240, per model), {@code core.profiler} (none; {@code simple} times the fit sides with the simple profiler on),
+ * {@code core.fused} (true: the fit's Adam on Fulmen's fused kernel, as users get it; false: on DJL's per-tensor
+ * kernel like the hand-written loop, which isolates the framework's own cost).
  */
 public final class CoreBenchmark {
     private static final int BATCH = 64;
@@ -73,6 +77,7 @@ public final class CoreBenchmark {
     private final double quietCores = Double.parseDouble(System.getProperty("core.quietCores", "0.15"));
     private final long maxSeconds = Long.getLong("core.maxSeconds", 240L);
     private final String profiler = System.getProperty("core.profiler");
+    private final boolean fused = Boolean.parseBoolean(System.getProperty("core.fused", "true"));
     private final Path root;
 
     private CoreBenchmark(Path root) {
@@ -145,10 +150,11 @@ public final class CoreBenchmark {
                     + " train split; ms/step still compares, accuracies do not");
         }
         System.out.printf(Locale.ROOT, "setup: %d train images (%d batches/epoch of %d), %d test images; %s %s, "
-                        + "libtorch intra-op threads %d, %d cores, Java %s; prefetch %d; profiler %s%n", train.size(), data.train().numBatches(), BATCH, test.size(),
-                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), prefetch,
-                profiler == null ? "none" : profiler);
+                        + "libtorch intra-op threads %d, %d cores, Java %s; prefetch %d; profiler %s; fit's Adam on %s%n",
+                train.size(), data.train().numBatches(), BATCH, test.size(), engine.getEngineName(),
+                engine.getVersion(), JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), prefetch, profiler == null ? "none" : profiler,
+                fused ? "Fulmen's fused kernel" : "DJL's per-tensor kernel (as the hand-written loop)");
         List<ModelResult> results = new ArrayList<>();
         for (CoreModel model : models) {
             results.add(new ModelResult(model.name(), measure(model, data)));
@@ -307,6 +313,10 @@ public final class CoreBenchmark {
                 .profiler(profiler);
         if (limit > 0) {
             b.limitTrainBatches(Math.toIntExact(limit));
+        }
+        if (!fused) {
+            // The modules' own Adam (same lr) on DJL's per-tensor kernel, the one the hand-written loop calls.
+            b.configureOptimizers(() -> OptimizerConfig.of(Adam.builder().lr(CoreModel.LR).fused(false).build()));
         }
         if (defaults) {
             b.output(NULL_OUT, true);
