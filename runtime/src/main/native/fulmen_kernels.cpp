@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <xmmintrin.h>
 
 namespace {
 
@@ -72,9 +73,17 @@ struct AdamConstants {
 // grad += wd * w (Adam) or w *= 1 - lr * wd (AdamW); m = lerp(m, g, 1 - beta1); v = beta2 * v + (1 - beta2) * g * g;
 // w += -step_size * m / (sqrt(v) / sqrt(bias_correction2) + eps); then the gradient is zeroed.
 void adam_range(const AdamTensor& t, const AdamConstants& c, int64_t from, int64_t to) {
+  // Everything the loop reads is copied to locals first: read through the references, the compiler must assume
+  // the float stores below may change them, reloads them every element and cannot vectorise the loop.
+  const float beta2 = c.beta2;
+  const float eps = c.eps;
+  const float weight_decay = c.weight_decay;
+  const float decay_factor = c.decay_factor;
+  const bool decoupled = c.decoupled;
   const float lerp_weight = 1.0f - c.beta1;
   const float one_minus_beta2 = 1.0f - c.beta2;
   const float neg_step = -t.step_size;
+  const float correction = t.bias_correction2_sqrt;
   float* __restrict w = t.weight;
   float* __restrict g = t.grad;
   float* __restrict m = t.mean;
@@ -82,21 +91,36 @@ void adam_range(const AdamTensor& t, const AdamConstants& c, int64_t from, int64
   for (int64_t i = from; i < to; i++) {
     float grad = g[i];
     float weight = w[i];
-    if (c.decoupled) {
-      weight = weight * c.decay_factor;
-    } else {
-      grad = grad + c.weight_decay * weight;
+    if (decoupled) {
+      weight = weight * decay_factor;
+    } else if (weight_decay != 0.0f) {  // torch skips it at 0: 0 * inf would make a NaN
+      grad = grad + weight_decay * weight;
     }
     // torch's lerp for weight < 0.5: self + weight * (end - self)
     float mean = m[i] + lerp_weight * (grad - m[i]);
-    float variance = v[i] * c.beta2 + one_minus_beta2 * grad * grad;
-    float denom = std::sqrt(variance) / t.bias_correction2_sqrt + c.eps;
+    float variance = v[i] * beta2 + one_minus_beta2 * grad * grad;
+    float denom = std::sqrt(variance) / correction + eps;
     m[i] = mean;
     v[i] = variance;
     w[i] = weight + neg_step * (mean / denom);
     g[i] = 0.0f;
   }
 }
+
+// Flushes denormal results to zero and reads denormal inputs as zero while a kernel runs on this thread, as
+// torch.set_flush_denormal(True) does, and restores the thread's mode after. Without it this CPU takes a microcode
+// assist per denormal: Adam's moments of a parameter whose gradient stays 0 decay through the denormal range, and
+// the kernel ran 10x slower (1.8 ms instead of 0.19 ms for the Fashion-MNIST MLP). Values below 1.2e-38 become 0.
+class FlushDenormals {
+ public:
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ (bit 15) and DAZ (bit 6)
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+  FlushDenormals(const FlushDenormals&) = delete;
+  FlushDenormals& operator=(const FlushDenormals&) = delete;
+
+ private:
+  unsigned saved_;
+};
 
 // Runs update(tensor, from, to) over every element of every tensor: on the calling thread below ~1M elements (a
 // single pass beats starting threads there), else split evenly over `threads` threads.
@@ -105,11 +129,13 @@ void run_parallel(const std::vector<Tensor>& tensors, Update update, int threads
   int64_t total = 0;
   for (const auto& t : tensors) total += t.size;
   if (threads <= 1 || total < (int64_t{1} << 20)) {
+    FlushDenormals flush;
     for (const auto& t : tensors) update(t, 0, t.size);
     return;
   }
   int64_t per_thread = (total + threads - 1) / threads;
   auto work = [&tensors, &update](int64_t begin, int64_t end) {
+    FlushDenormals flush;
     int64_t offset = 0;
     for (const auto& t : tensors) {
       int64_t lo = std::max(begin - offset, int64_t{0});
@@ -146,19 +172,30 @@ struct SgdConstants {
 // torch.optim.SGD's single-tensor formula: d = g + wd * w; with momentum, buf = d on the first step, else
 // buf = momentum * buf + (1 - dampening) * d, and d = d + momentum * buf (Nesterov) or buf; w += -lr * d; g = 0.
 void sgd_range(const SgdTensor& t, const SgdConstants& c, int64_t from, int64_t to) {
+  // Locals, not reads through the references: see adam_range.
   const float neg_lr = -c.lr;
+  const float momentum = c.momentum;
   const float keep = 1.0f - c.dampening;
+  const float weight_decay = c.weight_decay;
+  const bool nesterov = c.nesterov;
+  const bool first = t.first;
   float* __restrict w = t.weight;
   float* __restrict g = t.grad;
   float* __restrict b = t.buffer;
-  for (int64_t i = from; i < to; i++) {
-    float d = g[i];
-    if (c.weight_decay != 0.0f) d = d + c.weight_decay * w[i];
-    if (b != nullptr) {
-      float buffer = t.first ? d : b[i] * c.momentum + keep * d;
-      b[i] = buffer;
-      d = c.nesterov ? d + c.momentum * buffer : buffer;
+  const bool decay = weight_decay != 0.0f;  // torch skips it at 0: 0 * inf would make a NaN
+  if (b == nullptr) {
+    for (int64_t i = from; i < to; i++) {
+      float d = decay ? g[i] + weight_decay * w[i] : g[i];
+      w[i] = w[i] + neg_lr * d;
+      g[i] = 0.0f;
     }
+    return;
+  }
+  for (int64_t i = from; i < to; i++) {
+    float d = decay ? g[i] + weight_decay * w[i] : g[i];
+    float buffer = first ? d : b[i] * momentum + keep * d;
+    b[i] = buffer;
+    d = nesterov ? d + momentum * buffer : buffer;
     w[i] = w[i] + neg_lr * d;
     g[i] = 0.0f;
   }
