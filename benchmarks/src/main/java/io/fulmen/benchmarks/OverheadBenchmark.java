@@ -52,11 +52,14 @@ import static io.fulmen.data.Batches.labels;
  * thread allocated per step ({@code ThreadMXBean.getThreadAllocatedBytes}). The last line is the median extra time
  * per step of fit with defaults over the hand-written loop. System properties: {@code overhead.rounds} (15),
  * {@code overhead.steps} (2000), {@code overhead.without} (parts left out of the defaults side: {@code bar},
- * {@code csv}, {@code checkpoint}, comma-separated; none by default).
+ * {@code csv}, {@code checkpoint}, comma-separated; none by default), {@code overhead.fused} (true; false puts the
+ * fit's Adam on DJL's per-tensor kernel, as the hand-written loop, which isolates the framework's own cost).
  */
 public final class OverheadBenchmark {
     private static final int FEATURES = 4;
     private static final float LR = 1e-3f;
+    /** Whether the fit's Adam runs on Fulmen's fused kernel (false: DJL's per-tensor kernel, as the hand-written loop). */
+    private static final boolean FUSED = Boolean.parseBoolean(System.getProperty("overhead.fused", "true"));
     private static final PrintStream NULL_OUT = new PrintStream(OutputStream.nullOutputStream());
 
     private final int rounds = Integer.getInteger("overhead.rounds", 15);
@@ -234,7 +237,7 @@ public final class OverheadBenchmark {
 
         @Override
         public OptimizerConfig configureOptimizers() {
-            return OptimizerConfig.of(Adam.builder().lr(LR).build());
+            return OptimizerConfig.of(Adam.builder().lr(LR).fused(FUSED).build());
         }
     }
 }
