@@ -14,10 +14,8 @@ import io.fulmen.nn.Metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,33 +44,31 @@ public class SavedModelModule extends LightningModule implements AutoCloseable {
 
     /** Loads the model (and DJL's TensorFlow engine, extracting its natives on first use). */
     protected SavedModelModule(Builder b) {
-        if (b.inputs.isEmpty() || b.outputs.isEmpty()) {
+        if (b.boundInputs().isEmpty() || b.boundOutputs().isEmpty()) {
             throw new IllegalArgumentException("name at least one input (input(name, dataColumn)) and one output "
-                    + "(output(name)) of signature '" + b.signature + "'");
+                    + "(output(name)) of signature '" + b.boundSignature() + "'");
         }
-        if (!Files.isRegularFile(b.dir.resolve("saved_model.pb"))) {
-            throw new IllegalArgumentException(b.dir + " holds no saved_model.pb: name a SavedModel's folder");
-        }
+        Path dir = b.savedModelDir();
         TensorFlowEngineProvider.load();
-        this.inputs = new TreeMap<>(b.inputs); // DJL feeds a signature's inputs in the order of their names
-        this.outputs = List.copyOf(b.outputs);
+        this.inputs = new TreeMap<>(b.boundInputs()); // DJL feeds a signature's inputs in the order of their names
+        this.outputs = List.copyOf(b.boundOutputs());
         this.logits = b.logits;
-        this.model = Model.newInstance(b.dir.getFileName().toString(), Device.cpu(), TensorFlowEngineProvider.NAME);
+        this.model = Model.newInstance(dir.getFileName().toString(), Device.cpu(), TensorFlowEngineProvider.NAME);
         try {
-            model.load(b.dir, null, Map.of("Tags", String.join(",", b.tags), "SignatureDefKey", b.signature));
+            model.load(dir, null, Map.of("Tags", String.join(",", b.boundTags()), "SignatureDefKey", b.boundSignature()));
         } catch (IOException e) {
             model.close();
-            throw new UncheckedIOException("cannot read the SavedModel in " + b.dir, e);
+            throw new UncheckedIOException("cannot read the SavedModel in " + dir, e);
         } catch (MalformedModelException | RuntimeException e) {
             model.close();
-            throw new IllegalArgumentException("cannot load the SavedModel in " + b.dir + " (tags " + b.tags
-                    + ", signature '" + b.signature + "'): " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot load the SavedModel in " + dir + " (tags " + b.boundTags()
+                    + ", signature '" + b.boundSignature() + "'): " + e.getMessage(), e);
         }
         this.block = model.getBlock();
         List<String> declared = new ArrayList<>(block.describeInput().keys());
         if (!declared.equals(new ArrayList<>(inputs.keySet()))) {
             close();
-            throw new IllegalArgumentException("signature '" + b.signature + "' takes inputs " + declared
+            throw new IllegalArgumentException("signature '" + b.boundSignature() + "' takes inputs " + declared
                     + ", the builder named " + inputs.keySet() + ": map each with input(name, dataColumn)");
         }
     }
@@ -149,52 +145,22 @@ public class SavedModelModule extends LightningModule implements AutoCloseable {
     }
 
     /** Which signature, and how batch columns map to its inputs and outputs. */
-    public static final class Builder {
-        private final Path dir;
-        private List<String> tags = List.of("serve");
-        private String signature = "serving_default";
-        private final Map<String, Integer> inputs = new LinkedHashMap<>();
-        private final List<String> outputs = new ArrayList<>();
+    public static final class Builder extends SavedModelBinding<Builder> {
         private String logits;
 
         private Builder(Path dir) {
-            this.dir = dir;
+            super(dir);
         }
 
-        /** The MetaGraph's tags ({@code "serve"} by default). */
-        public Builder tags(String... values) {
-            this.tags = List.of(values);
-            return this;
-        }
-
-        /** The signature to run ({@code "serving_default"} by default). */
-        public Builder signature(String key) {
-            this.signature = Objects.requireNonNull(key, "signature");
-            return this;
-        }
-
-        /** Feeds the signature's input {@code name} from data column {@code dataColumn} of each batch. */
-        public Builder input(String name, int dataColumn) {
-            if (dataColumn < 0) {
-                throw new IllegalArgumentException("dataColumn must be >= 0, got " + dataColumn);
-            }
-            inputs.put(Objects.requireNonNull(name, "name"), dataColumn);
-            return this;
-        }
-
-        /** Returns the signature's output {@code name}, after those named before. */
-        public Builder output(String name) {
-            outputs.add(Objects.requireNonNull(name, "name"));
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** Test/validation steps log cross entropy and accuracy of output {@code name} (class scores). */
         public Builder classifier(String name) {
             this.logits = Objects.requireNonNull(name, "name");
-            if (!outputs.contains(name)) {
-                outputs.add(name);
-            }
-            return this;
+            return boundOutputs().contains(name) ? this : output(name);
         }
 
         /** Loads the SavedModel. */

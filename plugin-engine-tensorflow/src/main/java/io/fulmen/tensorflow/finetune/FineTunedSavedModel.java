@@ -8,19 +8,17 @@ import io.fulmen.LightningModule;
 import io.fulmen.LogOptions;
 import io.fulmen.optim.Adam;
 import io.fulmen.optim.OptimizerConfig;
+import io.fulmen.tensorflow.SavedModelBinding;
 import io.fulmen.tensorflow.TensorFlowEngineProvider;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TensorFlowException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -53,32 +51,30 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
     private final Supplier<OptimizerConfig> optimizers;
 
     protected FineTunedSavedModel(Builder b) {
-        if (b.inputs.isEmpty()) {
-            throw new IllegalArgumentException("name at least one input of signature '" + b.signature
+        if (b.boundInputs().isEmpty()) {
+            throw new IllegalArgumentException("name at least one input of signature '" + b.boundSignature()
                     + "' with input(name, dataColumn)");
         }
         if (b.lossOutput == null) {
             throw new IllegalArgumentException("say what to minimise: loss(GraphLoss, outputName) on an output of "
-                    + "signature '" + b.signature + "', or lossOutput(outputName, labelInputName) for a loss the "
+                    + "signature '" + b.boundSignature() + "', or lossOutput(outputName, labelInputName) for a loss the "
                     + "graph computes");
         }
-        if (!Files.isRegularFile(b.dir.resolve("saved_model.pb"))) {
-            throw new IllegalArgumentException(b.dir + " holds no saved_model.pb: name a SavedModel's folder");
-        }
-        this.settings = new FineTuneSettings(List.copyOf(b.tags), b.signature,
-                Collections.unmodifiableMap(new LinkedHashMap<>(b.inputs)),
-                List.copyOf(b.outputs), b.lossKind, b.lossOutput, b.labelInput, b.labelColumn, List.copyOf(b.trainable));
+        Path dir = b.savedModelDir();
+        this.settings = new FineTuneSettings(List.copyOf(b.boundTags()), b.boundSignature(),
+                Collections.unmodifiableMap(new LinkedHashMap<>(b.boundInputs())),
+                List.copyOf(b.boundOutputs()), b.lossKind, b.lossOutput, b.labelInput, b.labelColumn, List.copyOf(b.trainable));
         this.optimizers = b.optimizers;
         TensorFlowEngineProvider.load();
         SavedModelBundle bundle;
         try {
-            bundle = SavedModelBundle.load(b.dir.toString(), b.tags.toArray(new String[0]));
+            bundle = SavedModelBundle.load(dir.toString(), b.boundTags().toArray(new String[0]));
         } catch (TensorFlowException e) {
-            throw new IllegalArgumentException("cannot load the SavedModel in " + b.dir + " with tags " + b.tags
+            throw new IllegalArgumentException("cannot load the SavedModel in " + dir + " with tags " + b.boundTags()
                     + ": " + e.getMessage(), e);
         }
         try {
-            this.block = new SavedModelGraphBlock(bundle, GraphSpec.resolve(bundle, "the SavedModel in " + b.dir,
+            this.block = new SavedModelGraphBlock(bundle, GraphSpec.resolve(bundle, "the SavedModel in " + dir,
                     settings), settings.tags());
         } catch (RuntimeException e) {
             bundle.close();
@@ -177,12 +173,7 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
     }
 
     /** Which signature, which of its tensors the batch feeds, what to minimise and with which optimizer. */
-    public static final class Builder {
-        private final Path dir;
-        private List<String> tags = List.of("serve");
-        private String signature = "serving_default";
-        private final Map<String, Integer> inputs = new LinkedHashMap<>();
-        private final List<String> outputs = new ArrayList<>();
+    public static final class Builder extends SavedModelBinding<Builder> {
         private GraphLoss lossKind;
         private String lossOutput;
         private String labelInput;
@@ -191,33 +182,11 @@ public class FineTunedSavedModel extends LightningModule implements AutoCloseabl
         private Supplier<OptimizerConfig> optimizers = () -> OptimizerConfig.of(Adam.builder().build());
 
         private Builder(Path dir) {
-            this.dir = dir;
+            super(dir);
         }
 
-        /** The MetaGraph's tags ({@code "serve"} by default). */
-        public Builder tags(String... values) {
-            this.tags = List.of(values);
-            return this;
-        }
-
-        /** The signature whose tensors are named ({@code "serving_default"} by default). */
-        public Builder signature(String key) {
-            this.signature = Objects.requireNonNull(key, "signature");
-            return this;
-        }
-
-        /** Feeds the signature's input {@code name} from data column {@code dataColumn} of each batch. */
-        public Builder input(String name, int dataColumn) {
-            if (dataColumn < 0) {
-                throw new IllegalArgumentException("dataColumn must be >= 0, got " + dataColumn);
-            }
-            inputs.put(Objects.requireNonNull(name, "name"), dataColumn);
-            return this;
-        }
-
-        /** Returns the signature's output {@code name} from {@code predict}, after those named before. */
-        public Builder output(String name) {
-            outputs.add(Objects.requireNonNull(name, "name"));
+        @Override
+        protected Builder self() {
             return this;
         }
 
