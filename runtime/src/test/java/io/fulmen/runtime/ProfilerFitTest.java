@@ -51,6 +51,7 @@ class ProfilerFitTest {
         assertEquals(3 * 64, (int) rows.get("[hook] on_train_batch_start")[1]);
         assertEquals(3 * 64, (int) rows.get("training_step")[1]);
         assertEquals(3 * 64, (int) rows.get("backward")[1]);
+        assertEquals(3 * 64, (int) rows.get("optimizer_step")[1], "one optimizer step per batch, counted once");
         assertEquals(3, (int) rows.get("[hook] on_train_epoch_end")[1]);
         assertEquals(3 * 2 + 2, (int) rows.get("validation_step")[1], "3 epochs of 2 batches and the sanity check");
         double total = rows.get("Total")[2];

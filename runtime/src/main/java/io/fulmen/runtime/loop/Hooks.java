@@ -206,7 +206,7 @@ public final class Hooks {
             c.onAfterBackward(view, module);
         }
         module.onAfterBackward();
-        profiler.enter(Section.OPTIMIZER_STEP);
+        profiler.resume(Section.OPTIMIZER_STEP); // counted where the step enters it, after on_before_optimizer_step
     }
 
     void beforeOptimizerStep(LightningOptimizer optimizer) {

@@ -12,6 +12,14 @@ public interface Profiler {
     /** The profiler of a Trainer built without one: it does nothing, and costs a call the JIT removes. */
     Profiler OFF = section -> { };
 
-    /** The run enters {@code section} now. */
+    /** The run enters {@code section} now, counted as one more call of it. */
     void enter(Section section);
+
+    /**
+     * The run goes back to {@code section}, which a hook interrupted: its time goes on, but it is not counted again
+     * (the optimizer step is resumed after {@code on_after_backward}, then entered at its own start).
+     */
+    default void resume(Section section) {
+        enter(section);
+    }
 }

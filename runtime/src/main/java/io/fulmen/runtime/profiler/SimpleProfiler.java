@@ -32,11 +32,19 @@ public final class SimpleProfiler implements Profiler {
         if (current < 0) {
             return;
         }
+        resume(section);
+        counts[current]++;
+    }
+
+    @Override
+    public void resume(Section section) {
+        if (current < 0) {
+            return;
+        }
         long now = System.nanoTime();
         totalNanos[current] += now - since;
         since = now;
         current = section.ordinal();
-        counts[current]++;
     }
 
     /** Stops the clock; returns the sections that ran, in their declaration order, and the time from start. */
